@@ -1,0 +1,164 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { NeedsFixError, UnrecoverableError } from '../core/errors.js';
+import { logFile } from '../core/paths.js';
+import type { ServiceSpec } from '../core/plan.js';
+import type { RunContext } from '../core/run-context.js';
+import type { InstallOutcome } from '../core/run-state.js';
+import { outputTail } from '../exec/process-result.js';
+import { serviceEnv } from '../exec/service-env.js';
+import { runTracked } from '../exec/tracked-command.js';
+import type { Agent } from './agent.js';
+import { installHash, readMarker, writeMarker } from './install-marker.js';
+
+/**
+ * DependencyAgent: installs each service's dependencies in isolation (a `.venv` for Python,
+ * `node_modules` for Node), skipping a service whose manifests, steps and toolchain hash to
+ * the marker its last successful install left (so warm runs do not reinstall). An existing
+ * `.venv` with a working `bin/python` is reused, never deleted.
+ *
+ * @throws UnrecoverableError TOOLCHAIN_MISSING when python3/npm/… is not on PATH;
+ *   NeedsFixError INSTALL_FAILED with the command's log tail when an install step fails.
+ */
+export const dependencyAgent: Agent<'installs'> = {
+  name: 'DependencyAgent',
+  phase: 'dependencies',
+  produces: 'installs',
+  async run(ctx): Promise<InstallOutcome[]> {
+    const { plan, workspace } = ctx.state;
+    if (!plan || !workspace) throw new Error('dependencies ran before detect');
+    const outcomes: InstallOutcome[] = [];
+    for (const service of plan.services)
+      outcomes.push(await installService(ctx, workspace.repoPath, service));
+    return outcomes;
+  },
+};
+
+function toolchainPath(ctx: RunContext, name: string): string | null {
+  return ctx.state.env?.toolchains.find((t) => t.name === name)?.path ?? null;
+}
+
+async function installService(
+  ctx: RunContext,
+  repoPath: string,
+  service: ServiceSpec,
+): Promise<InstallOutcome> {
+  const started = Date.now();
+  const install = service.install;
+  if (!install)
+    return {
+      service: service.name,
+      status: 'none',
+      reason: 'no dependencies declared',
+      durationMs: 0,
+      hash: null,
+    };
+  const dir = path.resolve(repoPath, install.dir);
+  const toolName = install.isolation === 'venv' ? 'python3' : (install.steps[0]?.argv[0] ?? 'npm');
+  const tool = ctx.state.env?.toolchains.find((t) => t.name === toolName);
+  const hash = installHash(repoPath, install, `${toolName}@${tool?.version ?? 'unknown'}`);
+  if (!ctx.options.forceInstall && existsSync(dir) && readMarker(dir) === hash) {
+    ctx.bus.publish({
+      kind: 'info',
+      phase: 'dependencies',
+      service: service.name,
+      message: 'dependencies unchanged since the last install: skipped',
+    });
+    return {
+      service: service.name,
+      status: 'skipped',
+      reason: 'manifests unchanged since the last successful install',
+      durationMs: Date.now() - started,
+      hash,
+    };
+  }
+  const log = logFile(ctx.runDir, `install-${service.name}`);
+  const env = serviceEnv(ctx.env, repoPath, service);
+  const tracked = {
+    phase: 'dependencies',
+    service: service.name,
+    kind: 'install',
+    logFile: log,
+    env,
+    timeoutMs: ctx.options.commandTimeoutMs,
+  };
+  if (install.isolation === 'venv') await ensureVenv(ctx, repoPath, service, dir, tracked);
+  for (const step of install.steps) {
+    const result = await runTracked(ctx, step, repoPath, tracked);
+    if (result.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
+    if (result.spawnError?.includes('ENOENT')) {
+      throw new UnrecoverableError(
+        'TOOLCHAIN_MISSING',
+        `${step.argv[0]} is not installed (needed to ${step.description})`,
+        `install ${step.argv[0]} and run again`,
+      );
+    }
+    if (result.failed) {
+      throw new NeedsFixError(
+        'INSTALL_FAILED',
+        `${step.description} failed (${result.timedOut ? 'timed out' : `exit ${result.exitCode ?? result.signal}`}): ${step.argv.join(' ')}\n${outputTail(result, 15).join('\n')}`,
+        `read ${log}; fix the dependency files, then \`repo-runner resume ${ctx.runId}\``,
+        { details: { logFile: log } },
+      );
+    }
+  }
+  writeMarker(dir, hash);
+  return {
+    service: service.name,
+    status: 'installed',
+    reason: 'installed',
+    durationMs: Date.now() - started,
+    hash,
+  };
+}
+
+async function ensureVenv(
+  ctx: RunContext,
+  repoPath: string,
+  service: ServiceSpec,
+  dir: string,
+  tracked: Parameters<typeof runTracked>[3],
+): Promise<void> {
+  if (existsSync(path.join(dir, 'bin', 'python'))) {
+    ctx.bus.publish({
+      kind: 'info',
+      phase: 'dependencies',
+      service: service.name,
+      message: `reusing the virtualenv ${dir}`,
+    });
+    return;
+  }
+  if (existsSync(dir)) {
+    throw new UnrecoverableError(
+      'INSTALL_FAILED',
+      `${dir} exists but holds no bin/python, so it is not a usable virtualenv`,
+      `move it away (Repo Runner never deletes your files) and run again`,
+    );
+  }
+  const python = toolchainPath(ctx, 'python3') ?? toolchainPath(ctx, 'python');
+  if (!python)
+    throw new UnrecoverableError(
+      'TOOLCHAIN_MISSING',
+      'python3 is not installed (needed to create a virtualenv)',
+      'install Python 3 (e.g. `apt-get install python3 python3-venv`) and run again',
+    );
+  const result = await runTracked(
+    ctx,
+    {
+      argv: [python, '-m', 'venv', dir],
+      cwd: service.root,
+      env: {},
+      description: 'create the virtualenv',
+    },
+    repoPath,
+    tracked,
+  );
+  if (result.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
+  if (result.failed) {
+    throw new UnrecoverableError(
+      'TOOLCHAIN_MISSING',
+      `could not create a virtualenv with ${python}: ${outputTail(result, 5).join(' | ')}`,
+      'install the venv module (e.g. `apt-get install python3-venv`) and run again',
+    );
+  }
+}

@@ -1,0 +1,42 @@
+import { UnrecoverableError } from '../core/errors.js';
+import type { RunPlan } from '../core/plan.js';
+import { LOOKED_FOR, planRepo } from '../providers/registry.js';
+import { RepoView } from '../repo/repo-view.js';
+import type { Agent } from './agent.js';
+
+/**
+ * DetectionAgent: runs every provider of the registry over a read-only view of the
+ * workspace and returns the RunPlan. It never runs the repo's code.
+ *
+ * @throws UnrecoverableError NOTHING_TO_RUN when no provider finds a service, naming the
+ *   files it looked for and what it did find.
+ */
+export const detectionAgent: Agent<'plan'> = {
+  name: 'DetectionAgent',
+  phase: 'detect',
+  produces: 'plan',
+  async run(ctx): Promise<RunPlan> {
+    const repoPath = ctx.state.workspace?.repoPath;
+    if (!repoPath) throw new Error('detect ran before fetch');
+    const plan = await planRepo(new RepoView(repoPath));
+    for (const warning of plan.warnings)
+      ctx.bus.publish({ kind: 'warning', phase: 'detect', message: warning });
+    if (plan.services.length === 0) {
+      const why = plan.warnings.length > 0 ? ` (${plan.warnings.join('; ')})` : '';
+      throw new UnrecoverableError(
+        'NOTHING_TO_RUN',
+        `nothing to run in ${repoPath}: looked for ${LOOKED_FOR.join(', ')}${why}`,
+        'point Repo Runner at the folder that holds the app (a Python or Node web app today)',
+      );
+    }
+    for (const s of plan.services) {
+      ctx.bus.publish({
+        kind: 'info',
+        phase: 'detect',
+        service: s.name,
+        message: `${s.provider}${s.framework ? `/${s.framework}` : ''}: ${s.start.argv.join(' ')}`,
+      });
+    }
+    return plan;
+  },
+};

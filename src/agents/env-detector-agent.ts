@@ -1,0 +1,29 @@
+import path from 'node:path';
+import type { EnvFacts } from '../core/env-facts.js';
+import { detectEnv } from '../env/detect-env.js';
+import type { Agent } from './agent.js';
+
+/**
+ * EnvDetectorAgent: host facts (environment kind, OS, CPUs, memory, GPUs, toolchains on
+ * PATH with versions) from passive signals only: it sends no network traffic.
+ */
+export const envDetectorAgent: Agent<'env'> = {
+  name: 'EnvDetectorAgent',
+  phase: 'env',
+  produces: 'env',
+  async run(ctx): Promise<EnvFacts> {
+    const { facts, warnings } = await detectEnv({
+      env: ctx.env,
+      signal: ctx.signal,
+      versionCacheFile: path.join(ctx.home, 'cache', 'toolchain-versions.json'),
+    });
+    for (const w of warnings) ctx.bus.publish({ kind: 'warning', phase: 'env', message: w });
+    const tools = facts.toolchains.map((t) => `${t.name} ${t.version ?? '?'}`).join(', ');
+    ctx.bus.publish({
+      kind: 'info',
+      phase: 'env',
+      message: `${facts.environment}, ${facts.os.distro ?? facts.os.platform}, ${facts.cpus} CPUs; ${tools}`,
+    });
+    return facts;
+  },
+};

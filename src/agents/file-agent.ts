@@ -1,0 +1,123 @@
+import { existsSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { simpleGit } from 'simple-git';
+import { RepoRunnerError, UnrecoverableError } from '../core/errors.js';
+import type { Workspace } from '../core/run-state.js';
+import type { Agent } from './agent.js';
+import { parseSource } from './git-source.js';
+
+/** Give up on a clone after 10 minutes. */
+const CLONE_TIMEOUT_MS = 10 * 60_000;
+
+/** Environment that keeps git from ever prompting and from using dangerous transports. */
+function gitEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const base = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<
+    string,
+    string
+  >;
+  return {
+    ...base,
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_ASKPASS: 'true',
+    GIT_SSH_COMMAND: 'ssh -o BatchMode=yes -o ConnectTimeout=20',
+    GIT_ALLOW_PROTOCOL: 'https:http:ssh:git:file',
+  };
+}
+
+/**
+ * FileAgent: makes the workspace. A local directory is used in place (never copied or
+ * changed here); a git URL is cloned shallow (`--depth 1`) into `<run dir>/workspace`.
+ * A local path that is a bare git repository (no work tree) is cloned too.
+ *
+ * @throws UnrecoverableError BAD_INPUT for a missing path, a file, or a refused URL;
+ *   RepoRunnerError FETCH_FAILED when the clone fails (retried once by the orchestrator).
+ */
+export const fileAgent: Agent<'workspace'> = {
+  name: 'FileAgent',
+  phase: 'fetch',
+  produces: 'workspace',
+  async run(ctx): Promise<Workspace> {
+    let source;
+    try {
+      source = parseSource(ctx.source);
+    } catch (err) {
+      throw new UnrecoverableError(
+        'BAD_INPUT',
+        (err as Error).message,
+        'pass a local directory or an https, ssh or file git URL',
+      );
+    }
+    if (source.kind === 'path') {
+      const abs = path.resolve(source.path);
+      if (!existsSync(abs)) {
+        throw new UnrecoverableError(
+          'BAD_INPUT',
+          `path ${abs} does not exist`,
+          'check the path, or pass a git URL to clone',
+        );
+      }
+      if (!statSync(abs).isDirectory()) {
+        throw new UnrecoverableError(
+          'BAD_INPUT',
+          `${abs} is a file, not a directory`,
+          'pass the folder that holds the project',
+        );
+      }
+      const real = realpathSync(abs);
+      if (
+        existsSync(path.join(real, 'HEAD')) &&
+        existsSync(path.join(real, 'objects')) &&
+        !existsSync(path.join(real, '.git'))
+      ) {
+        return clone(ctx.runDir, `file://${real}`, ctx.env, ctx.signal);
+      }
+      return { repoPath: real, kind: 'local', commit: null };
+    }
+    return clone(ctx.runDir, source.url, ctx.env, ctx.signal);
+  },
+};
+
+async function clone(
+  runDir: string,
+  url: string,
+  env: NodeJS.ProcessEnv,
+  signal: AbortSignal,
+): Promise<Workspace> {
+  const dest = path.join(runDir, 'workspace');
+  if (existsSync(path.join(dest, '.git'))) {
+    // A resumed run whose clone finished: reuse it rather than cloning again.
+    const commit = (await simpleGit({ baseDir: dest }).env(gitEnv(env)).revparse(['HEAD'])).trim();
+    return { repoPath: dest, kind: 'clone', commit };
+  }
+  // Clone beside the destination and rename on success, so a half-finished clone (killed,
+  // timed out) is never mistaken for a finished one. Both paths are ours, inside the run dir.
+  const partial = `${dest}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  const git = simpleGit({ timeout: { block: CLONE_TIMEOUT_MS }, abort: signal }).env(gitEnv(env));
+  try {
+    await git.clone(url, partial, [
+      '--depth',
+      '1',
+      '--no-tags',
+      '-c',
+      'protocol.ext.allow=never',
+      '-c',
+      'protocol.fd.allow=never',
+    ]);
+  } catch (err) {
+    const message = (err as Error).message
+      .split('\n')
+      .filter((l) => l.trim())
+      .slice(-3)
+      .join(' | ');
+    throw new RepoRunnerError(
+      'FETCH_FAILED',
+      `git clone of ${url} failed: ${message}`,
+      'check the URL and that this machine can reach it (and has the credentials for it)',
+      { cause: err },
+    );
+  }
+  renameSync(partial, dest);
+  const commit = (await simpleGit({ baseDir: dest }).env(gitEnv(env)).revparse(['HEAD'])).trim();
+  return { repoPath: dest, kind: 'clone', commit };
+}

@@ -1,0 +1,77 @@
+import { RepoRunnerError } from '../core/errors.js';
+import type { HealthOutcome } from '../core/run-state.js';
+import { isProcessAlive } from '../exec/process-group.js';
+import { tailFile } from '../health/log-tail.js';
+import { waitForReady } from '../health/readiness.js';
+import type { Agent } from './agent.js';
+
+/**
+ * HealthAgent: waits for every started service to be ready (readiness: HTTP non-5xx on the
+ * plan's path, then /health, /healthz, /; TCP connect for non-HTTP services), all in
+ * parallel, each up to the run's health timeout. A service whose process exits, or that
+ * never answers, is unhealthy, with the tail of its log.
+ */
+export const healthAgent: Agent<'health'> = {
+  name: 'HealthAgent',
+  phase: 'health',
+  produces: 'health',
+  async run(ctx): Promise<HealthOutcome[]> {
+    const { plan, services, decided } = ctx.state;
+    if (!plan || !services || !decided) throw new Error('health ran before start');
+    return Promise.all(
+      services.map(async (svc): Promise<HealthOutcome> => {
+        const spec = plan.services.find((s) => s.name === svc.name);
+        if (svc.port === null || !spec)
+          return {
+            service: svc.name,
+            health: 'healthy',
+            url: null,
+            detail: 'no port to check',
+            logTail: [],
+          };
+        const exited = () => ctx.exits.get(svc.pid) ?? (isProcessAlive(svc.pid) ? null : 'exited');
+        const result = await waitForReady({
+          host: decided.host,
+          port: svc.port,
+          protocol: spec.protocol,
+          path: spec.healthPath,
+          timeoutMs: ctx.options.healthTimeoutMs,
+          exited,
+          signal: ctx.signal,
+        });
+        const outcome: HealthOutcome = result.ready
+          ? {
+              service: svc.name,
+              health: 'healthy',
+              url: result.url,
+              detail: `${result.detail} after ${result.waitedMs} ms`,
+              logTail: [],
+            }
+          : {
+              service: svc.name,
+              health: 'unhealthy',
+              url: null,
+              detail: result.detail,
+              logTail: tailFile(svc.logFile, 20),
+            };
+        ctx.bus.publish({
+          kind: 'service',
+          phase: 'health',
+          service: svc.name,
+          message: `${outcome.health}: ${outcome.detail}`,
+          data: { health: outcome.health, url: outcome.url },
+        });
+        return outcome;
+      }),
+    );
+  },
+  judge(outcomes) {
+    const bad = outcomes.filter((o) => o.health !== 'healthy');
+    if (bad.length === 0) return null;
+    return new RepoRunnerError(
+      'UNHEALTHY',
+      `${bad.map((b) => `${b.service}: ${b.detail}`).join('; ')}`,
+      `read the service log (\`repo-runner logs <run-id> ${bad[0]?.service ?? ''}\`)`,
+    );
+  },
+};

@@ -1,0 +1,29 @@
+import type { PhaseName } from '../core/phases.js';
+import type { Agent } from './agent.js';
+import { dependencyAgent } from './dependency-agent.js';
+import { detectionAgent } from './detection-agent.js';
+import { envDetectorAgent } from './env-detector-agent.js';
+import { fileAgent } from './file-agent.js';
+import { healthAgent } from './health-agent.js';
+import { portPlanner } from './port-planner.js';
+import { runnerAgent } from './runner-agent.js';
+import { setupAgent } from './setup-agent.js';
+
+/**
+ * Every agent, in one array, in phase order; within a phase they run in this order. The
+ * report phase is the OrchestratorAgent's (`buildReport`), which the pipeline always runs.
+ */
+export const AGENTS: readonly Agent[] = [
+  envDetectorAgent,
+  fileAgent,
+  detectionAgent,
+  portPlanner,
+  dependencyAgent,
+  setupAgent,
+  runnerAgent,
+  healthAgent,
+] as Agent[];
+
+/** The agents of one phase, in registry order. */
+export const agentsFor = (phase: PhaseName, agents: readonly Agent[] = AGENTS): Agent[] =>
+  agents.filter((a) => a.phase === phase);

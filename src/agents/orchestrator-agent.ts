@@ -1,0 +1,78 @@
+import type { RepoRunnerError } from '../core/errors.js';
+import { PHASES } from '../core/phases.js';
+import { ReportSchema, type Report } from '../core/report.js';
+import type { RunState } from '../core/run-state.js';
+import { connectHost } from '../health/readiness.js';
+import type { PhaseRecord } from '../store/store.js';
+
+/** Inputs of {@link buildReport}. */
+export interface ReportInput {
+  runId: string;
+  source: string;
+  state: RunState;
+  phases: PhaseRecord[];
+  warnings: string[];
+  error: RepoRunnerError | null;
+}
+
+/**
+ * OrchestratorAgent's report: services with their URL and health, every phase with its
+ * status and duration (ms), warnings, and the error that stopped the run. Status is
+ * `healthy` when every service is, `partial` when some are, else `failed` (issue #2).
+ */
+export function buildReport(input: ReportInput): Report {
+  const { state } = input;
+  const host = state.decided?.host ?? '127.0.0.1';
+  const plannedNames = state.plan?.services.map((s) => s.name) ?? [];
+  const services: Report['services'] = plannedNames.map((name) => {
+    const running = state.services?.find((s) => s.name === name);
+    const health = state.health?.find((h) => h.service === name);
+    const port = running?.port ?? state.decided?.ports[name] ?? null;
+    const h = connectHost(host);
+    return {
+      name,
+      command:
+        running?.command ??
+        state.plan?.services.find((s) => s.name === name)?.start.argv.join(' ') ??
+        '',
+      port,
+      url: port === null ? null : `http://${h.includes(':') ? `[${h}]` : h}:${port}/`,
+      health: health?.health ?? (running ? 'starting' : 'stopped'),
+      pid: running?.pid ?? null,
+      logFile: running?.logFile ?? '',
+      ...(health && health.health !== 'healthy'
+        ? { logTail: health.logTail, detail: health.detail }
+        : {}),
+    };
+  });
+  const healthy = services.filter((s) => s.health === 'healthy').length;
+  const status: Report['status'] =
+    input.error === null && services.length > 0 && healthy === services.length
+      ? 'healthy'
+      : healthy > 0
+        ? 'partial'
+        : 'failed';
+  const byName = new Map(input.phases.map((p) => [p.name, p]));
+  return ReportSchema.parse({
+    runId: input.runId,
+    status,
+    source: input.source,
+    repoPath: state.workspace?.repoPath ?? '',
+    services,
+    phases: PHASES.map((name) => ({
+      name,
+      status: byName.get(name)?.status ?? 'pending',
+      durationMs: byName.get(name)?.durationMs ?? null,
+    })),
+    warnings: input.warnings,
+    ...(input.error
+      ? {
+          error: {
+            code: input.error.code,
+            message: input.error.message,
+            ...(input.error.hint ? { hint: input.error.hint } : {}),
+          },
+        }
+      : {}),
+  });
+}

@@ -1,0 +1,105 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { RepoRunnerError } from '../core/errors.js';
+import { logFile } from '../core/paths.js';
+import type { ServiceSpec } from '../core/plan.js';
+import type { RunContext } from '../core/run-context.js';
+import type { RunningService } from '../core/run-state.js';
+import { spawnServiceProcess } from '../exec/process-group.js';
+import { serviceEnv } from '../exec/service-env.js';
+import type { Agent } from './agent.js';
+import { resolveArgv } from './start-command.js';
+
+/**
+ * Starts one service: its own process group, `PORT` and `HOST` in its environment (and in
+ * the framework's own flags through the plan's placeholders), output appended to
+ * `<run dir>/logs/<service>.log`, and the process recorded in the store.
+ *
+ * @throws RepoRunnerError START_FAILED when the program cannot be spawned.
+ */
+export async function startService(
+  ctx: RunContext,
+  repoPath: string,
+  service: ServiceSpec,
+  port: number | null,
+  host: string,
+): Promise<RunningService> {
+  const cwd = path.resolve(repoPath, service.start.cwd);
+  const argv = resolveArgv(service.start.argv, cwd, port, host);
+  const extra: Record<string, string> = { HOST: host, ...service.start.env };
+  if (port !== null) extra.PORT = String(port);
+  const env = serviceEnv(ctx.env, repoPath, service, extra);
+  const log = logFile(ctx.runDir, service.name);
+  mkdirSync(path.dirname(log), { recursive: true });
+  appendFileSync(
+    log,
+    `\n[repo-runner ${new Date().toISOString()}] starting: ${argv.join(' ')} (in ${cwd}, PORT=${port ?? '-'})\n`,
+  );
+  let child;
+  try {
+    child = await spawnServiceProcess({ argv, cwd, env, logFile: log });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new RepoRunnerError(
+      'START_FAILED',
+      `could not start ${service.name}: ${argv[0]} ${code === 'ENOENT' ? 'was not found' : `failed (${code ?? (err as Error).message})`}`,
+      code === 'ENOENT'
+        ? 'check that the dependencies phase installed it (`--force-install`), or that the tool is on PATH'
+        : `read ${log}`,
+    );
+  }
+  const pid = child.pid;
+  child.once('exit', (codeOrNull, signal) =>
+    ctx.exits.set(pid, signal ? `exited on ${signal}` : `exited with code ${codeOrNull}`),
+  );
+  child.unref();
+  await ctx.store.recordProcess({
+    runId: ctx.runId,
+    service: service.name,
+    kind: 'service',
+    pid,
+    command: argv.join(' '),
+  });
+  ctx.bus.publish({
+    kind: 'service',
+    phase: 'start',
+    service: service.name,
+    message: `started pid ${pid} on port ${port ?? '-'}`,
+    data: { pid, port },
+  });
+  return {
+    name: service.name,
+    pid,
+    port,
+    command: argv.join(' '),
+    argv,
+    cwd,
+    env: { ...service.env, ...extra },
+    logFile: log,
+    startedAt: new Date().toISOString(),
+  };
+}
+
+/** RunnerAgent: starts every service of the plan on the port the PortManager leased it. */
+export const runnerAgent: Agent<'services'> = {
+  name: 'RunnerAgent',
+  phase: 'start',
+  produces: 'services',
+  async run(ctx): Promise<RunningService[]> {
+    const { plan, workspace, decided } = ctx.state;
+    if (!plan || !workspace || !decided) throw new Error('start ran before plan');
+    const running: RunningService[] = [];
+    for (const service of plan.services) {
+      running.push(
+        await startService(
+          ctx,
+          workspace.repoPath,
+          service,
+          decided.ports[service.name] ?? null,
+          decided.host,
+        ),
+      );
+    }
+    return running;
+  },
+};

@@ -1,0 +1,53 @@
+import { NeedsFixError } from '../core/errors.js';
+import { logFile } from '../core/paths.js';
+import type { RunState } from '../core/run-state.js';
+import { outputTail } from '../exec/process-result.js';
+import { serviceEnv } from '../exec/service-env.js';
+import { runTracked } from '../exec/tracked-command.js';
+import type { Agent } from './agent.js';
+
+/**
+ * SetupAgent: runs each service's build steps (e.g. `npm run build`) in order, in the
+ * service's isolated environment.
+ *
+ * @throws NeedsFixError BUILD_FAILED with the log tail when a step fails.
+ */
+export const setupAgent: Agent<'builds'> = {
+  name: 'SetupAgent',
+  phase: 'build',
+  produces: 'builds',
+  async run(ctx): Promise<NonNullable<RunState['builds']>> {
+    const { plan, workspace } = ctx.state;
+    if (!plan || !workspace) throw new Error('build ran before detect');
+    const builds: NonNullable<RunState['builds']> = [];
+    for (const service of plan.services) {
+      const started = Date.now();
+      if (service.build.length === 0) {
+        builds.push({ service: service.name, status: 'none', durationMs: 0 });
+        continue;
+      }
+      const log = logFile(ctx.runDir, `build-${service.name}`);
+      const env = serviceEnv(ctx.env, workspace.repoPath, service);
+      for (const step of service.build) {
+        const result = await runTracked(ctx, step, workspace.repoPath, {
+          phase: 'build',
+          service: service.name,
+          kind: 'build',
+          logFile: log,
+          env,
+          timeoutMs: ctx.options.commandTimeoutMs,
+        });
+        if (result.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
+        if (result.failed) {
+          throw new NeedsFixError(
+            'BUILD_FAILED',
+            `${step.description} failed (exit ${result.exitCode ?? result.signal ?? result.spawnError}): ${step.argv.join(' ')}\n${outputTail(result, 15).join('\n')}`,
+            `read ${log}; fix the build, then \`repo-runner resume ${ctx.runId}\``,
+          );
+        }
+      }
+      builds.push({ service: service.name, status: 'built', durationMs: Date.now() - started });
+    }
+    return builds;
+  },
+};

@@ -1,0 +1,35 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { RepoRunnerError } from '../../core/errors.js';
+import { planRepo } from '../../providers/registry.js';
+import { RepoView } from '../../repo/repo-view.js';
+
+/** `repo-runner plan <path>`: detection and planning only; nothing is installed or run. */
+export async function planCommand(source: string, flags: { json?: boolean }): Promise<number> {
+  const abs = path.resolve(source);
+  if (!existsSync(abs) || !statSync(abs).isDirectory()) {
+    throw new RepoRunnerError(
+      'BAD_INPUT',
+      `${abs} is not a directory`,
+      'plan takes a local folder (clone a URL first, or use `repo-runner run <url>`)',
+    );
+  }
+  const plan = await planRepo(new RepoView(abs));
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+  } else {
+    process.stdout.write(`ecosystems: ${plan.ecosystems.join(', ') || 'none'}\n`);
+    for (const s of plan.services) {
+      process.stdout.write(
+        `service ${s.name} (${s.provider}${s.framework ? `/${s.framework}` : ''}, root ${s.root})\n`,
+      );
+      for (const step of s.install?.steps ?? [])
+        process.stdout.write(`  install: ${step.argv.join(' ')}\n`);
+      for (const step of s.build) process.stdout.write(`  build:   ${step.argv.join(' ')}\n`);
+      process.stdout.write(`  start:   ${s.start.argv.join(' ')}\n`);
+      process.stdout.write(`  evidence: ${s.evidence.join('; ')}\n`);
+    }
+    for (const w of plan.warnings) process.stdout.write(`warning: ${w}\n`);
+  }
+  return plan.services.length > 0 ? 0 : 3;
+}

@@ -1,0 +1,136 @@
+import { spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pc from 'picocolors';
+import { ERROR_CODES, RepoRunnerError } from '../../core/errors.js';
+import { resumeRun, startRun, type RunCaller, type RunOutcome } from '../../core/run-api.js';
+import { stopRunProcesses } from '../../core/run-control.js';
+import type { Report } from '../../core/report.js';
+import { Supervisor } from '../../core/supervisor.js';
+import { renderReport } from '../render/report-text.js';
+import { TaskList } from '../render/task-list.js';
+import { withSession, type Session } from '../session.js';
+
+/** Flags shared by `run` and `resume`. */
+export interface RunFlags {
+  detach?: boolean;
+  json?: boolean;
+  verbose?: boolean;
+  host?: string;
+  healthTimeout?: string;
+  forceInstall?: boolean;
+}
+
+/** Exit code for a finished report: 0 only when every service is healthy (README "Exit codes"). */
+export function exitCodeFor(report: Report): number {
+  if (report.status === 'healthy') return 0;
+  const code = report.error?.code as keyof typeof ERROR_CODES | undefined;
+  if (code && code in ERROR_CODES) return ERROR_CODES[code];
+  return ERROR_CODES.UNHEALTHY;
+}
+
+/** `repo-runner run <source>` and `repo-runner resume <run-id>`. Returns the exit code. */
+export async function runCommand(
+  flags: RunFlags,
+  target: { source: string } | { runId: string },
+): Promise<number> {
+  return withSession(async (session) => {
+    const abort = new AbortController();
+    const onSignal = () => abort.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    const tasks = flags.json ? null : new TaskList(flags.verbose ?? false);
+    const caller: RunCaller = {
+      store: session.store,
+      home: session.home,
+      signal: abort.signal,
+      onEvent: (e) => tasks?.onEvent(e),
+      onCreated: (id) => {
+        if (!flags.json) process.stdout.write(`${pc.dim(`run ${id}`)}\n`);
+      },
+    };
+    let outcome: RunOutcome;
+    try {
+      outcome =
+        'source' in target
+          ? await startRun(caller, target.source, {
+              detach: flags.detach ?? false,
+              forceInstall: flags.forceInstall ?? false,
+              ...(flags.host ? { host: flags.host } : {}),
+              ...(flags.healthTimeout
+                ? { healthTimeoutMs: parseSeconds(flags.healthTimeout) }
+                : {}),
+            })
+          : await resumeRun(caller, target.runId);
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+    await tasks?.finished();
+    const { report } = outcome;
+    process.stdout.write(
+      flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report)}\n`,
+    );
+    if (report.status !== 'healthy') return exitCodeFor(report);
+    if (abort.signal.aborted) {
+      await stopRunProcesses(session.store, outcome.runId);
+      await session.store.updateRun(outcome.runId, { status: 'interrupted' });
+      return ERROR_CODES.INTERRUPTED;
+    }
+    if (flags.detach ?? outcome.ctx.options.detach) {
+      const pid = spawnSupervisor(session, outcome.runId, outcome.ctx.runDir);
+      if (!flags.json)
+        process.stdout.write(
+          `supervisor pid ${pid}; stop with ${pc.bold(`repo-runner stop ${outcome.runId}`)}, logs with ${pc.bold(`repo-runner logs ${outcome.runId} -f`)}\n`,
+        );
+      return 0;
+    }
+    return superviseInForeground(session, outcome, flags.json ?? false);
+  });
+}
+
+function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new RepoRunnerError(
+      'BAD_INPUT',
+      `--health-timeout must be a positive number of seconds, got "${value}"`,
+      'e.g. --health-timeout 60',
+    );
+  return Math.round(n * 1000);
+}
+
+/** Starts `repo-runner __supervise <id>` detached, its output to `<run dir>/supervisor.log`. */
+function spawnSupervisor(session: Session, runId: string, runDir: string): number {
+  const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'main.js');
+  const out = openSync(path.join(runDir, 'supervisor.log'), 'a');
+  const child = spawn(process.execPath, [...process.execArgv, entry, '__supervise', runId], {
+    detached: true,
+    stdio: ['ignore', out, out],
+    env: process.env,
+  });
+  child.unref();
+  void session;
+  return child.pid ?? -1;
+}
+
+async function superviseInForeground(
+  session: Session,
+  outcome: RunOutcome,
+  json: boolean,
+): Promise<number> {
+  const supervisor = new Supervisor(outcome.ctx);
+  await session.store.updateRun(outcome.runId, { supervisorPid: process.pid });
+  supervisor.start();
+  if (!json) process.stdout.write(pc.dim('running; press Ctrl-C to stop every service\n'));
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  if (!json) process.stdout.write('stopping...\n');
+  await supervisor.stop();
+  await stopRunProcesses(session.store, outcome.runId);
+  await session.store.updateRun(outcome.runId, { status: 'stopped', supervisorPid: null });
+  return 0;
+}

@@ -1,0 +1,55 @@
+import { EventBus } from '../../core/events.js';
+import { runDir } from '../../core/paths.js';
+import { requireRun } from '../../core/run-api.js';
+import type { RunContext } from '../../core/run-context.js';
+import { stopRunProcesses } from '../../core/run-control.js';
+import { RunOptionsSchema } from '../../core/run-options.js';
+import type { RunState } from '../../core/run-state.js';
+import { Supervisor } from '../../core/supervisor.js';
+import { withSession } from '../session.js';
+
+/**
+ * `repo-runner __supervise <run-id>` (internal): the detached supervisor of `run --detach`.
+ * Adopts the run's services from its checkpoints, watches them until SIGTERM/SIGINT, then
+ * stops them, releases the ports and marks the run stopped.
+ */
+export async function superviseCommand(runId: string): Promise<number> {
+  return withSession(async ({ home, store }) => {
+    const run = await requireRun(store, runId);
+    const state: RunState = {};
+    for (const data of (await store.getCheckpoints(runId)).values()) Object.assign(state, data);
+    const abort = new AbortController();
+    const ctx: RunContext = {
+      runId,
+      source: run.source,
+      home,
+      runDir: runDir(home, runId),
+      options: RunOptionsSchema.parse(run.options),
+      store,
+      bus: new EventBus(runId, store),
+      signal: abort.signal,
+      state,
+      env: process.env,
+      exits: new Map(),
+    };
+    await store.updateRun(runId, { supervisorPid: process.pid });
+    const supervisor = new Supervisor(ctx);
+    supervisor.start();
+    console.log(
+      `[${new Date().toISOString()}] supervising run ${runId}: ${supervisor
+        .services()
+        .map((s) => `${s.name} pid ${s.pid}`)
+        .join(', ')}`,
+    );
+    await new Promise<void>((resolve) => {
+      process.once('SIGTERM', () => resolve());
+      process.once('SIGINT', () => resolve());
+    });
+    abort.abort();
+    await supervisor.stop();
+    await stopRunProcesses(store, runId);
+    await store.updateRun(runId, { status: 'stopped', supervisorPid: null });
+    console.log(`[${new Date().toISOString()}] stopped run ${runId}`);
+    return 0;
+  });
+}

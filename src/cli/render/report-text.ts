@@ -1,0 +1,36 @@
+import pc from 'picocolors';
+import type { Report } from '../../core/report.js';
+
+const seconds = (ms: number | null) =>
+  ms === null ? '-' : ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+
+const paint = (status: string): string =>
+  status === 'healthy' || status === 'done'
+    ? pc.green(status)
+    : status === 'partial' || status === 'skipped' || status === 'starting'
+      ? pc.yellow(status)
+      : pc.red(status);
+
+/** The Report as text for people: status, services with URLs, phase timings, warnings, next steps. */
+export function renderReport(report: Report): string {
+  const out: string[] = [];
+  out.push(`${pc.bold(`Run ${report.runId}`)}: ${paint(report.status)}  (${report.source})`);
+  for (const s of report.services) {
+    out.push(
+      `  ${pc.bold(s.name)}  ${s.url ?? '-'}  ${paint(s.health)}${s.pid ? `  pid ${s.pid}` : ''}`,
+    );
+    out.push(`    ${pc.dim(s.command)}`);
+    if (s.detail) out.push(`    ${s.detail}`);
+    for (const line of s.logTail ?? []) out.push(`    ${pc.dim('│')} ${line}`);
+  }
+  const ran = report.phases.filter((p) => p.status !== 'skipped' && p.status !== 'pending');
+  out.push(
+    `  phases: ${ran.map((p) => `${p.name} ${p.status === 'done' ? seconds(p.durationMs) : paint(p.status)}`).join(', ')}`,
+  );
+  for (const w of report.warnings) out.push(`  ${pc.yellow('warning')}: ${w}`);
+  if (report.error) {
+    out.push(`  ${pc.red('error')} [${report.error.code}]: ${report.error.message}`);
+    if (report.error.hint) out.push(`  ${pc.cyan('next')}: ${report.error.hint}`);
+  }
+  return out.join('\n');
+}

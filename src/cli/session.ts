@@ -1,0 +1,20 @@
+import { repoRunnerHome, storeFile } from '../core/paths.js';
+import { openSqliteStore } from '../store/sqlite.js';
+import type { Store } from '../store/store.js';
+
+/** What every command works with: the data directory and the store in it. */
+export interface Session {
+  home: string;
+  store: Store;
+}
+
+/** Opens the store in Repo Runner's home, runs `fn`, and always closes the store. */
+export async function withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
+  const home = repoRunnerHome();
+  const store = await openSqliteStore(storeFile(home));
+  try {
+    return await fn({ home, store });
+  } finally {
+    await store.close();
+  }
+}

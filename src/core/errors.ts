@@ -1,0 +1,92 @@
+/**
+ * Error codes Repo Runner raises, each with the process exit code the CLI returns for it.
+ * The table is the single source of the exit codes documented in the README.
+ */
+export const ERROR_CODES = {
+  INTERNAL: 1,
+  BAD_INPUT: 2,
+  NOTHING_TO_RUN: 3,
+  FETCH_FAILED: 4,
+  TOOLCHAIN_MISSING: 5,
+  INSTALL_FAILED: 6,
+  BUILD_FAILED: 7,
+  START_FAILED: 8,
+  UNHEALTHY: 9,
+  RUN_NOT_FOUND: 10,
+  INTERRUPTED: 130,
+} as const;
+
+/** One of the typed error codes of {@link ERROR_CODES}. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * Base error of Repo Runner: a typed `code` (which decides the exit code) and a `hint`
+ * telling the user what to do next.
+ *
+ * @example
+ * throw new RepoRunnerError('BAD_INPUT', 'path /x does not exist', 'check the path and try again');
+ */
+export class RepoRunnerError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    hint?: string,
+    options?: { cause?: unknown; details?: Record<string, unknown> },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'RepoRunnerError';
+    this.code = code;
+    this.hint = hint;
+    this.details = options?.details;
+  }
+
+  /** The process exit code for this error (see README "Exit codes"). */
+  get exitCode(): number {
+    return ERROR_CODES[this.code];
+  }
+}
+
+/** A failure retrying cannot fix (bad input, unsupported repo): the orchestrator does not retry. */
+export class UnrecoverableError extends RepoRunnerError {
+  constructor(code: ErrorCode, message: string, hint?: string, options?: { cause?: unknown }) {
+    super(code, message, hint, options);
+    this.name = 'UnrecoverableError';
+  }
+}
+
+/** A failure a fix might repair (missing module, port taken): the FixerAgent gets a chance. */
+export class NeedsFixError extends RepoRunnerError {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    hint?: string,
+    options?: { cause?: unknown; details?: Record<string, unknown> },
+  ) {
+    super(code, message, hint, options);
+    this.name = 'NeedsFixError';
+  }
+}
+
+/** Wraps any thrown value as a RepoRunnerError (unknown errors become INTERNAL). */
+export function toRepoRunnerError(err: unknown): RepoRunnerError {
+  if (err instanceof RepoRunnerError) return err;
+  if (err instanceof Error && err.name === 'AbortError') {
+    return new RepoRunnerError(
+      'INTERRUPTED',
+      'the run was interrupted',
+      'resume it with `repo-runner resume <run-id>`',
+      { cause: err },
+    );
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new RepoRunnerError(
+    'INTERNAL',
+    message,
+    'this is a bug in Repo Runner: run again with --verbose and report it',
+    { cause: err },
+  );
+}

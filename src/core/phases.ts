@@ -1,0 +1,29 @@
+/**
+ * The phases of a run, in order (ARCHITECTURE.md §1). Phases with no agent yet (configure,
+ * database, index, fix) are recorded as skipped, so reports and checkpoints already have
+ * their slots.
+ */
+export const PHASES = [
+  'env',
+  'fetch',
+  'detect',
+  'plan',
+  'dependencies',
+  'configure',
+  'database',
+  'index',
+  'build',
+  'start',
+  'health',
+  'fix',
+  'report',
+] as const;
+
+/** One of {@link PHASES}. */
+export type PhaseName = (typeof PHASES)[number];
+
+/**
+ * Phases whose effects are live processes, not files: after a crash they cannot be taken
+ * from a checkpoint, so a resume that reaches them starts over at `start`.
+ */
+export const LIVE_PHASES: readonly PhaseName[] = ['start', 'health'];

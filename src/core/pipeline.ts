@@ -1,0 +1,228 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Agent } from '../agents/agent.js';
+import { agentsFor } from '../agents/index.js';
+import { buildReport } from '../agents/orchestrator-agent.js';
+import { orchestratorManager } from '../managers/orchestrator-manager.js';
+import { RepoRunnerError, UnrecoverableError, toRepoRunnerError } from './errors.js';
+import type { PhaseName } from './phases.js';
+import type { Report } from './report.js';
+import type { RunContext } from './run-context.js';
+import type { RunState } from './run-state.js';
+import { agentStateFile, managerStateFile, runStateFile, writeJsonAtomic } from './state-files.js';
+
+/**
+ * Runs (or resumes) a run's phases in the order the OrchestratorManager decides: restores
+ * finished phases from their checkpoints, runs the rest with their retry policy, writes a
+ * checkpoint after every phase (store + the seeds' JSON state files), and always ends with
+ * the report phase, whose Report it returns. It never throws for a failing phase: the
+ * failure is in the Report's `status` and `error`.
+ */
+export async function executePipeline(ctx: RunContext, agents?: readonly Agent[]): Promise<Report> {
+  const recorded = await ctx.store.getPhases(ctx.runId);
+  const checkpoints = await ctx.store.getCheckpoints(ctx.runId);
+  const decisions = orchestratorManager.decide(recorded);
+  writeJsonAtomic(managerStateFile(ctx.runDir, orchestratorManager.name), {
+    runId: ctx.runId,
+    decisions,
+    decidedAt: new Date().toISOString(),
+  });
+  // Every finished phase's output is loaded, even for phases that run again (plan re-leases
+  // the ports it had, start restarts what it had started).
+  const finished = new Set(recorded.filter((p) => p.status === 'done').map((p) => p.name));
+  for (const d of decisions) {
+    if (finished.has(d.name)) Object.assign(ctx.state, checkpoints.get(d.name) ?? {});
+  }
+  const attempts = new Map(recorded.map((p) => [p.name, p.attempts]));
+  const warnings: string[] = [];
+  ctx.bus.on('event', (e) => {
+    if (e.kind === 'warning') warnings.push(e.message);
+  });
+  let failure: RepoRunnerError | null = null;
+  for (const d of decisions) {
+    if (d.name === 'report') break;
+    if (failure) continue;
+    if (d.action === 'skip') {
+      await ctx.store.setPhase(ctx.runId, d.name, { status: 'skipped' });
+      ctx.bus.publish({
+        kind: 'phase',
+        phase: d.name,
+        message: d.reason,
+        data: { status: 'skipped' },
+      });
+      continue;
+    }
+    if (d.action === 'restore') {
+      ctx.bus.publish({
+        kind: 'phase',
+        phase: d.name,
+        message: 'restored from checkpoint',
+        data: { status: 'done', restored: true },
+      });
+      continue;
+    }
+    failure = await runPhase(ctx, d.name, agentsFor(d.name, agents), attempts.get(d.name) ?? 0);
+  }
+  return reportPhase(ctx, warnings, failure);
+}
+
+async function runPhase(
+  ctx: RunContext,
+  phase: PhaseName,
+  agents: Agent[],
+  previousAttempts: number,
+): Promise<RepoRunnerError | null> {
+  const policy = orchestratorManager.retryPolicy(phase);
+  let error: RepoRunnerError | null = null;
+  for (let attempt = 1; attempt <= policy.attempts; attempt++) {
+    const started = Date.now();
+    await ctx.store.setPhase(ctx.runId, phase, {
+      status: 'running',
+      attempts: previousAttempts + attempt,
+      startedAt: new Date(started).toISOString(),
+      endedAt: null,
+      error: null,
+    });
+    writeRunState(ctx, phase, 'running');
+    ctx.bus.publish({
+      kind: 'phase',
+      phase,
+      message: attempt > 1 ? `retrying (attempt ${attempt})` : 'started',
+      data: { status: 'running', attempt },
+    });
+    error = null;
+    const produced: Partial<RunState> = {};
+    try {
+      for (const agent of agents) {
+        const result = await agent.run(ctx);
+        Object.assign(ctx.state, { [agent.produces]: result });
+        Object.assign(produced, { [agent.produces]: result });
+        const stateFile = agent.role === 'manager' ? managerStateFile : agentStateFile;
+        writeJsonAtomic(stateFile(ctx.runDir, agent.name), {
+          runId: ctx.runId,
+          phase,
+          result,
+          at: new Date().toISOString(),
+        });
+        error = agent.judge?.(result as never) ?? null;
+        if (error) break;
+      }
+    } catch (err) {
+      error = ctx.signal.aborted
+        ? toRepoRunnerError(Object.assign(new Error('aborted'), { name: 'AbortError' }))
+        : toRepoRunnerError(err);
+    }
+    const durationMs = Date.now() - started;
+    const endedAt = new Date().toISOString();
+    if (!error) {
+      await ctx.store.saveCheckpoint(ctx.runId, phase, produced);
+      await ctx.store.setPhase(ctx.runId, phase, { status: 'done', endedAt, durationMs });
+      writeRunState(ctx, phase, 'done');
+      ctx.bus.publish({
+        kind: 'phase',
+        phase,
+        message: `done in ${durationMs} ms`,
+        data: { status: 'done', durationMs },
+      });
+      return null;
+    }
+    const final =
+      error instanceof UnrecoverableError ||
+      error.code === 'INTERRUPTED' ||
+      error.code === 'UNHEALTHY' ||
+      attempt === policy.attempts;
+    await ctx.store.setPhase(ctx.runId, phase, {
+      status: final ? 'failed' : 'running',
+      endedAt,
+      durationMs,
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(error.hint ? { hint: error.hint } : {}),
+      },
+    });
+    ctx.bus.publish({
+      kind: 'phase',
+      phase,
+      message: error.message,
+      data: { status: final ? 'failed' : 'retrying', code: error.code, hint: error.hint ?? null },
+    });
+    if (final) break;
+    await sleep(policy.backoffMs, undefined, { signal: ctx.signal }).catch(() => undefined);
+  }
+  writeRunState(ctx, phase, 'failed');
+  return error;
+}
+
+async function reportPhase(
+  ctx: RunContext,
+  warnings: string[],
+  failure: RepoRunnerError | null,
+): Promise<Report> {
+  const started = Date.now();
+  await ctx.store.setPhase(ctx.runId, 'report', {
+    status: 'running',
+    startedAt: new Date(started).toISOString(),
+  });
+  const phases = await ctx.store.getPhases(ctx.runId);
+  const report = buildReport({
+    runId: ctx.runId,
+    source: ctx.source,
+    state: ctx.state,
+    phases,
+    warnings,
+    error: failure,
+  });
+  const durationMs = Date.now() - started;
+  await ctx.store.setPhase(ctx.runId, 'report', {
+    status: 'done',
+    endedAt: new Date().toISOString(),
+    durationMs,
+    attempts: 1,
+  });
+  const final = {
+    ...report,
+    phases: report.phases.map((p) =>
+      p.name === 'report' ? { ...p, status: 'done' as const, durationMs } : p,
+    ),
+  };
+  ctx.state.report = final;
+  await ctx.store.updateRun(ctx.runId, {
+    report: final,
+    status: failure?.code === 'INTERRUPTED' ? 'interrupted' : final.status,
+  });
+  writeJsonAtomic(agentStateFile(ctx.runDir, 'OrchestratorAgent'), {
+    runId: ctx.runId,
+    phase: 'report',
+    result: final,
+    at: new Date().toISOString(),
+  });
+  writeRunState(ctx, 'report', final.status);
+  ctx.bus.publish({
+    kind: 'phase',
+    phase: 'report',
+    message: `done in ${durationMs} ms`,
+    data: { status: 'done', durationMs },
+  });
+  ctx.bus.publish({
+    kind: 'result',
+    phase: 'report',
+    message: final.status,
+    data: { status: final.status },
+  });
+  await ctx.bus.flush();
+  return final;
+}
+
+/** The seeds' `run_state.json`: where the run is, for people and tools to read. */
+function writeRunState(ctx: RunContext, phase: string, status: string): void {
+  writeJsonAtomic(runStateFile(ctx.runDir), {
+    runId: ctx.runId,
+    source: ctx.source,
+    repoPath: ctx.state.workspace?.repoPath ?? null,
+    currentPhase: phase,
+    phaseStatus: status,
+    ports: ctx.state.decided?.ports ?? {},
+    services: ctx.state.services?.map((s) => ({ name: s.name, pid: s.pid, port: s.port })) ?? [],
+    updatedAt: new Date().toISOString(),
+  });
+}

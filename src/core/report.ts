@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/** Health of one service as last checked. */
+export const ServiceHealthSchema = z.enum(['healthy', 'unhealthy', 'starting', 'stopped']);
+
+/**
+ * The Report of a run: other tools read it, so these field names are a contract
+ * (issue #2): `{ runId, status, services: [{ name, command, port, url, health }],
+ * phases: [{ name, status, durationMs }], warnings }`.
+ */
+export const ReportSchema = z.object({
+  runId: z.string(),
+  status: z.enum(['healthy', 'partial', 'failed']),
+  source: z.string(),
+  repoPath: z.string(),
+  services: z.array(
+    z.object({
+      name: z.string(),
+      command: z.string(),
+      port: z.number().int().nullable(),
+      url: z.string().nullable(),
+      health: ServiceHealthSchema,
+      pid: z.number().int().nullable(),
+      logFile: z.string(),
+      /** Last lines of the service log when it is not healthy. */
+      logTail: z.array(z.string()).optional(),
+      detail: z.string().optional(),
+    }),
+  ),
+  phases: z.array(
+    z.object({
+      name: z.string(),
+      status: z.enum(['pending', 'running', 'done', 'skipped', 'failed']),
+      durationMs: z.number().nullable(),
+    }),
+  ),
+  warnings: z.array(z.string()),
+  error: z
+    .object({ code: z.string(), message: z.string(), hint: z.string().optional() })
+    .optional(),
+});
+export type Report = z.infer<typeof ReportSchema>;
+export type ServiceHealth = z.infer<typeof ServiceHealthSchema>;

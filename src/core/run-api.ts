@@ -1,0 +1,156 @@
+import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { EventBus, type RunEvent } from './events.js';
+import { RepoRunnerError } from './errors.js';
+import { runDir } from './paths.js';
+import { executePipeline } from './pipeline.js';
+import type { Report } from './report.js';
+import type { RunContext } from './run-context.js';
+import { stopRunProcesses, waitForExit } from './run-control.js';
+import { RunOptionsSchema, type RunOptions } from './run-options.js';
+import { isProcessAlive } from '../exec/process-group.js';
+import type { RunRecord, Store } from '../store/store.js';
+
+/**
+ * The run API the CLI (and later the server) use: start, resume and stop runs. The CLI only
+ * parses flags and renders; everything a run does happens here and below.
+ */
+
+/** A new run id: UTC date and time plus 4 random hex digits, e.g. `20261121-231500-a1b2`. */
+export function newRunId(date = new Date()): string {
+  const stamp = date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+/** What a caller of {@link startRun} / {@link resumeRun} provides. */
+export interface RunCaller {
+  store: Store;
+  home: string;
+  /** Aborting stops the run (its commands and probes) and marks it interrupted. */
+  signal: AbortSignal;
+  /** Sees every event of the run as it happens. */
+  onEvent?: (event: RunEvent) => void;
+  /** Called with the run id as soon as the run exists (before any phase runs). */
+  onCreated?: (runId: string) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A finished pipeline: its report, and the context (for a supervisor to take over). */
+export interface RunOutcome {
+  runId: string;
+  report: Report;
+  ctx: RunContext;
+}
+
+/** Starts a new run of `source` (a path or git URL) and executes it up to its report. */
+export async function startRun(
+  caller: RunCaller,
+  source: string,
+  options: Partial<RunOptions>,
+): Promise<RunOutcome> {
+  const parsed = RunOptionsSchema.parse(options);
+  const runId = newRunId();
+  await caller.store.createRun({ id: runId, source, options: parsed });
+  caller.onCreated?.(runId);
+  return execute(caller, runId, source, parsed);
+}
+
+/**
+ * Resumes a run at its first unfinished phase. Processes the crashed attempt left behind
+ * (an install killed half way, services) are stopped first.
+ *
+ * @throws RepoRunnerError RUN_NOT_FOUND for an unknown id; BAD_INPUT when the run is still
+ *   being executed by a live process, or is running healthy under its supervisor.
+ */
+export async function resumeRun(caller: RunCaller, runId: string): Promise<RunOutcome> {
+  const run = await requireRun(caller.store, runId);
+  if (run.ownerPid !== null && run.ownerPid !== process.pid && isProcessAlive(run.ownerPid)) {
+    throw new RepoRunnerError(
+      'BAD_INPUT',
+      `run ${runId} is still being executed by process ${run.ownerPid}`,
+      `wait for it, or stop it with \`repo-runner stop ${runId}\``,
+    );
+  }
+  if (run.supervisorPid !== null && isProcessAlive(run.supervisorPid)) {
+    throw new RepoRunnerError(
+      'BAD_INPUT',
+      `run ${runId} is running under its supervisor (pid ${run.supervisorPid})`,
+      `see \`repo-runner status ${runId}\`, or stop it first`,
+    );
+  }
+  await stopRunProcesses(caller.store, runId);
+  caller.onCreated?.(runId);
+  return execute(caller, runId, run.source, RunOptionsSchema.parse(run.options));
+}
+
+/** Looks a run up. @throws RepoRunnerError RUN_NOT_FOUND. */
+export async function requireRun(store: Store, runId: string): Promise<RunRecord> {
+  const run = await store.getRun(runId);
+  if (!run)
+    throw new RepoRunnerError(
+      'RUN_NOT_FOUND',
+      `no run with id ${runId}`,
+      'list runs with `repo-runner status`',
+    );
+  return run;
+}
+
+async function execute(
+  caller: RunCaller,
+  runId: string,
+  source: string,
+  options: RunOptions,
+): Promise<RunOutcome> {
+  const dir = runDir(caller.home, runId);
+  mkdirSync(dir, { recursive: true });
+  // Many probes (toolchain versions, readiness) listen on the run's signal at once.
+  setMaxListeners(100, caller.signal);
+  const bus = new EventBus(runId, caller.store);
+  if (caller.onEvent) bus.on('event', caller.onEvent);
+  const ctx: RunContext = {
+    runId,
+    source,
+    home: caller.home,
+    runDir: dir,
+    options,
+    store: caller.store,
+    bus,
+    signal: caller.signal,
+    state: {},
+    env: caller.env ?? process.env,
+    exits: new Map(),
+  };
+  await caller.store.updateRun(runId, { status: 'running', ownerPid: process.pid });
+  const report = await executePipeline(ctx);
+  if (ctx.state.workspace)
+    await caller.store.updateRun(runId, { repoPath: ctx.state.workspace.repoPath });
+  if (report.status !== 'healthy') {
+    // Nothing half-up is left behind: a run that is not healthy stops all it started.
+    await stopRunProcesses(caller.store, runId);
+  }
+  await caller.store.updateRun(runId, { ownerPid: null });
+  return { runId, report, ctx };
+}
+
+/**
+ * Stops a run: its supervisor (SIGTERM, which stops the services it watches), the process
+ * executing it if any, then every process group it still has, and releases its ports.
+ *
+ * @returns how many process groups had to be stopped here (after the supervisor's own stop).
+ */
+export async function stopRun(store: Store, runId: string): Promise<{ stoppedGroups: number }> {
+  const run = await requireRun(store, runId);
+  for (const pid of [run.supervisorPid, run.ownerPid]) {
+    if (pid === null || pid === process.pid || !isProcessAlive(pid)) continue;
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      /* gone meanwhile */
+    }
+    if (!(await waitForExit(pid, 15_000))) process.kill(pid, 'SIGKILL');
+  }
+  const stoppedGroups = await stopRunProcesses(store, runId);
+  await store.updateRun(runId, { status: 'stopped', supervisorPid: null, ownerPid: null });
+  return { stoppedGroups };
+}

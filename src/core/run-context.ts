@@ -1,0 +1,28 @@
+import type { Store } from '../store/store.js';
+import type { EventBus } from './events.js';
+import type { RunOptions } from './run-options.js';
+import type { RunState } from './run-state.js';
+
+/**
+ * The one explicit context every agent and manager takes as its first argument: no
+ * module-level singletons. `state` is filled phase by phase (see {@link RunState}).
+ */
+export interface RunContext {
+  runId: string;
+  /** The user's source: a path or a git URL. */
+  source: string;
+  /** Repo Runner's data directory. */
+  home: string;
+  /** This run's directory (state files, logs, clone). */
+  runDir: string;
+  options: RunOptions;
+  store: Store;
+  bus: EventBus;
+  /** Aborted on Ctrl-C or `stop`: every process, probe and wait must honour it. */
+  signal: AbortSignal;
+  state: RunState;
+  /** Environment of Repo Runner's own process (the base of every child's environment). */
+  env: NodeJS.ProcessEnv;
+  /** How each service process this process started has exited, by pid (not checkpointed). */
+  exits: Map<number, string>;
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+/**
+ * Options a run is started with; stored with the run so `resume` reuses them. Times in
+ * milliseconds.
+ */
+export const RunOptionsSchema = z.object({
+  /** Interface services bind to. Default 127.0.0.1 (nothing is exposed beyond this machine). */
+  host: z.string().default('127.0.0.1'),
+  /** Readiness timeout per service. Default 120 000 ms (issue #2). */
+  healthTimeoutMs: z.number().int().positive().default(120_000),
+  /** Timeout of one install or build command. Default 15 minutes. */
+  commandTimeoutMs: z
+    .number()
+    .int()
+    .positive()
+    .default(15 * 60_000),
+  /** Leave the services running under a supervisor after the run reports. */
+  detach: z.boolean().default(false),
+  /** Install even when the dependency manifests are unchanged. */
+  forceInstall: z.boolean().default(false),
+});
+export type RunOptions = z.infer<typeof RunOptionsSchema>;

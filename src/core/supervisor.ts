@@ -1,0 +1,192 @@
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { startService } from '../agents/runner-agent.js';
+import { isProcessAlive, stopProcessGroup } from '../exec/process-group.js';
+import { probeHttp } from '../health/http-check.js';
+import { connectHost } from '../health/readiness.js';
+import type { RunContext } from './run-context.js';
+import type { RunningService } from './run-state.js';
+import { runStateFile, writeJsonAtomic } from './state-files.js';
+
+/** Restart backoff: 1 s doubling to 30 s; reset after a service stays up 60 s. */
+const BACKOFF_START_MS = 1000;
+const BACKOFF_MAX_MS = 30_000;
+const STABLE_AFTER_MS = 60_000;
+/** Liveness probe every 10 s; 3 failures in a row restart the service. */
+const LIVENESS_EVERY_MS = 10_000;
+const LIVENESS_FAILURES = 3;
+
+interface Watched {
+  svc: RunningService;
+  failures: number;
+  restarts: number;
+  nextBackoffMs: number;
+  restartAt: number | null;
+  logOffset: number;
+  partial: string;
+}
+
+/**
+ * Keeps a healthy run's services up after the pipeline: checks each process every second
+ * and its HTTP liveness every 10 s, restarts a crashed or hung service with exponential
+ * backoff, and copies new log lines to the run's events. The foreground `run` uses it
+ * in-process; `run --detach` in a small detached process of its own.
+ */
+export class Supervisor {
+  private readonly watched: Watched[];
+  private tickTimer: NodeJS.Timeout | undefined;
+  private lastLiveness = Date.now();
+  private busy = false;
+  private stopping = false;
+
+  constructor(private readonly ctx: RunContext) {
+    this.watched = (ctx.state.services ?? []).map((svc) => ({
+      svc,
+      failures: 0,
+      restarts: 0,
+      nextBackoffMs: BACKOFF_START_MS,
+      restartAt: null,
+      logOffset: fileSize(svc.logFile),
+      partial: '',
+    }));
+  }
+
+  /** Begins watching. Returns at once. */
+  start(): void {
+    this.tickTimer = setInterval(() => void this.tick(), 1000);
+  }
+
+  /** Stops watching and stops every service's process group (SIGTERM, grace, SIGKILL). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    await Promise.all(this.watched.map((w) => stopProcessGroup(w.svc.pid)));
+    this.copyLogs();
+    await this.ctx.bus.flush();
+  }
+
+  /** The services as they are now (pids change on restart). */
+  services(): RunningService[] {
+    return this.watched.map((w) => w.svc);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy || this.stopping) return;
+    this.busy = true;
+    try {
+      this.copyLogs();
+      const now = Date.now();
+      const probeLiveness = now - this.lastLiveness >= LIVENESS_EVERY_MS;
+      if (probeLiveness) this.lastLiveness = now;
+      for (const w of this.watched) await this.check(w, now, probeLiveness);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async check(w: Watched, now: number, probeLiveness: boolean): Promise<void> {
+    const alive = !this.ctx.exits.has(w.svc.pid) && isProcessAlive(w.svc.pid);
+    if (alive && w.restartAt === null) {
+      if (now - Date.parse(w.svc.startedAt) > STABLE_AFTER_MS) w.nextBackoffMs = BACKOFF_START_MS;
+      if (probeLiveness && w.svc.port !== null) {
+        const url = `http://${connectHost(this.ctx.state.decided?.host ?? '127.0.0.1')}:${w.svc.port}/`;
+        const probe = await probeHttp(url, 5000);
+        w.failures = probe.ok || probe.status !== null ? 0 : w.failures + 1;
+        if (w.failures >= LIVENESS_FAILURES) {
+          this.ctx.bus.publish({
+            kind: 'service',
+            service: w.svc.name,
+            message: `liveness failed ${w.failures} times (${probe.detail}): restarting`,
+          });
+          await stopProcessGroup(w.svc.pid);
+          w.failures = 0;
+          w.restartAt = now;
+        }
+      }
+      return;
+    }
+    if (w.restartAt === null) {
+      const how = this.ctx.exits.get(w.svc.pid) ?? 'exited';
+      w.restartAt = now + w.nextBackoffMs;
+      this.ctx.bus.publish({
+        kind: 'service',
+        service: w.svc.name,
+        message: `${how}; restarting in ${w.nextBackoffMs} ms`,
+        data: { health: 'unhealthy' },
+      });
+      w.nextBackoffMs = Math.min(w.nextBackoffMs * 2, BACKOFF_MAX_MS);
+      return;
+    }
+    if (now < w.restartAt) return;
+    await this.restart(w);
+  }
+
+  private async restart(w: Watched): Promise<void> {
+    const { plan, workspace, decided } = this.ctx.state;
+    const spec = plan?.services.find((s) => s.name === w.svc.name);
+    if (!spec || !workspace || !decided) return;
+    try {
+      const fresh = await startService(
+        this.ctx,
+        workspace.repoPath,
+        spec,
+        w.svc.port,
+        decided.host,
+      );
+      w.svc = fresh;
+      w.restarts += 1;
+      w.restartAt = null;
+      this.ctx.bus.publish({
+        kind: 'service',
+        service: fresh.name,
+        message: `restarted (restart ${w.restarts}), pid ${fresh.pid}`,
+        data: { pid: fresh.pid, restarts: w.restarts },
+      });
+      this.ctx.state.services = this.services();
+      await this.ctx.store.saveCheckpoint(this.ctx.runId, 'start', {
+        services: this.ctx.state.services,
+      });
+      writeJsonAtomic(runStateFile(this.ctx.runDir), {
+        runId: this.ctx.runId,
+        currentPhase: 'supervise',
+        services: this.services().map((s) => ({ name: s.name, pid: s.pid, port: s.port })),
+        updatedAt: new Date().toISOString(),
+      });
+    } catch (err) {
+      w.restartAt = Date.now() + w.nextBackoffMs;
+      this.ctx.bus.publish({
+        kind: 'warning',
+        service: w.svc.name,
+        message: `restart failed: ${(err as Error).message}`,
+      });
+    }
+  }
+
+  private copyLogs(): void {
+    for (const w of this.watched) {
+      const size = fileSize(w.svc.logFile);
+      if (size < w.logOffset) w.logOffset = 0;
+      if (size === w.logOffset) continue;
+      const length = Math.min(size - w.logOffset, 1024 * 1024);
+      const buf = Buffer.alloc(length);
+      const fd = openSync(w.svc.logFile, 'r');
+      try {
+        readSync(fd, buf, 0, length, w.logOffset);
+      } finally {
+        closeSync(fd);
+      }
+      w.logOffset += length;
+      const lines = (w.partial + buf.toString('utf8')).split('\n');
+      w.partial = lines.pop() ?? '';
+      for (const line of lines)
+        if (line.trim()) this.ctx.bus.publish({ kind: 'log', service: w.svc.name, message: line });
+    }
+  }
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}

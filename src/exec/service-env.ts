@@ -1,0 +1,31 @@
+import path from 'node:path';
+import type { ServiceSpec } from '../core/plan.js';
+
+/**
+ * Environment for a service's install, build and start commands: Repo Runner's own
+ * environment, with the service's isolated bin directory (`.venv/bin` or
+ * `node_modules/.bin`) first on PATH, then the plan's env, then `extra` (PORT, HOST).
+ * Variables that would point the child at another virtualenv are dropped.
+ */
+export function serviceEnv(
+  base: NodeJS.ProcessEnv,
+  repoPath: string,
+  service: ServiceSpec,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(base)) if (v !== undefined) env[k] = v;
+  delete env.PYTHONHOME;
+  delete env.VIRTUAL_ENV;
+  const root = path.resolve(repoPath, service.root);
+  const prefix: string[] = [];
+  if (service.install?.isolation === 'venv') {
+    const venv = path.resolve(repoPath, service.install.dir);
+    prefix.push(path.join(venv, 'bin'));
+    env.VIRTUAL_ENV = venv;
+  } else if (service.install?.isolation === 'node_modules' || service.provider === 'node') {
+    prefix.push(path.join(root, 'node_modules', '.bin'));
+  }
+  env.PATH = [...prefix, env.PATH ?? ''].filter(Boolean).join(path.delimiter);
+  return { ...env, ...service.env, ...extra };
+}

@@ -1,0 +1,231 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { ServiceSpecSchema, type ServiceSpec } from '../../core/plan.js';
+import { RepoView } from '../../repo/repo-view.js';
+import type { ProviderPlan } from '../types.js';
+import { nodeProvider } from './index.js';
+
+/** Writes `files` into a fresh temp directory, plans it, and removes the directory. */
+async function planFixture(files: Record<string, string | object>): Promise<ProviderPlan> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'rr-node-'));
+  try {
+    for (const [rel, content] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
+      await writeFile(
+        path.join(dir, rel),
+        typeof content === 'string' ? content : JSON.stringify(content),
+      );
+    }
+    const repo = new RepoView(dir);
+    const detection = await nodeProvider.detect(repo);
+    assert.ok(detection, 'node provider should detect the fixture');
+    const plan = await nodeProvider.plan(repo, detection);
+    for (const service of plan.services) ServiceSpecSchema.parse(service);
+    return plan;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function only(plan: ProviderPlan): ServiceSpec {
+  assert.equal(
+    plan.services.length,
+    1,
+    `expected one service, warnings: ${plan.warnings.join('; ')}`,
+  );
+  return plan.services[0] as ServiceSpec;
+}
+
+test('start script with npm lock: npm ci, npm run start, health route from the script file', async () => {
+  const service = only(
+    await planFixture({
+      'package.json': { scripts: { start: 'node server.js' }, dependencies: { express: '^4' } },
+      'package-lock.json': '{}',
+      'server.js': "app.get('/health', (req, res) => res.send('ok'));\n",
+    }),
+  );
+  assert.equal(service.name, 'web');
+  assert.equal(service.framework, 'express');
+  assert.deepEqual(service.start.argv, ['npm', 'run', 'start']);
+  assert.deepEqual(service.install?.steps[0]?.argv, ['npm', 'ci', '--no-audit', '--no-fund']);
+  assert.deepEqual(service.install?.manifests, ['package.json', 'package-lock.json']);
+  assert.equal(service.healthPath, '/health');
+  assert.deepEqual(service.build, []);
+  assert.deepEqual(service.env, {});
+});
+
+test('main only, built into dist/: node main after the build script', async () => {
+  const service = only(
+    await planFixture({
+      'package.json': {
+        main: 'dist/index.js',
+        scripts: { build: 'tsc' },
+        devDependencies: { typescript: '5' },
+      },
+    }),
+  );
+  assert.deepEqual(service.start.argv, ['node', 'dist/index.js']);
+  assert.deepEqual(
+    service.build.map((b) => b.argv),
+    [['npm', 'run', 'build']],
+  );
+  assert.deepEqual(service.install?.steps[0]?.argv, ['npm', 'install', '--no-audit', '--no-fund']);
+  assert.deepEqual(service.install?.manifests, ['package.json']);
+});
+
+test('index.js only and no dependencies: node index.js, no install', async () => {
+  const service = only(
+    await planFixture({
+      'package.json': { name: 'x' },
+      'index.js': "require('http').createServer().listen(process.env.PORT)\n",
+    }),
+  );
+  assert.deepEqual(service.start.argv, ['node', 'index.js']);
+  assert.equal(service.install, null);
+  assert.equal(service.framework, null);
+  assert.equal(service.healthPath, null);
+});
+
+test('next with a build script: next start with port flags, production env', async () => {
+  const service = only(
+    await planFixture({
+      'package.json': {
+        scripts: { build: 'next build', start: 'next start' },
+        dependencies: { next: '14', react: '18', express: '4' },
+      },
+      'package-lock.json': '{}',
+    }),
+  );
+  assert.equal(service.framework, 'next');
+  assert.deepEqual(service.start.argv, [
+    'node_modules/.bin/next',
+    'start',
+    '-p',
+    '{port}',
+    '-H',
+    '{host}',
+  ]);
+  assert.deepEqual(
+    service.build.map((b) => b.argv),
+    [['npm', 'run', 'build']],
+  );
+  assert.deepEqual(service.env, { NODE_ENV: 'production' });
+  assert.deepEqual(service.install?.steps[0]?.env, { NODE_ENV: 'development' });
+});
+
+test('vite without a start script: build then vite preview', async () => {
+  const service = only(
+    await planFixture({
+      'package.json': {
+        scripts: { dev: 'vite', build: 'vite build' },
+        devDependencies: { vite: '5' },
+      },
+    }),
+  );
+  assert.equal(service.framework, 'vite');
+  assert.deepEqual(service.start.argv, [
+    'node_modules/.bin/vite',
+    'preview',
+    '--port',
+    '{port}',
+    '--host',
+    '{host}',
+    '--strictPort',
+  ]);
+  assert.deepEqual(
+    service.build.map((b) => b.argv),
+    [['npm', 'run', 'build']],
+  );
+  assert.deepEqual(service.env, {});
+});
+
+test('pnpm lock: pnpm install --frozen-lockfile and pnpm run start', async () => {
+  const service = only(
+    await planFixture({
+      'package.json': { scripts: { start: 'node app.js' }, dependencies: { koa: '2' } },
+      'pnpm-lock.yaml': 'lockfileVersion: 9\n',
+    }),
+  );
+  assert.deepEqual(service.install?.steps[0]?.argv, ['pnpm', 'install', '--frozen-lockfile']);
+  assert.deepEqual(service.install?.manifests, ['package.json', 'pnpm-lock.yaml']);
+  assert.deepEqual(service.start.argv, ['pnpm', 'run', 'start']);
+  assert.equal(service.framework, 'koa');
+});
+
+test('yarn lock: yarn install --frozen-lockfile; nestjs builds', async () => {
+  const service = only(
+    await planFixture({
+      'package.json': {
+        scripts: { build: 'nest build', start: 'node dist/main' },
+        dependencies: { '@nestjs/core': '10', express: '4' },
+      },
+      'yarn.lock': '',
+    }),
+  );
+  assert.deepEqual(service.install?.steps[0]?.argv, ['yarn', 'install', '--frozen-lockfile']);
+  assert.equal(service.framework, 'nestjs');
+  assert.deepEqual(
+    service.build.map((b) => b.argv),
+    [['yarn', 'run', 'build']],
+  );
+  assert.deepEqual(service.start.argv, ['yarn', 'run', 'start']);
+  assert.deepEqual(service.env, { NODE_ENV: 'production' });
+});
+
+test('packageManager field wins over a stray lock file', async () => {
+  const plan = await planFixture({
+    'package.json': {
+      packageManager: 'pnpm@9.1.0',
+      scripts: { start: 'node index.js' },
+      dependencies: { a: '1' },
+    },
+    'package-lock.json': '{}',
+  });
+  const service = only(plan);
+  assert.deepEqual(service.install?.steps[0]?.argv, ['pnpm', 'install']);
+  assert.ok(plan.warnings.some((w) => w.includes('package-lock.json ignored')));
+});
+
+test('bun lock: warned as unsupported, npm used', async () => {
+  const plan = await planFixture({
+    'package.json': { scripts: { start: 'node index.js' }, dependencies: { a: '1' } },
+    'bun.lockb': '',
+  });
+  assert.equal(only(plan).install?.steps[0]?.argv[0], 'npm');
+  assert.ok(plan.warnings.some((w) => w.includes('bun is not supported')));
+});
+
+test('no runnable entry: no service and a warning', async () => {
+  const plan = await planFixture({
+    'package.json': { scripts: { test: 'jest' }, devDependencies: { jest: '29' } },
+  });
+  assert.equal(plan.services.length, 0);
+  assert.match(plan.warnings.join('\n'), /package\.json has no start script, main or index\.js/);
+});
+
+test('malformed package.json: plan throws', async () => {
+  await assert.rejects(
+    planFixture({ 'package.json': '{ "name": ' }),
+    /package\.json is not valid JSON/,
+  );
+  await assert.rejects(
+    planFixture({ 'package.json': { scripts: ['start'] } }),
+    /unexpected shape \(scripts/,
+  );
+});
+
+test('two lock files without packageManager: the first (npm) wins, the other is warned about', async () => {
+  const plan = await planFixture({
+    'package.json': { scripts: { start: 'node index.js' }, dependencies: { a: '1' } },
+    'package-lock.json': '{}',
+    'yarn.lock': '',
+  });
+  assert.deepEqual(only(plan).install?.steps[0]?.argv, ['npm', 'ci', '--no-audit', '--no-fund']);
+  assert.ok(
+    plan.warnings.includes('yarn.lock ignored: package-lock.json comes first'),
+    plan.warnings.join('; '),
+  );
+});

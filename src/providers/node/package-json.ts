@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import type { RepoView } from '../../repo/repo-view.js';
+
+const StringMap = z.record(z.string(), z.string());
+
+/**
+ * The fields of package.json the Node provider reads. Unknown fields pass through; a field
+ * of the wrong type makes the file unusable. Source: https://docs.npmjs.com/cli/configuring-npm/package-json
+ */
+export const PackageJsonSchema = z.looseObject({
+  name: z.string().optional(),
+  main: z.string().optional(),
+  scripts: StringMap.optional(),
+  dependencies: StringMap.optional(),
+  devDependencies: StringMap.optional(),
+  /** Corepack's `<name>@<version>`, e.g. `pnpm@9.1.0`. */
+  packageManager: z.string().optional(),
+});
+export type PackageJson = z.infer<typeof PackageJsonSchema>;
+
+/**
+ * Reads and validates the root package.json (untrusted input, hence `safeParse`). Throws a
+ * clear error when it is missing, not JSON, or has fields of the wrong type: the registry
+ * records that as a warning and skips the Node provider.
+ */
+export async function readPackageJson(repo: RepoView): Promise<PackageJson> {
+  const raw = await repo.readJson('package.json');
+  if (raw === null) throw new Error('package.json not found');
+  const parsed = PackageJsonSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid';
+    throw new Error(`package.json has an unexpected shape (${where})`);
+  }
+  return parsed.data;
+}
+
+/** Every dependency name, runtime and dev, for framework detection. */
+export function allDependencies(pkg: PackageJson): Set<string> {
+  return new Set([
+    ...Object.keys(pkg.dependencies ?? {}),
+    ...Object.keys(pkg.devDependencies ?? {}),
+  ]);
+}

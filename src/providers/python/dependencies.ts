@@ -1,0 +1,88 @@
+import type { RepoView } from '../../repo/repo-view.js';
+import { readPipfileDependencies, readPyprojectDependencies } from './manifest-dependencies.js';
+import type { RequirementName } from './requirement-name.js';
+import { readRequirementsFile } from './requirements-txt.js';
+
+/** Lock files recognised (recorded as manifests and evidence; pip does not read them). */
+export const PYTHON_LOCK_FILES = ['poetry.lock', 'uv.lock', 'Pipfile.lock'] as const;
+
+/** Everything the Python provider knows about a repository's dependencies. */
+export interface PythonDependencies {
+  /** Normalised (PEP 503) names from every source, for framework detection. */
+  names: Set<string>;
+  /** Extras requested per normalised name (`uvicorn[standard]` → standard). */
+  extras: Map<string, string[]>;
+  /** True when `requirements.txt` exists: it is then what gets installed. */
+  hasRequirementsTxt: boolean;
+  /** PEP 508 specs from pyproject.toml or the Pipfile, for `pip install <specs>`. */
+  specs: string[];
+  /** The manifest `specs` were read from, or null when there are none. */
+  specsFrom: 'pyproject.toml' | 'Pipfile' | null;
+  /** Dependency and lock files that exist, relative to the root (hashed to skip reinstalls). */
+  manifests: string[];
+  evidence: string[];
+  warnings: string[];
+}
+
+/**
+ * Reads the repository's Python dependencies from `requirements.txt` (with `-r` includes),
+ * `pyproject.toml` (PEP 621 and Poetry) and the `Pipfile`, and notes the lock files.
+ * Specs for `pip install` come from pyproject.toml, else from the Pipfile; they matter only
+ * when there is no requirements.txt. Throws when a TOML manifest is malformed.
+ */
+export async function readPythonDependencies(repo: RepoView): Promise<PythonDependencies> {
+  const deps: PythonDependencies = {
+    names: new Set(),
+    extras: new Map(),
+    hasRequirementsTxt: false,
+    specs: [],
+    specsFrom: null,
+    manifests: [],
+    evidence: [],
+    warnings: [],
+  };
+  if (await repo.hasFile('requirements.txt')) {
+    const reqs = await readRequirementsFile(repo, 'requirements.txt');
+    deps.hasRequirementsTxt = true;
+    deps.manifests.push(...reqs.files);
+    deps.evidence.push(`${reqs.files.join(', ')}: ${reqs.requirements.length} requirements`);
+    for (const file of reqs.missing) deps.warnings.push(`requirements include ${file} not found`);
+    record(deps, reqs.requirements);
+  }
+  const pyproject = await readPyprojectDependencies(repo);
+  if (pyproject) {
+    deps.manifests.push('pyproject.toml');
+    deps.evidence.push(`pyproject.toml: ${pyproject.specs.length} dependencies`);
+    deps.warnings.push(...pyproject.warnings);
+    record(deps, pyproject.requirements);
+    if (pyproject.specs.length > 0) {
+      deps.specs = pyproject.specs;
+      deps.specsFrom = 'pyproject.toml';
+    }
+  }
+  const pipfile = await readPipfileDependencies(repo);
+  if (pipfile) {
+    deps.manifests.push('Pipfile');
+    deps.evidence.push(`Pipfile: ${pipfile.specs.length} packages`);
+    deps.warnings.push(...pipfile.warnings);
+    record(deps, pipfile.requirements);
+    if (deps.specsFrom === null && pipfile.specs.length > 0) {
+      deps.specs = pipfile.specs;
+      deps.specsFrom = 'Pipfile';
+    }
+  }
+  for (const lock of PYTHON_LOCK_FILES) {
+    if (await repo.hasFile(lock)) {
+      deps.manifests.push(lock);
+      deps.evidence.push(`lock file ${lock} (not used by pip; versions come from the manifest)`);
+    }
+  }
+  return deps;
+}
+
+function record(deps: PythonDependencies, requirements: RequirementName[]): void {
+  for (const { name, extras } of requirements) {
+    deps.names.add(name);
+    if (extras.length > 0) deps.extras.set(name, [...(deps.extras.get(name) ?? []), ...extras]);
+  }
+}

@@ -1,0 +1,84 @@
+import type { ServiceSpec } from '../../core/plan.js';
+import type { RepoView } from '../../repo/repo-view.js';
+import { findHealthPath } from '../health-path.js';
+import type { Detection, Provider, ProviderPlan } from '../types.js';
+import { readPythonDependencies } from './dependencies.js';
+import { findPythonEntry } from './frameworks.js';
+import { pythonInstall } from './install.js';
+import { pythonStart } from './start-command.js';
+
+/** Root files that make a repository a Python one. */
+export const PYTHON_MARKERS = [
+  'requirements.txt',
+  'pyproject.toml',
+  'Pipfile',
+  'setup.py',
+  'manage.py',
+  'app.py',
+  'main.py',
+] as const;
+
+/**
+ * The Python provider: detects a Python repository from {@link PYTHON_MARKERS}, reads its
+ * dependencies (requirements.txt, pyproject.toml, Pipfile), finds a Flask, FastAPI or Django
+ * app or a root script, and plans one `web` service installed into `.venv` at the root.
+ * A repository with no entry point (a library) gets no service and a warning.
+ *
+ * @example
+ * const detection = await pythonProvider.detect(repo);
+ * if (detection) (await pythonProvider.plan(repo, detection)).services[0]?.start.argv;
+ */
+export const pythonProvider: Provider = {
+  name: 'python',
+
+  async detect(repo: RepoView): Promise<Detection | null> {
+    const evidence: string[] = [];
+    for (const marker of PYTHON_MARKERS) {
+      if (await repo.hasFile(marker)) evidence.push(marker);
+    }
+    return evidence.length > 0 ? { evidence } : null;
+  },
+
+  async plan(repo: RepoView, detection: Detection): Promise<ProviderPlan> {
+    const deps = await readPythonDependencies(repo);
+    const found = await findPythonEntry(repo, deps);
+    const warnings = [...deps.warnings, ...found.warnings];
+    const evidence = [...detection.evidence, ...deps.evidence, ...found.evidence];
+    const procfileWeb = await readProcfileWeb(repo);
+    if (procfileWeb !== null)
+      evidence.push(`Procfile web: ${procfileWeb} (not used by the python provider)`);
+    if (found.entry === null) {
+      warnings.push(
+        'python: no web entry point (no Flask/FastAPI app, Django manage.py, or app.py/main.py/server.py/wsgi.py at the root); a library has nothing to run',
+      );
+      return { services: [], warnings };
+    }
+    const start = pythonStart(found.entry, deps);
+    warnings.push(...start.warnings);
+    const mainText = await repo.readText(start.mainFile);
+    if (found.entry.kind === 'script' && mainText !== null && !/\bPORT\b/.test(mainText)) {
+      warnings.push(`${start.mainFile} does not read PORT: it may listen on a fixed port`);
+    }
+    const service: ServiceSpec = {
+      name: 'web',
+      provider: 'python',
+      framework: found.entry.kind === 'script' ? null : found.entry.kind,
+      root: '.',
+      protocol: 'http',
+      install: pythonInstall(deps, start.extraPackages),
+      build: [],
+      start: { argv: start.argv, cwd: '.', env: {}, description: start.description },
+      healthPath: findHealthPath(mainText),
+      env: { PYTHONUNBUFFERED: '1' },
+      evidence,
+    };
+    return { services: [service], warnings };
+  },
+};
+
+/** The command of the Procfile's `web:` process, or null. Source: https://devcenter.heroku.com/articles/procfile */
+async function readProcfileWeb(repo: RepoView): Promise<string | null> {
+  const text = await repo.readText('Procfile');
+  const line = text?.split(/\r?\n/).find((l) => /^web\s*:/.test(l));
+  return line === undefined ? null : line.replace(/^web\s*:\s*/, '').trim();
+}

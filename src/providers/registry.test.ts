@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import type { RunPlan } from '../core/plan.js';
+import { RepoView } from '../repo/repo-view.js';
+import { LOOKED_FOR, PROVIDERS, planRepo } from './registry.js';
+
+/** Writes `files` into a fresh temp directory, runs planRepo on it, and removes the directory. */
+async function planFixture(files: Record<string, string>): Promise<RunPlan> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'rr-registry-'));
+  try {
+    for (const [rel, text] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
+      await writeFile(path.join(dir, rel), text);
+    }
+    return await planRepo(new RepoView(dir));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+test('providers are ordered python, node', () => {
+  assert.deepEqual(
+    PROVIDERS.map((p) => p.name),
+    ['python', 'node'],
+  );
+  assert.ok(LOOKED_FOR.includes('package.json'));
+});
+
+test('python and node in one repo: both services, the second renamed web-node', async () => {
+  const plan = await planFixture({
+    'requirements.txt': 'flask\n',
+    'app.py': 'from flask import Flask\napp = Flask(__name__)\n',
+    'package.json': JSON.stringify({
+      scripts: { start: 'node server.js' },
+      dependencies: { express: '4' },
+    }),
+  });
+  assert.deepEqual(plan.ecosystems, ['python', 'node']);
+  assert.deepEqual(
+    plan.services.map((s) => [s.name, s.provider, s.framework]),
+    [
+      ['web', 'python', 'flask'],
+      ['web-node', 'node', 'express'],
+    ],
+  );
+});
+
+test('a provider that throws is recorded as a warning and skipped', async () => {
+  const plan = await planFixture({
+    'package.json': '{ not json',
+    'main.py': 'print("hi")\n',
+  });
+  assert.deepEqual(plan.ecosystems, ['python', 'node']);
+  assert.deepEqual(
+    plan.services.map((s) => s.name),
+    ['web'],
+  );
+  assert.equal(plan.services[0]?.provider, 'python');
+  assert.ok(
+    plan.warnings.some((w) =>
+      w.startsWith('node provider skipped: plan failed: package.json is not valid JSON'),
+    ),
+    plan.warnings.join('\n'),
+  );
+});
+
+test('nothing found: no services, unsupported ecosystems hinted', async () => {
+  const plan = await planFixture({
+    Gemfile: "source 'https://rubygems.org'\n",
+    'go.mod': 'module x\n',
+  });
+  assert.deepEqual(plan.services, []);
+  assert.deepEqual(plan.ecosystems, []);
+  assert.deepEqual(plan.warnings, [
+    'found Gemfile: Ruby is not supported yet',
+    'found go.mod: Go is not supported yet',
+  ]);
+});
