@@ -9,10 +9,12 @@ import path from 'node:path';
 export function writeJsonAtomic(file: string, data: unknown): void {
   const dir = path.dirname(file);
   mkdirSync(dir, { recursive: true });
+  // Serialize before creating the temp file, so a value that cannot be serialized leaves none.
+  const text = `${JSON.stringify(data, null, 2)}\n`;
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
   const fd = openSync(tmp, 'w', 0o644);
   try {
-    writeSync(fd, `${JSON.stringify(data, null, 2)}\n`);
+    writeSync(fd, text);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

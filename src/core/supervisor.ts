@@ -124,6 +124,8 @@ export class Supervisor {
     const { plan, workspace, decided } = this.ctx.state;
     const spec = plan?.services.find((s) => s.name === w.svc.name);
     if (!spec || !workspace || !decided) return;
+    const run = await this.ctx.store.getRun(this.ctx.runId);
+    if (run?.status !== 'healthy') return; // the run was stopped meanwhile: never bring it back
     try {
       const fresh = await startService(
         this.ctx,

@@ -1,18 +1,36 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 /** Grace period between SIGTERM and SIGKILL when stopping a process group: 5000 ms. */
 export const STOP_GRACE_MS = 5000;
 
-/** True while any process of the group led by `pgid` is alive (signal 0 probes only). */
+/** True while any process of the group led by `pgid` is alive and not a zombie. */
 export function isGroupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+  // kill(2) counts zombies, and killed orphans stay zombies while PID 1 does not reap them
+  // (see isProcessAlive): look for a member that is not one.
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return true;
+  }
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z') return true;
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return false;
 }
 
 /**

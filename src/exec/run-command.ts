@@ -57,6 +57,9 @@ export async function runCommand(
       /* already gone */
     }
   };
+  // The leader's exit ends the command. What it left in its group may hold our pipes open,
+  // and `await child` waits for the pipes: kill the leftovers now, not when they finish.
+  child.once('exit', () => killGroup('SIGKILL'));
   let timedOut = false;
   let aborted = false;
   let hardKill: NodeJS.Timeout | undefined;

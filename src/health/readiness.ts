@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { probeHttp, type ProbeResult } from './http-check.js';
 import { probeTcp } from './tcp-check.js';
 
@@ -64,7 +65,8 @@ export async function waitForReady(t: ReadinessTarget): Promise<ReadinessResult>
         if (last.status === null) break; // nothing listening yet: no point trying other paths
       }
     }
-    await new Promise((r) => setTimeout(r, delay));
+    // The backoff grows to 2 s: it must end on abort too, or Ctrl-C waits it out.
+    await sleep(delay, undefined, { signal: t.signal }).catch(() => undefined);
     delay = Math.min(delay * 2, 2000);
   }
   return {

@@ -176,7 +176,12 @@ export class Store {
         attempts: patch.attempts ?? 0,
         ...defined,
       })
-      .onConflict((oc) => oc.columns(['run_id', 'name']).doUpdateSet(defined))
+      .onConflict((oc) =>
+        // An empty SET is invalid SQL: an empty patch leaves an existing phase as it is.
+        Object.keys(defined).length === 0
+          ? oc.columns(['run_id', 'name']).doNothing()
+          : oc.columns(['run_id', 'name']).doUpdateSet(defined),
+      )
       .execute();
   }
 

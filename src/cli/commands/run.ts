@@ -79,7 +79,9 @@ export async function runCommand(
       return ERROR_CODES.INTERRUPTED;
     }
     if (flags.detach ?? outcome.ctx.options.detach) {
-      const pid = spawnSupervisor(session, outcome.runId, outcome.ctx.runDir);
+      const pid = spawnSupervisor(outcome.ctx.runDir, outcome.runId);
+      // Recorded here too, so `status`/`stop` right after this returns already see it.
+      await session.store.updateRun(outcome.runId, { supervisorPid: pid });
       if (!flags.json)
         process.stdout.write(
           `supervisor pid ${pid}; stop with ${pc.bold(`repo-runner stop ${outcome.runId}`)}, logs with ${pc.bold(`repo-runner logs ${outcome.runId} -f`)}\n`,
@@ -102,7 +104,7 @@ function parseSeconds(value: string): number {
 }
 
 /** Starts `repo-runner __supervise <id>` detached, its output to `<run dir>/supervisor.log`. */
-function spawnSupervisor(session: Session, runId: string, runDir: string): number {
+function spawnSupervisor(runDir: string, runId: string): number {
   const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'main.js');
   const out = openSync(path.join(runDir, 'supervisor.log'), 'a');
   const child = spawn(process.execPath, [...process.execArgv, entry, '__supervise', runId], {
@@ -111,7 +113,6 @@ function spawnSupervisor(session: Session, runId: string, runDir: string): numbe
     env: process.env,
   });
   child.unref();
-  void session;
   return child.pid ?? -1;
 }
 

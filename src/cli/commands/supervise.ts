@@ -16,6 +16,11 @@ import { withSession } from '../session.js';
 export async function superviseCommand(runId: string): Promise<number> {
   return withSession(async ({ home, store }) => {
     const run = await requireRun(store, runId);
+    if (run.status !== 'healthy') {
+      // Stopped (or failed) before this process got going: adopting now would restart services.
+      console.log(`run ${runId} is ${run.status}: nothing to supervise`);
+      return 0;
+    }
     const state: RunState = {};
     for (const data of (await store.getCheckpoints(runId)).values()) Object.assign(state, data);
     const abort = new AbortController();
