@@ -57,14 +57,22 @@ export function parseJson<T = any>(out: { stdout: string; stderr: string }): T {
   }
 }
 
-/** True while any process of the group `pgid` exists (zombies included). */
+/**
+ * True while any live (non-zombie) process of the group `pgid` exists. This machine's PID 1
+ * does not reap orphans, so exited members linger as zombies; they hold nothing.
+ */
 export function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z') return true;
+    } catch {
+      /* exited while we looked */
+    }
   }
+  return false;
 }
 
 /** Pids of every process whose command line mentions `needle` (from /proc). */

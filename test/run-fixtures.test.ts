@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import {
   cli,
   copyFixture,
@@ -44,13 +44,18 @@ describe('repo-runner run --detach on each fixture', () => {
           phase,
         );
       }
-      const expect = readExpect(name);
-      const res = await fetch(new URL(expect.path, svc.url));
-      assert.equal(res.status, expect.status);
-      assert.ok((await res.text()).includes(expect.bodyContains));
-
-      const status = parseJson(await cli(home, ['status', report.runId, '--json']));
-      assert.ok(status.supervisor > 0, 'a supervisor is watching the run');
+      let status;
+      try {
+        const expect = readExpect(name);
+        const res = await fetch(new URL(expect.path, svc.url));
+        assert.equal(res.status, expect.status);
+        assert.ok((await res.text()).includes(expect.bodyContains));
+        status = parseJson(await cli(home, ['status', report.runId, '--json']));
+        assert.ok(status.supervisor > 0, 'a supervisor is watching the run');
+      } catch (err) {
+        await cli(home, ['stop', report.runId]);
+        throw err;
+      }
 
       const stopped = await cli(home, ['stop', report.runId]);
       assert.equal(stopped.code, 0, stopped.stderr);

@@ -9,16 +9,38 @@ import { parseSource } from './git-source.js';
 /** Give up on a clone after 10 minutes. */
 const CLONE_TIMEOUT_MS = 10 * 60_000;
 
-/** Environment that keeps git from ever prompting and from using dangerous transports. */
+/** Variables git needs from our environment; everything else (EDITOR, GIT_* overrides) stays out. */
+const PASSED_TO_GIT = [
+  'PATH',
+  'HOME',
+  'USER',
+  'LANG',
+  'LC_ALL',
+  'TMPDIR',
+  'SSH_AUTH_SOCK',
+  'HTTPS_PROXY',
+  'https_proxy',
+  'HTTP_PROXY',
+  'http_proxy',
+  'NO_PROXY',
+  'no_proxy',
+  'GIT_SSL_CAINFO',
+  'SSL_CERT_FILE',
+];
+
+/**
+ * Environment for git: a short allow-list of ours, plus settings that keep git from ever
+ * prompting and from using any transport but https, http, ssh, git and file.
+ */
 function gitEnv(env: NodeJS.ProcessEnv): Record<string, string> {
-  const base = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<
-    string,
-    string
-  >;
+  const base: Record<string, string> = {};
+  for (const key of PASSED_TO_GIT) {
+    const value = env[key];
+    if (value !== undefined) base[key] = value;
+  }
   return {
     ...base,
     GIT_TERMINAL_PROMPT: '0',
-    GIT_ASKPASS: 'true',
     GIT_SSH_COMMAND: 'ssh -o BatchMode=yes -o ConnectTimeout=20',
     GIT_ALLOW_PROTOCOL: 'https:http:ssh:git:file',
   };
@@ -86,24 +108,25 @@ async function clone(
   const dest = path.join(runDir, 'workspace');
   if (existsSync(path.join(dest, '.git'))) {
     // A resumed run whose clone finished: reuse it rather than cloning again.
-    const commit = (await simpleGit({ baseDir: dest }).env(gitEnv(env)).revparse(['HEAD'])).trim();
+    const commit = (
+      await simpleGit({ baseDir: dest, unsafe: { allowUnsafeSshCommand: true } })
+        .env(gitEnv(env))
+        .revparse(['HEAD'])
+    ).trim();
     return { repoPath: dest, kind: 'clone', commit };
   }
   // Clone beside the destination and rename on success, so a half-finished clone (killed,
   // timed out) is never mistaken for a finished one. Both paths are ours, inside the run dir.
   const partial = `${dest}.partial`;
   rmSync(partial, { recursive: true, force: true });
-  const git = simpleGit({ timeout: { block: CLONE_TIMEOUT_MS }, abort: signal }).env(gitEnv(env));
+  const git = simpleGit({
+    timeout: { block: CLONE_TIMEOUT_MS },
+    abort: signal,
+    // GIT_SSH_COMMAND is our own fixed value (BatchMode), not user input.
+    unsafe: { allowUnsafeSshCommand: true },
+  }).env(gitEnv(env));
   try {
-    await git.clone(url, partial, [
-      '--depth',
-      '1',
-      '--no-tags',
-      '-c',
-      'protocol.ext.allow=never',
-      '-c',
-      'protocol.fd.allow=never',
-    ]);
+    await git.clone(url, partial, ['--depth', '1', '--no-tags']);
   } catch (err) {
     const message = (err as Error).message
       .split('\n')
@@ -118,6 +141,10 @@ async function clone(
     );
   }
   renameSync(partial, dest);
-  const commit = (await simpleGit({ baseDir: dest }).env(gitEnv(env)).revparse(['HEAD'])).trim();
+  const commit = (
+    await simpleGit({ baseDir: dest, unsafe: { allowUnsafeSshCommand: true } })
+      .env(gitEnv(env))
+      .revparse(['HEAD'])
+  ).trim();
   return { repoPath: dest, kind: 'clone', commit };
 }

@@ -4,7 +4,7 @@ import { agentsFor } from '../agents/index.js';
 import { buildReport } from '../agents/orchestrator-agent.js';
 import { orchestratorManager } from '../managers/orchestrator-manager.js';
 import { RepoRunnerError, UnrecoverableError, toRepoRunnerError } from './errors.js';
-import type { PhaseName } from './phases.js';
+import { LIVE_PHASES, type PhaseName } from './phases.js';
 import type { Report } from './report.js';
 import type { RunContext } from './run-context.js';
 import type { RunState } from './run-state.js';
@@ -27,10 +27,12 @@ export async function executePipeline(ctx: RunContext, agents?: readonly Agent[]
     decidedAt: new Date().toISOString(),
   });
   // Every finished phase's output is loaded, even for phases that run again (plan re-leases
-  // the ports it had, start restarts what it had started).
+  // the ports it had), except the live phases': their processes are gone, and a failure
+  // before they run again would report them as still running and healthy.
   const finished = new Set(recorded.filter((p) => p.status === 'done').map((p) => p.name));
   for (const d of decisions) {
-    if (finished.has(d.name)) Object.assign(ctx.state, checkpoints.get(d.name) ?? {});
+    if (finished.has(d.name) && !LIVE_PHASES.includes(d.name))
+      Object.assign(ctx.state, checkpoints.get(d.name) ?? {});
   }
   const attempts = new Map(recorded.map((p) => [p.name, p.attempts]));
   const warnings: string[] = [];
