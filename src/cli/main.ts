@@ -1,13 +1,8 @@
 import { Command } from 'commander';
 import pc from 'picocolors';
 import { toRepoRunnerError } from '../core/errors.js';
-import { logsCommand } from './commands/logs.js';
-import { planCommand } from './commands/plan.js';
-import { runCommand } from './commands/run.js';
-import { statusCommand } from './commands/status.js';
-import { stopCommand } from './commands/stop.js';
-import { superviseCommand } from './commands/supervise.js';
 
+// Commands are imported when they run, so `--help` or `status` do not load what `run` needs.
 const program = new Command('repo-runner')
   .description(
     'Bring a repository (a local path or a git URL) to a running, healthy state on this machine.',
@@ -28,11 +23,15 @@ runFlags(
   .option('--host <host>', 'interface services bind to', '127.0.0.1')
   .option('--health-timeout <seconds>', 'readiness timeout per service', '120')
   .option('--force-install', 'install dependencies even when the manifests are unchanged')
-  .action(async (source: string, flags) => exit(await runCommand(flags, { source }), flags.json));
+  .action(async (source: string, flags) =>
+    exit(await (await import('./commands/run.js')).runCommand(flags, { source }), flags.json),
+  );
 
 runFlags(program.command('resume').argument('<run-id>'))
   .description('continue a run at its first unfinished phase')
-  .action(async (runId: string, flags) => exit(await runCommand(flags, { runId }), flags.json));
+  .action(async (runId: string, flags) =>
+    exit(await (await import('./commands/run.js')).runCommand(flags, { runId }), flags.json),
+  );
 
 program
   .command('status')
@@ -41,7 +40,7 @@ program
   .option('--json', 'print JSON')
   .option('--limit <n>', 'how many runs to list', '20')
   .action(async (runId: string | undefined, flags) =>
-    exit(await statusCommand(runId, flags), flags.json),
+    exit(await (await import('./commands/status.js')).statusCommand(runId, flags), flags.json),
   );
 
 program
@@ -51,7 +50,7 @@ program
   .description("print a run's logs")
   .option('-f, --follow', 'keep printing new lines until Ctrl-C')
   .action(async (runId: string, service: string | undefined, flags) =>
-    exit(await logsCommand(runId, service, flags)),
+    exit(await (await import('./commands/logs.js')).logsCommand(runId, service, flags)),
   );
 
 program
@@ -59,19 +58,25 @@ program
   .argument('<run-id>')
   .description('stop every process of a run and free its ports')
   .option('--json', 'print JSON')
-  .action(async (runId: string, flags) => exit(await stopCommand(runId, flags), flags.json));
+  .action(async (runId: string, flags) =>
+    exit(await (await import('./commands/stop.js')).stopCommand(runId, flags), flags.json),
+  );
 
 program
   .command('plan')
   .argument('<path>')
   .description('detect and plan only: print how the repository would be run, run nothing')
   .option('--json', 'print the RunPlan as JSON')
-  .action(async (source: string, flags) => exit(await planCommand(source, flags), flags.json));
+  .action(async (source: string, flags) =>
+    exit(await (await import('./commands/plan.js')).planCommand(source, flags), flags.json),
+  );
 
 program.addCommand(
   new Command('__supervise')
     .argument('<run-id>')
-    .action(async (runId: string) => exit(await superviseCommand(runId))),
+    .action(async (runId: string) =>
+      exit(await (await import('./commands/supervise.js')).superviseCommand(runId)),
+    ),
   { hidden: true },
 );
 

@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { MAX_CAPTURE_BYTES, type ProcessResult } from './process-result.js';
 
 /** Options of {@link runCommand}. */
@@ -36,6 +35,8 @@ export async function runCommand(
   if (!file) throw new Error('runCommand: empty argv');
   let stdout = '';
   let stderr = '';
+  // Imported on first use: execa costs ~150 ms to load, and warm runs may spawn nothing.
+  const { execa } = await import('execa');
   const child = execa(file, args, {
     cwd: options.cwd,
     env: options.env ?? process.env,

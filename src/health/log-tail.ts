@@ -1,8 +1,9 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { MAX_TAIL_LINE } from '../exec/process-result.js';
 
 /**
- * The last `lines` non-empty lines of a file, reading at most the last 64 KiB. Empty when
- * the file does not exist.
+ * The last `lines` non-empty lines of a file (each cut to MAX_TAIL_LINE characters), reading
+ * at most the last 64 KiB. Empty when the file does not exist.
  */
 export function tailFile(file: string, lines = 20): string[] {
   let fd;
@@ -20,7 +21,8 @@ export function tailFile(file: string, lines = 20): string[] {
       .toString('utf8')
       .split('\n')
       .filter((l) => l.trim() !== '')
-      .slice(-lines);
+      .slice(-lines)
+      .map((l) => (l.length > MAX_TAIL_LINE ? `${l.slice(0, MAX_TAIL_LINE)}…` : l));
   } finally {
     closeSync(fd);
   }

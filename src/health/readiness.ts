@@ -38,14 +38,15 @@ const urlHost = (h: string) => (h.includes(':') ? `[${h}]` : h);
 
 /**
  * Waits until a service answers: HTTP GET on each candidate path until one gets a non-5xx
- * answer, or a TCP connect, with backoff from 100 ms doubling to 2 s, until `timeoutMs`.
+ * answer, or a TCP connect, with backoff from 50 ms growing by half to at most 1 s (a local
+ * port is cheap to poll; a fast app is seen ready within ~50 ms), until `timeoutMs`.
  * Stops early when the process exits or the signal aborts.
  */
 export async function waitForReady(t: ReadinessTarget): Promise<ReadinessResult> {
   const started = Date.now();
   const host = connectHost(t.host);
   const paths = [...new Set([...(t.path ? [t.path] : []), ...FALLBACK_PATHS])];
-  let delay = 100;
+  let delay = 50;
   let last: ProbeResult = { ok: false, status: null, detail: 'not probed yet' };
   while (Date.now() - started < t.timeoutMs) {
     if (t.signal?.aborted)
@@ -65,9 +66,9 @@ export async function waitForReady(t: ReadinessTarget): Promise<ReadinessResult>
         if (last.status === null) break; // nothing listening yet: no point trying other paths
       }
     }
-    // The backoff grows to 2 s: it must end on abort too, or Ctrl-C waits it out.
+    // The wait must end on abort too, or Ctrl-C waits it out.
     await sleep(delay, undefined, { signal: t.signal }).catch(() => undefined);
-    delay = Math.min(delay * 2, 2000);
+    delay = Math.min(Math.round(delay * 1.5), 1000);
   }
   return {
     ready: false,

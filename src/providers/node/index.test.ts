@@ -39,17 +39,28 @@ function only(plan: ProviderPlan): ServiceSpec {
   return plan.services[0] as ServiceSpec;
 }
 
-test('start script with npm lock: npm ci, npm run start, health route from the script file', async () => {
+test('start script with npm lock: npm ci, the script run directly, health route from the script file', async () => {
   const service = only(
     await planFixture({
-      'package.json': { scripts: { start: 'node server.js' }, dependencies: { express: '^4' } },
+      'package.json': {
+        name: 'shop',
+        version: '1.2.3',
+        scripts: { start: 'node server.js' },
+        dependencies: { express: '^4' },
+      },
       'package-lock.json': '{}',
       'server.js': "app.get('/health', (req, res) => res.send('ok'));\n",
     }),
   );
   assert.equal(service.name, 'web');
   assert.equal(service.framework, 'express');
-  assert.deepEqual(service.start.argv, ['npm', 'run', 'start']);
+  assert.deepEqual(service.start.argv, ['sh', '-c', 'node server.js']);
+  assert.deepEqual(service.start.env, {
+    npm_lifecycle_event: 'start',
+    npm_lifecycle_script: 'node server.js',
+    npm_package_name: 'shop',
+    npm_package_version: '1.2.3',
+  });
   assert.deepEqual(service.install?.steps[0]?.argv, ['npm', 'ci', '--no-audit', '--no-fund']);
   assert.deepEqual(service.install?.manifests, ['package.json', 'package-lock.json']);
   assert.equal(service.healthPath, '/health');
@@ -142,10 +153,13 @@ test('vite without a start script: build then vite preview', async () => {
   assert.deepEqual(service.env, {});
 });
 
-test('pnpm lock: pnpm install --frozen-lockfile and pnpm run start', async () => {
+test('pnpm lock with a prestart hook: pnpm install --frozen-lockfile and pnpm run start', async () => {
   const service = only(
     await planFixture({
-      'package.json': { scripts: { start: 'node app.js' }, dependencies: { koa: '2' } },
+      'package.json': {
+        scripts: { prestart: 'node check.js', start: 'node app.js' },
+        dependencies: { koa: '2' },
+      },
       'pnpm-lock.yaml': 'lockfileVersion: 9\n',
     }),
   );
@@ -171,7 +185,7 @@ test('yarn lock: yarn install --frozen-lockfile; nestjs builds', async () => {
     service.build.map((b) => b.argv),
     [['yarn', 'run', 'build']],
   );
-  assert.deepEqual(service.start.argv, ['yarn', 'run', 'start']);
+  assert.deepEqual(service.start.argv, ['sh', '-c', 'node dist/main']);
   assert.deepEqual(service.env, { NODE_ENV: 'production' });
 });
 

@@ -60,7 +60,7 @@ export const nodeProvider: Provider = {
       protocol: 'http',
       install: nodeInstall(pkg, pm, production),
       build,
-      start: { argv: start.argv, cwd: '.', env: {}, description: start.description },
+      start: { argv: start.argv, cwd: '.', env: start.env, description: start.description },
       healthPath:
         start.mainFile === null ? null : findHealthPath(await repo.readText(start.mainFile)),
       env: production ? { NODE_ENV: 'production' } : {},

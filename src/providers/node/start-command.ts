@@ -15,6 +15,8 @@ export interface NodeStart {
   needsBuild: boolean;
   /** The source file to scan for a health route, or null when unknown. */
   mainFile: string | null;
+  /** Environment the start command needs besides PORT and HOST (npm's lifecycle variables). */
+  env: Record<string, string>;
 }
 
 /** Paths of build output: a start command that mentions one needs the build first. */
@@ -26,7 +28,11 @@ const BUILD_OUTPUT = /(^|[\s/'"])(dist|build|\.next)\//;
  * 2. Vite without a start script: `vite preview --port {port} --host {host} --strictPort`;
  *    a start script that is the dev server (`vite`, `vite dev`, `vite serve`) runs the same
  *    binary with the port flags and needs no build.
- * 3. A start script: `<pm> run start`.
+ * 3. A start script: run as `sh -c <script>`, the way npm runs it (node_modules/.bin on PATH,
+ *    npm's lifecycle variables set), but without npm itself as the parent: npm costs about
+ *    0.5 s of start-up and does not reliably pass SIGTERM on (the Node.js Docker best
+ *    practices say to run `node` directly for that reason). With a `prestart` or
+ *    `poststart` script, `<pm> run start` runs all three as the package manager would.
  * 4. The `main` field: `node <main>`.
  * 5. {@link ENTRY_FILES} at the root: `node <file>`.
  * Null when none applies. Sources: https://nextjs.org/docs/app/api-reference/cli/next,
@@ -41,7 +47,7 @@ export async function nodeStart(
   const script = pkg.scripts?.['start']?.trim();
   if (framework === 'next' && (script === undefined || /^next start\b/.test(script))) {
     const argv = ['node_modules/.bin/next', 'start', '-p', '{port}', '-H', '{host}'];
-    return { argv, description: 'next start', needsBuild: true, mainFile: null };
+    return { argv, description: 'next start', needsBuild: true, mainFile: null, env: {} };
   }
   const vite = framework === 'vite' ? viteMode(script) : null;
   if (vite !== null) {
@@ -49,7 +55,7 @@ export async function nodeStart(
     const argv = ['node_modules/.bin/vite', ...(preview ? ['preview'] : [])];
     argv.push('--port', '{port}', '--host', '{host}', '--strictPort');
     const description = preview ? 'vite preview' : 'vite dev server';
-    return { argv, description, needsBuild: preview, mainFile: null };
+    return { argv, description, needsBuild: preview, mainFile: null, env: {} };
   }
   const frameworkBuilds = framework === 'next' || framework === 'vite' || framework === 'nestjs';
   if (script !== undefined && script !== '') {
@@ -57,17 +63,21 @@ export async function nodeStart(
       /^(?:node|nodemon|tsx|ts-node)\s+(?:--?\S+\s+)*([^\s-]\S*)/.exec(script)?.[1] ??
       pkg.main ??
       null;
+    const hooks =
+      pkg.scripts?.['prestart'] !== undefined || pkg.scripts?.['poststart'] !== undefined;
     return {
-      argv: [pm, 'run', 'start'],
+      argv: hooks ? [pm, 'run', 'start'] : ['sh', '-c', script],
       description: `${pm} run start (${script})`,
       needsBuild: frameworkBuilds || BUILD_OUTPUT.test(script),
       mainFile: file,
+      env: hooks ? {} : lifecycleEnv(pkg, script),
     };
   }
   if (pkg.main) {
     return {
       argv: ['node', pkg.main],
       description: `node ${pkg.main}`,
+      env: {},
       needsBuild: frameworkBuilds || BUILD_OUTPUT.test(pkg.main),
       mainFile: pkg.main,
     };
@@ -77,6 +87,7 @@ export async function nodeStart(
       return {
         argv: ['node', file],
         description: `node ${file}`,
+        env: {},
         needsBuild: frameworkBuilds,
         mainFile: file,
       };
@@ -91,4 +102,18 @@ function viteMode(script: string | undefined): 'preview' | 'dev' | null {
   const match = /^vite(?:\s+(dev|serve|preview))?$/.exec(script);
   if (!match) return null;
   return match[1] === 'preview' ? 'preview' : 'dev';
+}
+
+/**
+ * The lifecycle variables npm sets for a script (npm-run-script docs: `npm_lifecycle_event`,
+ * `npm_lifecycle_script`, `npm_package_name`, `npm_package_version`), which apps read.
+ */
+function lifecycleEnv(pkg: PackageJson, script: string): Record<string, string> {
+  const env: Record<string, string> = {
+    npm_lifecycle_event: 'start',
+    npm_lifecycle_script: script,
+  };
+  if (typeof pkg.name === 'string') env.npm_package_name = pkg.name;
+  if (typeof pkg.version === 'string') env.npm_package_version = pkg.version;
+  return env;
 }
