@@ -10,6 +10,7 @@ import { serviceEnv } from '../exec/service-env.js';
 import { runTracked } from '../exec/tracked-command.js';
 import type { Agent } from './agent.js';
 import { installHash, readMarker, writeMarker } from './install-marker.js';
+import { ensureVenv } from './python-venv.js';
 
 /**
  * DependencyAgent: installs each service's dependencies in isolation (a `.venv` for Python,
@@ -33,10 +34,6 @@ export const dependencyAgent: Agent<'installs'> = {
     return outcomes;
   },
 };
-
-function toolchainPath(ctx: RunContext, name: string): string | null {
-  return ctx.state.env?.toolchains.find((t) => t.name === name)?.path ?? null;
-}
 
 async function installService(
   ctx: RunContext,
@@ -110,55 +107,4 @@ async function installService(
     durationMs: Date.now() - started,
     hash,
   };
-}
-
-async function ensureVenv(
-  ctx: RunContext,
-  repoPath: string,
-  service: ServiceSpec,
-  dir: string,
-  tracked: Parameters<typeof runTracked>[3],
-): Promise<void> {
-  if (existsSync(path.join(dir, 'bin', 'python'))) {
-    ctx.bus.publish({
-      kind: 'info',
-      phase: 'dependencies',
-      service: service.name,
-      message: `reusing the virtualenv ${dir}`,
-    });
-    return;
-  }
-  if (existsSync(dir)) {
-    throw new UnrecoverableError(
-      'INSTALL_FAILED',
-      `${dir} exists but holds no bin/python, so it is not a usable virtualenv`,
-      `move it away (Repo Runner never deletes your files) and run again`,
-    );
-  }
-  const python = toolchainPath(ctx, 'python3') ?? toolchainPath(ctx, 'python');
-  if (!python)
-    throw new UnrecoverableError(
-      'TOOLCHAIN_MISSING',
-      'python3 is not installed (needed to create a virtualenv)',
-      'install Python 3 (e.g. `apt-get install python3 python3-venv`) and run again',
-    );
-  const result = await runTracked(
-    ctx,
-    {
-      argv: [python, '-m', 'venv', dir],
-      cwd: service.root,
-      env: {},
-      description: 'create the virtualenv',
-    },
-    repoPath,
-    tracked,
-  );
-  if (result.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
-  if (result.failed) {
-    throw new UnrecoverableError(
-      'TOOLCHAIN_MISSING',
-      `could not create a virtualenv with ${python}: ${outputTail(result, 5).join(' | ')}`,
-      'install the venv module (e.g. `apt-get install python3-venv`) and run again',
-    );
-  }
 }

@@ -122,6 +122,12 @@ async function superviseInForeground(
   json: boolean,
 ): Promise<number> {
   const supervisor = new Supervisor(outcome.ctx);
+  // Live status: crashes, restarts and liveness failures as they happen.
+  outcome.ctx.bus.on('event', (e) => {
+    if (json || (e.kind !== 'service' && e.kind !== 'warning')) return;
+    const at = new Date().toISOString().slice(11, 19);
+    process.stdout.write(`${pc.dim(at)} ${e.service ?? ''}: ${e.message}\n`);
+  });
   await session.store.updateRun(outcome.runId, { supervisorPid: process.pid });
   supervisor.start();
   if (!json) process.stdout.write(pc.dim('running; press Ctrl-C to stop every service\n'));

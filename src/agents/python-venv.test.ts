@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { detectToolchains } from '../env/detect-toolchains.js';
+import { EventBus, type RunEvent } from '../core/events.js';
+import type { ServiceSpec } from '../core/plan.js';
+import type { RunContext } from '../core/run-context.js';
+import { RunOptionsSchema } from '../core/run-options.js';
+import { openSqliteStore } from '../store/sqlite.js';
+import { ensureVenv } from './python-venv.js';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'rr-venv-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+const service = { name: 'web', root: '.' } as ServiceSpec;
+
+async function context(): Promise<{ ctx: RunContext; events: RunEvent[] }> {
+  const store = await openSqliteStore(':memory:');
+  await store.createRun({ id: 'r1', source: tmp, options: {} });
+  const bus = new EventBus('r1', store);
+  const events: RunEvent[] = [];
+  bus.on('event', (e) => events.push(e));
+  const toolchains = await detectToolchains({
+    pathEnv: process.env.PATH ?? '',
+    names: ['python3'],
+  });
+  const ctx = {
+    runId: 'r1',
+    source: tmp,
+    home: tmp,
+    runDir: path.join(tmp, 'run'),
+    options: RunOptionsSchema.parse({}),
+    store,
+    bus,
+    signal: new AbortController().signal,
+    state: { env: { toolchains } },
+    env: process.env,
+    exits: new Map(),
+  } as unknown as RunContext;
+  return { ctx, events };
+}
+
+const tracked = (ctx: RunContext) => ({
+  phase: 'dependencies',
+  service: 'web',
+  kind: 'install',
+  logFile: path.join(ctx.runDir, 'x.log'),
+  env: { PATH: process.env.PATH ?? '' },
+  timeoutMs: 120_000,
+});
+
+test('a virtualenv the user made for another Python is reused with a warning, never replaced', async () => {
+  const repo = path.join(tmp, 'user');
+  const venv = path.join(repo, '.venv');
+  mkdirSync(path.join(venv, 'bin'), { recursive: true });
+  writeFileSync(path.join(venv, 'bin', 'python'), '#!/bin/sh\n');
+  writeFileSync(path.join(venv, 'pyvenv.cfg'), 'home = /usr/bin\nversion = 3.2.1\n');
+  const before = statSync(path.join(venv, 'pyvenv.cfg')).mtimeMs;
+  const { ctx, events } = await context();
+  await ensureVenv(ctx, repo, service, venv, tracked(ctx));
+  assert.equal(statSync(path.join(venv, 'pyvenv.cfg')).mtimeMs, before);
+  assert.ok(
+    events.some(
+      (e) => e.kind === 'warning' && /reusing your virtualenv .* \(Python 3\.2\)/.test(e.message),
+    ),
+  );
+});
+
+test('a virtualenv Repo Runner left half-made is made again and marked ready', async () => {
+  const repo = path.join(tmp, 'ours');
+  const venv = path.join(repo, '.venv');
+  mkdirSync(venv, { recursive: true });
+  writeFileSync(
+    path.join(venv, '.repo-runner-venv.json'),
+    JSON.stringify({ state: 'creating', python: null }),
+  );
+  const { ctx } = await context();
+  await ensureVenv(ctx, repo, service, venv, tracked(ctx));
+  assert.ok(existsSync(path.join(venv, 'bin', 'python')));
+  assert.equal(
+    JSON.parse(readFileSync(path.join(venv, '.repo-runner-venv.json'), 'utf8')).state,
+    'ready',
+  );
+  const again = statSync(path.join(venv, 'pyvenv.cfg')).mtimeMs;
+  await ensureVenv(ctx, repo, service, venv, tracked(ctx));
+  assert.equal(
+    statSync(path.join(venv, 'pyvenv.cfg')).mtimeMs,
+    again,
+    'a ready, matching venv is reused',
+  );
+});
+
+test('a folder named .venv that is not a virtualenv (and not ours) is refused, not deleted', async () => {
+  const repo = path.join(tmp, 'junk');
+  const venv = path.join(repo, '.venv');
+  mkdirSync(venv, { recursive: true });
+  writeFileSync(path.join(venv, 'notes.txt'), 'mine');
+  const { ctx } = await context();
+  await assert.rejects(
+    ensureVenv(ctx, repo, service, venv, tracked(ctx)),
+    /not a usable virtualenv/,
+  );
+  assert.equal(readFileSync(path.join(venv, 'notes.txt'), 'utf8'), 'mine');
+});

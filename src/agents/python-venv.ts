@@ -1,0 +1,110 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { UnrecoverableError } from '../core/errors.js';
+import type { ServiceSpec } from '../core/plan.js';
+import type { RunContext } from '../core/run-context.js';
+import { writeJsonAtomic } from '../core/state-files.js';
+import { outputTail } from '../exec/process-result.js';
+import { runTracked } from '../exec/tracked-command.js';
+
+function toolchainPath(ctx: RunContext, name: string): string | null {
+  return ctx.state.env?.toolchains.find((t) => t.name === name)?.path ?? null;
+}
+
+/** File Repo Runner keeps inside a virtualenv it made: `{ state: 'creating' | 'ready', python }`. */
+const VENV_MARKER = '.repo-runner-venv.json';
+
+/** `3.11` from `version = 3.11.7` (or `version_info`) in a venv's pyvenv.cfg; null when unknown. */
+function venvPythonVersion(dir: string): string | null {
+  try {
+    const cfg = readFileSync(path.join(dir, 'pyvenv.cfg'), 'utf8');
+    return /^version(?:_info)?\s*=\s*(\d+\.\d+)/m.exec(cfg)?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function readVenvMarker(dir: string): { state: string; python: string | null } | null {
+  try {
+    return JSON.parse(readFileSync(path.join(dir, VENV_MARKER), 'utf8')) as {
+      state: string;
+      python: string | null;
+    };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Makes sure `dir` is a virtualenv for this machine's python3. A venv is reused when its
+ * Python matches (major.minor). One Repo Runner made (its marker says so) is made again
+ * when it does not match or was left half-made by a crash; one the user made is never
+ * replaced: it is reused with a warning when its Python differs.
+ */
+export async function ensureVenv(
+  ctx: RunContext,
+  repoPath: string,
+  service: ServiceSpec,
+  dir: string,
+  tracked: Parameters<typeof runTracked>[3],
+): Promise<void> {
+  const python = toolchainPath(ctx, 'python3') ?? toolchainPath(ctx, 'python');
+  const wanted =
+    (ctx.state.env?.toolchains.find((t) => t.path === python)?.version ?? '')
+      .split('.')
+      .slice(0, 2)
+      .join('.') || null;
+  const ours = readVenvMarker(dir);
+  const has = venvPythonVersion(dir);
+  const say = (message: string, kind: 'info' | 'warning' = 'info') =>
+    ctx.bus.publish({ kind, phase: 'dependencies', service: service.name, message });
+  if (existsSync(path.join(dir, 'bin', 'python'))) {
+    const matches = wanted === null || has === null || has === wanted;
+    if (matches && ours?.state !== 'creating') return say(`reusing the virtualenv ${dir}`);
+    if (!ours)
+      return say(
+        `reusing your virtualenv ${dir} (Python ${has}) although python3 here is ${wanted}: remove it to have Repo Runner make a new one`,
+        'warning',
+      );
+    say(
+      ours.state === 'creating'
+        ? `the virtualenv ${dir} was left half-made: making it again`
+        : `the virtualenv ${dir} is for Python ${has}, python3 here is ${wanted}: making it again`,
+    );
+  } else if (existsSync(dir) && !ours) {
+    throw new UnrecoverableError(
+      'INSTALL_FAILED',
+      `${dir} exists but holds no bin/python, so it is not a usable virtualenv`,
+      `move it away (Repo Runner never deletes your files) and run again`,
+    );
+  }
+  if (!python)
+    throw new UnrecoverableError(
+      'TOOLCHAIN_MISSING',
+      'python3 is not installed (needed to create a virtualenv)',
+      'install Python 3 (e.g. `apt-get install python3 python3-venv`) and run again',
+    );
+  mkdirSync(dir, { recursive: true });
+  writeJsonAtomic(path.join(dir, VENV_MARKER), { state: 'creating', python: wanted });
+  const result = await runTracked(
+    ctx,
+    {
+      argv: [python, '-m', 'venv', '--clear', dir],
+      cwd: service.root,
+      env: {},
+      description: 'create the virtualenv',
+    },
+    repoPath,
+    tracked,
+  );
+  if (result.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
+  if (result.failed) {
+    throw new UnrecoverableError(
+      'TOOLCHAIN_MISSING',
+      `could not create a virtualenv with ${python}: ${outputTail(result, 5).join(' | ')}`,
+      'install the venv module (e.g. `apt-get install python3-venv`) and run again',
+    );
+  }
+  // `venv --clear` empties the folder, marker included: write it again, now ready.
+  writeJsonAtomic(path.join(dir, VENV_MARKER), { state: 'ready', python: wanted });
+}
