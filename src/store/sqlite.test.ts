@@ -90,3 +90,22 @@ describe('openSqliteStore on a file', () => {
     }
   });
 });
+
+it('several processes opening a new store file at once all succeed (migration race)', async () => {
+  const { execa } = await import('execa');
+  const pathMod = path;
+  const dir = mkdtempSync(pathMod.join(os.tmpdir(), 'rr-migrate-'));
+  try {
+    const file = pathMod.join(dir, 'race.db');
+    const script = `import { openSqliteStore } from ${JSON.stringify(new URL('./sqlite.ts', import.meta.url).pathname)}; const s = await openSqliteStore(${JSON.stringify(file)}); await s.close(); console.log('ok');`;
+    const children = Array.from({ length: 4 }, () =>
+      execa(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        reject: false,
+      }),
+    );
+    const results = await Promise.all(children);
+    for (const r of results) assert.equal(r.stdout.trim(), 'ok', r.stderr);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -72,16 +72,22 @@ export class Store {
 
   /** Brings the schema to the newest migration. Throws with the failing migration's error. */
   async migrate(): Promise<void> {
-    const { error, results } = await new Migrator({
-      db: this.db,
-      provider: migrationProvider,
-    }).migrateToLatest();
-    if (error) {
-      const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-      throw new Error(
-        `store migration ${failed} failed: ${(error as Error).message ?? String(error)}`,
+    // Two processes opening a new store at once (a run and a `status`) can race: the loser's
+    // transaction read the schema before the winner committed, and fails. The winner's
+    // migrations are then done, so trying again (up to 5 times, 200 ms apart) succeeds.
+    let lastError: unknown;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const { error, results } = await new Migrator({
+        db: this.db,
+        provider: migrationProvider,
+      }).migrateToLatest();
+      if (!error) return;
+      lastError = new Error(
+        `store migration ${results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'} failed: ${(error as Error).message ?? String(error)}`,
       );
+      await new Promise((r) => setTimeout(r, 200));
     }
+    throw lastError;
   }
 
   async close(): Promise<void> {
