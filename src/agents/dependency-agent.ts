@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { NeedsFixError, UnrecoverableError } from '../core/errors.js';
@@ -11,6 +12,10 @@ import { runTracked } from '../exec/tracked-command.js';
 import type { Agent } from './agent.js';
 import { installHash, readMarker, writeMarker } from './install-marker.js';
 import { ensureVenv } from './python-venv.js';
+import { chooseRuntime } from '../env/runtime-match.js';
+
+/** Toolchains that build older source: the repo's version is a minimum (go.mod's `go` line, Java's release). */
+const MINIMUM_ONLY = new Set(['go', 'java', 'cargo', 'rustc']);
 
 /**
  * DependencyAgent: installs each service's dependencies in isolation (a `.venv` for Python,
@@ -42,6 +47,21 @@ async function installService(
 ): Promise<InstallOutcome> {
   const started = Date.now();
   const install = service.install;
+  const runtime = service.runtime
+    ? chooseRuntime(
+        service.runtime,
+        ctx.state.env?.toolchains ?? [],
+        MINIMUM_ONLY.has(service.runtime.tool),
+      )
+    : null;
+  if (runtime?.warning) {
+    ctx.bus.publish({
+      kind: 'warning',
+      phase: 'dependencies',
+      service: service.name,
+      message: runtime.warning,
+    });
+  }
   if (!install)
     return {
       service: service.name,
@@ -51,10 +71,22 @@ async function installService(
       hash: null,
     };
   const dir = path.resolve(repoPath, install.dir);
-  const toolName = install.isolation === 'venv' ? 'python3' : (install.steps[0]?.argv[0] ?? 'npm');
+  // Shared toolchain caches hold no place of ours in the repo: keep their marker in the data dir.
+  const markerDir =
+    install.isolation === 'toolchain-cache'
+      ? path.join(
+          ctx.home,
+          'install-markers',
+          createHash('sha256').update(`${repoPath}\0${service.name}`).digest('hex').slice(0, 24),
+        )
+      : dir;
+  const toolName =
+    install.isolation === 'venv'
+      ? (runtime?.use?.name ?? 'python3')
+      : (install.steps[0]?.argv[0] ?? 'npm');
   const tool = ctx.state.env?.toolchains.find((t) => t.name === toolName);
   const hash = installHash(repoPath, install, `${toolName}@${tool?.version ?? 'unknown'}`);
-  if (!ctx.options.forceInstall && existsSync(dir) && readMarker(dir) === hash) {
+  if (!ctx.options.forceInstall && existsSync(dir) && readMarker(markerDir) === hash) {
     ctx.bus.publish({
       kind: 'info',
       phase: 'dependencies',
@@ -79,7 +111,8 @@ async function installService(
     env,
     timeoutMs: ctx.options.commandTimeoutMs,
   };
-  if (install.isolation === 'venv') await ensureVenv(ctx, repoPath, service, dir, tracked);
+  if (install.isolation === 'venv')
+    await ensureVenv(ctx, repoPath, service, dir, tracked, runtime?.use?.path);
   for (const step of install.steps) {
     const result = await runTracked(ctx, step, repoPath, tracked);
     if (result.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
@@ -90,6 +123,15 @@ async function installService(
         `install ${step.argv[0]} and run again`,
       );
     }
+    if (result.failed && step.optional) {
+      ctx.bus.publish({
+        kind: 'warning',
+        phase: 'dependencies',
+        service: service.name,
+        message: `${step.description} failed (exit ${result.exitCode ?? result.signal}); it is optional, so the run goes on`,
+      });
+      continue;
+    }
     if (result.failed) {
       throw new NeedsFixError(
         'INSTALL_FAILED',
@@ -99,7 +141,7 @@ async function installService(
       );
     }
   }
-  writeMarker(dir, hash);
+  writeMarker(markerDir, hash);
   return {
     service: service.name,
     status: 'installed',

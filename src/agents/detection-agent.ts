@@ -1,8 +1,9 @@
 import { UnrecoverableError } from '../core/errors.js';
 import type { RunPlan } from '../core/plan.js';
-import { LOOKED_FOR, planRepo } from '../providers/registry.js';
+import { LOOKED_FOR } from '../providers/registry.js';
 import { RepoView } from '../repo/repo-view.js';
 import type { Agent } from './agent.js';
+import { planRepository } from './repo-overrides.js';
 
 /**
  * DetectionAgent: runs every provider of the registry over a read-only view of the
@@ -18,7 +19,7 @@ export const detectionAgent: Agent<'plan'> = {
   async run(ctx): Promise<RunPlan> {
     const repoPath = ctx.state.workspace?.repoPath;
     if (!repoPath) throw new Error('detect ran before fetch');
-    const plan = await planRepo(new RepoView(repoPath));
+    const plan = await planRepository(new RepoView(repoPath), ctx.options.overrides);
     for (const warning of plan.warnings)
       ctx.bus.publish({ kind: 'warning', phase: 'detect', message: warning });
     if (plan.services.length === 0) {
@@ -26,7 +27,7 @@ export const detectionAgent: Agent<'plan'> = {
       throw new UnrecoverableError(
         'NOTHING_TO_RUN',
         `nothing to run in ${repoPath}: looked for ${LOOKED_FOR.join(', ')}${why}`,
-        'point Repo Runner at the folder that holds the app (a Python or Node web app today)',
+        'point Repo Runner at the folder that holds the app, or say how to start it: `--start "<command>"` or a repo-runner.json',
       );
     }
     for (const s of plan.services) {

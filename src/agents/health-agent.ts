@@ -1,9 +1,13 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { RepoRunnerError } from '../core/errors.js';
 import type { HealthOutcome } from '../core/run-state.js';
 import { isProcessAlive } from '../exec/process-group.js';
 import { tailFile } from '../health/log-tail.js';
 import { waitForReady } from '../health/readiness.js';
 import type { Agent } from './agent.js';
+
+/** How long a worker (no port) must stay up to count as healthy: 3000 ms. */
+export const WORKER_SETTLE_MS = 3000;
 
 /**
  * HealthAgent: waits for every started service to be ready (readiness: HTTP non-5xx on the
@@ -21,19 +25,31 @@ export const healthAgent: Agent<'health'> = {
     return Promise.all(
       services.map(async (svc): Promise<HealthOutcome> => {
         const spec = plan.services.find((s) => s.name === svc.name);
-        if (svc.port === null || !spec)
-          return {
-            service: svc.name,
-            health: 'healthy',
-            url: null,
-            detail: 'no port to check',
-            logTail: [],
-          };
         const exited = () => ctx.exits.get(svc.pid) ?? (isProcessAlive(svc.pid) ? null : 'exited');
+        if (svc.port === null || !spec || spec.protocol === 'none') {
+          // A worker has nothing to probe: it is healthy if it is still up after a settle time.
+          await sleep(WORKER_SETTLE_MS, undefined, { signal: ctx.signal }).catch(() => undefined);
+          const gone = exited();
+          return gone
+            ? {
+                service: svc.name,
+                health: 'unhealthy',
+                url: null,
+                detail: `worker ${gone}`,
+                logTail: tailFile(svc.logFile, 20),
+              }
+            : {
+                service: svc.name,
+                health: 'healthy',
+                url: null,
+                detail: `worker up after ${WORKER_SETTLE_MS} ms`,
+                logTail: [],
+              };
+        }
         const result = await waitForReady({
           host: decided.host,
           port: svc.port,
-          protocol: spec.protocol,
+          protocol: spec.protocol === 'tcp' ? 'tcp' : 'http',
           path: spec.healthPath,
           timeoutMs: ctx.options.healthTimeoutMs,
           exited,

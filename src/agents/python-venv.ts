@@ -47,8 +47,10 @@ export async function ensureVenv(
   service: ServiceSpec,
   dir: string,
   tracked: Parameters<typeof runTracked>[3],
+  /** The interpreter to build the venv with (chosen for the repo's wanted version); default python3. */
+  chosen?: string,
 ): Promise<void> {
-  const python = toolchainPath(ctx, 'python3') ?? toolchainPath(ctx, 'python');
+  const python = chosen ?? toolchainPath(ctx, 'python3') ?? toolchainPath(ctx, 'python');
   const wanted =
     (ctx.state.env?.toolchains.find((t) => t.path === python)?.version ?? '')
       .split('.')

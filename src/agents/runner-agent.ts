@@ -8,7 +8,7 @@ import type { RunningService } from '../core/run-state.js';
 import { spawnServiceProcess } from '../exec/process-group.js';
 import { serviceEnv } from '../exec/service-env.js';
 import type { Agent } from './agent.js';
-import { resolveArgv } from './start-command.js';
+import { resolveArgv, serviceUrls, startOrder, urlVariable } from './start-command.js';
 
 /**
  * Starts one service: its own process group, `PORT` and `HOST` in its environment (and in
@@ -26,9 +26,21 @@ export async function startService(
 ): Promise<RunningService> {
   const cwd = path.resolve(repoPath, service.start.cwd);
   const argv = resolveArgv(service.start.argv, cwd, port, host);
-  const extra: Record<string, string> = { HOST: host, ...service.start.env };
+  const urls = serviceUrls(ctx.state.decided?.ports ?? {}, host);
+  delete urls[urlVariable(service.name)];
+  const extra: Record<string, string> = { ...urls, HOST: host, ...service.start.env };
   if (port !== null) extra.PORT = String(port);
-  const env = serviceEnv(ctx.env, repoPath, service, extra);
+  // Frameworks that take their port from their own variable (ROCKET_PORT, GRADIO_SERVER_PORT)
+  // get it through `{port}`/`{host}` in the plan's env values.
+  const fill = (v: string) =>
+    v.replaceAll('{port}', port === null ? '' : String(port)).replaceAll('{host}', host);
+  const planned = serviceEnv(ctx.env, repoPath, service, extra);
+  const env = Object.fromEntries(
+    Object.entries(planned).map(([k, v]) => [
+      k,
+      service.env[k] !== undefined || service.start.env[k] !== undefined ? fill(v) : v,
+    ]),
+  );
   const log = logFile(ctx.runDir, service.name);
   mkdirSync(path.dirname(log), { recursive: true });
   appendFileSync(
@@ -89,7 +101,7 @@ export const runnerAgent: Agent<'services'> = {
     const { plan, workspace, decided } = ctx.state;
     if (!plan || !workspace || !decided) throw new Error('start ran before plan');
     const running: RunningService[] = [];
-    for (const service of plan.services) {
+    for (const service of startOrder(plan.services)) {
       running.push(
         await startService(
           ctx,

@@ -1,3 +1,5 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { NeedsFixError } from '../core/errors.js';
 import { logFile } from '../core/paths.js';
 import type { RunState } from '../core/run-state.js';
@@ -5,6 +7,9 @@ import { outputTail } from '../exec/process-result.js';
 import { serviceEnv } from '../exec/service-env.js';
 import { runTracked } from '../exec/tracked-command.js';
 import type { Agent } from './agent.js';
+
+/** Repo Runner's own folder in a repository, for build output that has no conventional place. */
+export const REPO_RUNNER_DIR = '.repo-runner';
 
 /**
  * SetupAgent: runs each service's build steps (e.g. `npm run build`) in order, in the
@@ -28,6 +33,13 @@ export const setupAgent: Agent<'builds'> = {
       }
       const log = logFile(ctx.runDir, `build-${service.name}`);
       const env = serviceEnv(ctx.env, workspace.repoPath, service);
+      if (service.build.some((b) => b.argv.some((a) => a.includes(`${REPO_RUNNER_DIR}/`)))) {
+        // Build output of ours in the repo (e.g. Go binaries): keep it out of the user's git.
+        const dir = path.join(workspace.repoPath, REPO_RUNNER_DIR);
+        mkdirSync(dir, { recursive: true });
+        if (!existsSync(path.join(dir, '.gitignore')))
+          writeFileSync(path.join(dir, '.gitignore'), '*\n');
+      }
       for (const step of service.build) {
         const result = await runTracked(ctx, step, workspace.repoPath, {
           phase: 'build',

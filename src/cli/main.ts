@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import pc from 'picocolors';
 import { toRepoRunnerError } from '../core/errors.js';
+import { overrideFlags } from './override-flags.js';
 
 // Commands are imported when they run, so `--help` or `status` do not load what `run` needs.
 const program = new Command('repo-runner')
@@ -16,8 +17,10 @@ const runFlags = (cmd: Command) =>
     .option('--json', 'print the report as JSON (no task list)')
     .option('-v, --verbose', 'print every event instead of the task list');
 
-runFlags(
-  program.command('run').argument('<source>', 'a local path or a git URL (https, ssh, file)'),
+overrideFlags(
+  runFlags(
+    program.command('run').argument('<source>', 'a local path or a git URL (https, ssh, file)'),
+  ),
 )
   .description('detect, install, build, start and health-check every service of a repository')
   .option('--host <host>', 'interface services bind to', '127.0.0.1')
@@ -62,8 +65,7 @@ program
     exit(await (await import('./commands/stop.js')).stopCommand(runId, flags), flags.json),
   );
 
-program
-  .command('plan')
+overrideFlags(program.command('plan'))
   .argument('<path>')
   .description('detect and plan only: print how the repository would be run, run nothing')
   .option('--json', 'print the RunPlan as JSON')

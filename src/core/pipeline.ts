@@ -62,7 +62,19 @@ export async function executePipeline(ctx: RunContext, agents?: readonly Agent[]
       });
       continue;
     }
-    failure = await runPhase(ctx, d.name, agentsFor(d.name, agents), attempts.get(d.name) ?? 0);
+    const phaseAgents = agentsFor(d.name, agents);
+    const skipped = ctx.state.plan?.skipAgents ?? [];
+    if (phaseAgents.length > 0 && phaseAgents.every((a) => skipped.includes(a.name))) {
+      await ctx.store.setPhase(ctx.runId, d.name, { status: 'skipped' });
+      ctx.bus.publish({
+        kind: 'phase',
+        phase: d.name,
+        message: `skipped by skip_agents (${phaseAgents.map((a) => a.name).join(', ')})`,
+        data: { status: 'skipped' },
+      });
+      continue;
+    }
+    failure = await runPhase(ctx, d.name, phaseAgents, attempts.get(d.name) ?? 0);
   }
   return reportPhase(ctx, warnings, failure);
 }

@@ -16,6 +16,8 @@ export const CommandSpecSchema = z.object({
   timeoutMs: z.number().int().positive().optional(),
   /** What the command is for, in a few words, for progress output and errors. */
   description: z.string(),
+  /** A failure is a warning, not the phase's failure (e.g. a devcontainer's postCreateCommand). */
+  optional: z.boolean().optional(),
 });
 export type CommandSpec = z.infer<typeof CommandSpecSchema>;
 
@@ -24,9 +26,14 @@ export type CommandSpec = z.infer<typeof CommandSpecSchema>;
  * install whose hash matches the marker left by the last successful install is skipped.
  */
 export const InstallSpecSchema = z.object({
-  /** `venv`: a Python virtual environment at `dir`; `node_modules`: npm/pnpm/yarn into `dir`. */
-  isolation: z.enum(['venv', 'node_modules']),
-  /** The isolated directory, relative to the repository root (e.g. `.venv`, `node_modules`). */
+  /**
+   * `venv`: a Python virtual environment at `dir`; `node_modules`: npm/pnpm/yarn into `dir`;
+   * `toolchain-cache`: the toolchain's own shared cache (Go module cache, Cargo registry,
+   * Maven's ~/.m2, Composer's vendor dir) — the install marker then lives in Repo Runner's
+   * data dir, not in the repo.
+   */
+  isolation: z.enum(['venv', 'node_modules', 'toolchain-cache']),
+  /** The isolated directory, relative to the repository root (e.g. `.venv`, `node_modules`); for `toolchain-cache`, the service root. */
   dir: z.string(),
   /** Files (relative to the repository root) whose content decides whether to reinstall. */
   manifests: z.array(z.string()),
@@ -45,8 +52,12 @@ export const ServiceSpecSchema = z.object({
   framework: z.string().nullable(),
   /** The service's directory relative to the repository root. */
   root: z.string(),
-  /** `web` services get a port and an HTTP health check; `tcp` services a TCP check. */
-  protocol: z.enum(['http', 'tcp']),
+  /**
+   * `http` services get a port and an HTTP readiness check; `tcp` ones a TCP connect;
+   * `none` (workers, e.g. a Procfile `worker:`) get no port and are healthy while their
+   * process stays up.
+   */
+  protocol: z.enum(['http', 'tcp', 'none']),
   install: InstallSpecSchema.nullable(),
   build: z.array(CommandSpecSchema),
   start: CommandSpecSchema,
@@ -56,6 +67,27 @@ export const ServiceSpecSchema = z.object({
   env: z.record(z.string(), z.string()),
   /** What the provider saw that led to this plan, for the report and for debugging. */
   evidence: z.array(z.string()),
+  /**
+   * The runtime version the repo asks for (`.python-version`, `engines.node`, go.mod's `go`
+   * line, …), checked against the toolchains found; absent when the repo says nothing.
+   */
+  runtime: z
+    .object({
+      /** Toolchain command, e.g. `python3`, `node`, `go`, `cargo`, `java`. */
+      tool: z.string(),
+      /** The version or range wanted, as the repo wrote it (e.g. `3.12`, `>=18`, `1.22`). */
+      wanted: z.string(),
+      /** The file it came from, e.g. `.nvmrc`. */
+      source: z.string(),
+    })
+    .optional(),
+  /**
+   * A port this service should get when it is free: one it hard-codes, one a
+   * devcontainer forwards, or one an override asks for.
+   */
+  preferredPort: z.number().int().min(1).max(65535).optional(),
+  /** Names of services this one talks to; they start first and their URLs are in its env. */
+  dependsOn: z.array(z.string()).optional(),
 });
 export type ServiceSpec = z.infer<typeof ServiceSpecSchema>;
 
@@ -65,5 +97,7 @@ export const RunPlanSchema = z.object({
   ecosystems: z.array(z.string()),
   services: z.array(ServiceSpecSchema),
   warnings: z.array(z.string()),
+  /** Agents the repo's `skip_agents` turned off; their phases are skipped. */
+  skipAgents: z.array(z.string()).optional(),
 });
 export type RunPlan = z.infer<typeof RunPlanSchema>;

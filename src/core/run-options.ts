@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ServiceOverrideSchema } from './overrides.js';
 
 /**
  * Options a run is started with; stored with the run so `resume` reuses them. Times in
@@ -19,5 +20,10 @@ export const RunOptionsSchema = z.object({
   detach: z.boolean().default(false),
   /** Install even when the dependency manifests are unchanged. */
   forceInstall: z.boolean().default(false),
+  /**
+   * Overrides from CLI flags (`--start`, `--port`, …), applied after the repo's own
+   * `repo-runner.json`, to `service` or, without it, to every service.
+   */
+  overrides: ServiceOverrideSchema.extend({ service: z.string().optional() }).optional(),
 });
 export type RunOptions = z.infer<typeof RunOptionsSchema>;

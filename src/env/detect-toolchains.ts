@@ -10,7 +10,8 @@ import { runCommand } from '../exec/run-command.js';
 /** Programs looked for on PATH by default, in the order they are reported. */
 // prettier-ignore
 export const DEFAULT_TOOLCHAIN_NAMES: readonly string[] = [
-  'python3', 'python', 'pip3', 'pip', 'uv', 'poetry', 'pipenv',
+  'python3', 'python', 'python3.9', 'python3.10', 'python3.11', 'python3.12', 'python3.13', 'python3.14',
+  'pip3', 'pip', 'uv', 'poetry', 'pipenv',
   'node', 'npm', 'npx', 'pnpm', 'yarn', 'corepack',
   'go', 'cargo', 'rustc', 'java', 'mvn', 'gradle', 'php', 'composer',
   'git', 'gcc', 'make', 'docker', 'nvidia-smi',

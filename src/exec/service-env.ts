@@ -24,7 +24,13 @@ export function serviceEnv(
     prefix.push(path.join(venv, 'bin'));
     env.VIRTUAL_ENV = venv;
   } else if (service.install?.isolation === 'node_modules' || service.provider === 'node') {
-    prefix.push(path.join(root, 'node_modules', '.bin'));
+    // As `npm run` does: the package's own .bin, then every parent's up to the repo root
+    // (workspaces hoist binaries to the root's node_modules).
+    const top = path.resolve(repoPath);
+    for (let dir = root; ; dir = path.dirname(dir)) {
+      prefix.push(path.join(dir, 'node_modules', '.bin'));
+      if (dir === top || path.dirname(dir) === dir || !dir.startsWith(top)) break;
+    }
   }
   env.PATH = [...prefix, env.PATH ?? ''].filter(Boolean).join(path.delimiter);
   return { ...env, ...service.env, ...extra };

@@ -21,10 +21,10 @@ async function planFixture(files: Record<string, string>): Promise<RunPlan> {
   }
 }
 
-test('providers are ordered python, node', () => {
+test('providers are ordered python, node, the compiled ones, static last', () => {
   assert.deepEqual(
     PROVIDERS.map((p) => p.name),
-    ['python', 'node'],
+    ['python', 'node', 'go', 'rust', 'java', 'php', 'static'],
   );
   assert.ok(LOOKED_FOR.includes('package.json'));
 });
@@ -70,12 +70,12 @@ test('a provider that throws is recorded as a warning and skipped', async () => 
 test('nothing found: no services, unsupported ecosystems hinted', async () => {
   const plan = await planFixture({
     Gemfile: "source 'https://rubygems.org'\n",
-    'go.mod': 'module x\n',
+    'mix.exs': 'defmodule X.MixProject do\nend\n',
   });
   assert.deepEqual(plan.services, []);
   assert.deepEqual(plan.ecosystems, []);
   assert.deepEqual(plan.warnings, [
     'found Gemfile: Ruby is not supported yet',
-    'found go.mod: Go is not supported yet',
+    'found mix.exs: Elixir is not supported yet',
   ]);
 });

@@ -1,15 +1,35 @@
 import { RunPlanSchema, type RunPlan, type ServiceSpec } from '../core/plan.js';
 import type { RepoView } from '../repo/repo-view.js';
+import { goProvider } from './go/index.js';
 import { nodeProvider } from './node/index.js';
+import { rustProvider } from './rust/index.js';
+import { javaProvider } from './java/index.js';
+import { phpProvider } from './php/index.js';
+import { staticProvider } from './static/index.js';
 import { pythonProvider } from './python/index.js';
 import type { Provider } from './types.js';
+import { urlVariable } from '../core/service-url.js';
+import { applyDevcontainer } from './devcontainer.js';
+import { hardCodedPort, referencedServices } from './hard-coded-port.js';
+import { applyProcfile } from './procfile/apply-procfile.js';
+import { candidateDirs, rebaseService, serviceNameOf, subView } from './subdirectories.js';
 
 /**
  * Every provider, in order. Order decides `ecosystems` order and which provider's service
  * keeps the plain name `web` when several detect: Python first, because a repository with
- * both is most often a Python backend carrying a package.json for front-end assets.
+ * both is most often a Python backend carrying a package.json for front-end assets; the
+ * compiled ecosystems next; static last, as the fallback for a folder of HTML (it declines
+ * whenever another ecosystem's marker is present).
  */
-export const PROVIDERS: readonly Provider[] = [pythonProvider, nodeProvider];
+export const PROVIDERS: readonly Provider[] = [
+  pythonProvider,
+  nodeProvider,
+  goProvider,
+  rustProvider,
+  javaProvider,
+  phpProvider,
+  staticProvider,
+];
 
 /** Root files the providers look for, listed in the "nothing to run" error. */
 export const LOOKED_FOR = [
@@ -18,30 +38,104 @@ export const LOOKED_FOR = [
   'Pipfile',
   'setup.py',
   'package.json',
+  'go.mod',
+  'Cargo.toml',
+  'pom.xml',
+  'build.gradle',
+  'build.gradle.kts',
+  'composer.json',
+  'index.php',
+  'index.html',
 ] as const;
 
 /** Manifests of ecosystems without a provider: each found one becomes a warning. */
 const UNSUPPORTED: readonly [file: string, ecosystem: string][] = [
   ['Gemfile', 'Ruby'],
-  ['go.mod', 'Go'],
-  ['Cargo.toml', 'Rust'],
-  ['pom.xml', 'Java (Maven)'],
-  ['build.gradle', 'Java (Gradle)'],
-  ['composer.json', 'PHP'],
+  ['mix.exs', 'Elixir'],
+  ['Package.swift', 'Swift'],
+  ['pubspec.yaml', 'Dart'],
+  ['deno.json', 'Deno'],
 ];
 
 /**
- * Runs every provider of {@link PROVIDERS} over the repository and merges their plans. Every
- * provider that detects contributes its services; one whose `detect` or `plan` throws is
- * recorded as a warning and skipped (as railpack does). Service names are made unique: a
- * later `web` becomes `web-<provider>`. Returns an empty `services` array when nothing runs
- * (the caller raises the "nothing to run" error), with a warning per unsupported manifest.
+ * Plans a repository: every provider of {@link PROVIDERS} over the root (each that detects
+ * contributes its services; one whose `detect` or `plan` throws is a warning and skipped, as
+ * in railpack), then apps in first-level folders (see `candidateDirs`), then a root
+ * `Procfile` (its process types replace the root service), then ports hard-coded in entry
+ * files. Service names are unique: a later `web` becomes `web-<provider>`. Returns an empty
+ * `services` array when nothing runs (the caller raises "nothing to run"), with a warning
+ * per unsupported manifest.
  *
  * @example
  * const plan = await planRepo(new RepoView('/src/app'));
  * plan.services.map((s) => s.name); // ['web', 'web-node']
  */
 export async function planRepo(repo: RepoView): Promise<RunPlan> {
+  const root = await planAt(repo);
+  const ecosystems = [...root.ecosystems];
+  const warnings = [...root.warnings];
+  let services = [...root.services];
+  // Apps in first-level folders: the whole app ("backend/"), or a second one ("frontend/").
+  const taken = new Set(services.map((s) => s.root.split('/')[0] ?? s.root));
+  for (const dir of await candidateDirs(repo, services.length > 0, taken)) {
+    const sub = await planAt(subView(repo, dir));
+    if (sub.services.length === 0) continue;
+    for (const e of sub.ecosystems) if (!ecosystems.includes(e)) ecosystems.push(e);
+    warnings.push(...sub.warnings.map((w) => `${dir}/: ${w}`));
+    for (const s of sub.services) {
+      const name =
+        sub.services.length === 1 ? serviceNameOf(dir) : `${serviceNameOf(dir)}-${s.name}`;
+      services.push(rebaseService(dir, s, uniqueName(name, s.provider, services)));
+    }
+  }
+  const procfile = await applyProcfile(repo, services);
+  services = procfile.services;
+  warnings.push(...procfile.warnings);
+  if (
+    procfile.services.some((s) => s.provider.endsWith('procfile')) &&
+    !ecosystems.includes('procfile')
+  )
+    ecosystems.push('procfile');
+  const devcontainer = await applyDevcontainer(repo, services);
+  services = devcontainer.services;
+  warnings.push(...devcontainer.warnings);
+  for (const [i, s] of services.entries()) {
+    if (s.protocol === 'none' || s.preferredPort !== undefined) continue;
+    const fixed = await hardCodedPort(repo, s);
+    if (!fixed) continue;
+    services[i] = {
+      ...s,
+      preferredPort: fixed.port,
+      evidence: [
+        ...s.evidence,
+        `${fixed.file} hard-codes port ${fixed.port} and does not read PORT`,
+      ],
+    };
+    warnings.push(
+      `${s.name}: ${fixed.file} listens on fixed port ${fixed.port} (it ignores PORT): Repo Runner gives it that port when free`,
+    );
+  }
+  for (const [i, s] of services.entries()) {
+    if (s.dependsOn !== undefined) continue;
+    const deps = await referencedServices(repo, s, services, urlVariable);
+    if (deps.length > 0)
+      services[i] = {
+        ...s,
+        dependsOn: deps,
+        evidence: [...s.evidence, `uses ${deps.map(urlVariable).join(', ')}`],
+      };
+  }
+  if (services.length === 0) {
+    for (const [file, ecosystem] of UNSUPPORTED) {
+      if (await repo.hasFile(file))
+        warnings.push(`found ${file}: ${ecosystem} is not supported yet`);
+    }
+  }
+  return RunPlanSchema.parse({ ecosystems, services, warnings });
+}
+
+/** Every provider over one folder, as if it were the whole repository. */
+async function planAt(repo: RepoView): Promise<RunPlan> {
   const ecosystems: string[] = [];
   const services: ServiceSpec[] = [];
   const warnings: string[] = [];
@@ -62,10 +156,7 @@ export async function planRepo(repo: RepoView): Promise<RunPlan> {
       warnings.push(`${provider.name} provider skipped: ${stage} failed: ${message}`);
     }
   }
-  for (const [file, ecosystem] of UNSUPPORTED) {
-    if (await repo.hasFile(file)) warnings.push(`found ${file}: ${ecosystem} is not supported yet`);
-  }
-  return RunPlanSchema.parse({ ecosystems, services, warnings });
+  return { ecosystems, services, warnings };
 }
 
 function uniqueName(name: string, provider: string, taken: ServiceSpec[]): string {

@@ -1,11 +1,15 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { RepoRunnerError } from '../../core/errors.js';
-import { planRepo } from '../../providers/registry.js';
+import { planRepository } from '../../agents/repo-overrides.js';
+import { overridesFromFlags, type OverrideFlagValues } from '../override-flags.js';
 import { RepoView } from '../../repo/repo-view.js';
 
 /** `repo-runner plan <path>`: detection and planning only; nothing is installed or run. */
-export async function planCommand(source: string, flags: { json?: boolean }): Promise<number> {
+export async function planCommand(
+  source: string,
+  flags: { json?: boolean } & OverrideFlagValues,
+): Promise<number> {
   const abs = path.resolve(source);
   if (!existsSync(abs) || !statSync(abs).isDirectory()) {
     throw new RepoRunnerError(
@@ -14,7 +18,7 @@ export async function planCommand(source: string, flags: { json?: boolean }): Pr
       'plan takes a local folder (clone a URL first, or use `repo-runner run <url>`)',
     );
   }
-  const plan = await planRepo(new RepoView(abs));
+  const plan = await planRepository(new RepoView(abs), overridesFromFlags(flags));
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
   } else {

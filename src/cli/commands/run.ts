@@ -10,6 +10,7 @@ import type { Report } from '../../core/report.js';
 import { Supervisor } from '../../core/supervisor.js';
 import { renderReport } from '../render/report-text.js';
 import { TaskList } from '../render/task-list.js';
+import { overridesFromFlags, type OverrideFlagValues } from '../override-flags.js';
 import { withSession, type Session } from '../session.js';
 
 /** Flags shared by `run` and `resume`. */
@@ -22,6 +23,9 @@ export interface RunFlags {
   forceInstall?: boolean;
 }
 
+/** `run` flags: the shared ones plus the override flags. */
+export interface RunCommandFlags extends RunFlags, OverrideFlagValues {}
+
 /** Exit code for a finished report: 0 only when every service is healthy (README "Exit codes"). */
 export function exitCodeFor(report: Report): number {
   if (report.status === 'healthy') return 0;
@@ -32,9 +36,11 @@ export function exitCodeFor(report: Report): number {
 
 /** `repo-runner run <source>` and `repo-runner resume <run-id>`. Returns the exit code. */
 export async function runCommand(
-  flags: RunFlags,
+  flags: RunCommandFlags,
   target: { source: string } | { runId: string },
 ): Promise<number> {
+  // Validate the flags before anything is created, so a bad flag leaves no run behind.
+  const overrides = overridesFromFlags(flags);
   return withSession(async (session) => {
     const abort = new AbortController();
     const onSignal = () => abort.abort();
@@ -57,6 +63,7 @@ export async function runCommand(
           ? await startRun(caller, target.source, {
               detach: flags.detach ?? false,
               forceInstall: flags.forceInstall ?? false,
+              ...(overrides ? { overrides } : {}),
               ...(flags.host ? { host: flags.host } : {}),
               ...(flags.healthTimeout
                 ? { healthTimeoutMs: parseSeconds(flags.healthTimeout) }

@@ -185,7 +185,8 @@ test('yarn lock: yarn install --frozen-lockfile; nestjs builds', async () => {
     service.build.map((b) => b.argv),
     [['yarn', 'run', 'build']],
   );
-  assert.deepEqual(service.start.argv, ['sh', '-c', 'node dist/main']);
+  // NestJS without start:prod runs its build output directly (was `sh -c <start script>`)
+  assert.deepEqual(service.start.argv, ['node', 'dist/main']);
   assert.deepEqual(service.env, { NODE_ENV: 'production' });
 });
 
@@ -242,4 +243,18 @@ test('two lock files without packageManager: the first (npm) wins, the other is 
     plan.warnings.includes('yarn.lock ignored: package-lock.json comes first'),
     plan.warnings.join('; '),
   );
+});
+
+test('runtime: engines.node of a single package, as written', async () => {
+  const service = only(
+    await planFixture({
+      'package.json': { scripts: { start: 'node index.js' }, engines: { node: '^20.9 || >=22' } },
+      '.nvmrc': '20\n',
+    }),
+  );
+  assert.deepEqual(service.runtime, {
+    tool: 'node',
+    wanted: '^20.9 || >=22',
+    source: 'package.json engines.node',
+  });
 });

@@ -20,7 +20,26 @@ export interface NodeStart {
 }
 
 /** Paths of build output: a start command that mentions one needs the build first. */
-const BUILD_OUTPUT = /(^|[\s/'"])(dist|build|\.next)\//;
+export const BUILD_OUTPUT = /(^|[\s/'"])(dist|build|\.next)\//;
+
+/** Where a package sits and how much may stand in for a start script. */
+export interface StartOptions {
+  /** The package's directory relative to the root (`.` for the root package). */
+  dir: string;
+  /**
+   * The package's binaries, relative to `dir`: `node_modules/.bin`, or for a workspace
+   * package whose dependencies are hoisted, the root's (`../../node_modules/.bin`).
+   */
+  binDir: string;
+  /**
+   * Whether `main` or an {@link ENTRY_FILES} file may start the package. True for a
+   * single-package repository; false for workspace packages, where those mark libraries, and
+   * where Vite without a start script also needs an `index.html` (an app, not a library build).
+   */
+  fallbacks: boolean;
+}
+
+const ROOT_PACKAGE: StartOptions = { dir: '.', binDir: 'node_modules/.bin', fallbacks: true };
 
 /**
  * The start command. Rules, first match wins:
@@ -28,51 +47,58 @@ const BUILD_OUTPUT = /(^|[\s/'"])(dist|build|\.next)\//;
  * 2. Vite without a start script: `vite preview --port {port} --host {host} --strictPort`;
  *    a start script that is the dev server (`vite`, `vite dev`, `vite serve`) runs the same
  *    binary with the port flags and needs no build.
- * 3. A start script: run as `sh -c <script>`, the way npm runs it (node_modules/.bin on PATH,
+ * 3. NestJS: the `start:prod` script when there is one (run as in rule 4), else with a build
+ *    script `node dist/main` (what Nest's `start:prod` is; its `start` is `nest start`, which
+ *    compiles on every start and needs the Nest CLI).
+ * 4. A start script: run as `sh -c <script>`, the way npm runs it (node_modules/.bin on PATH,
  *    npm's lifecycle variables set), but without npm itself as the parent: npm costs about
  *    0.5 s of start-up and does not reliably pass SIGTERM on (the Node.js Docker best
  *    practices say to run `node` directly for that reason). With a `prestart` or
  *    `poststart` script, `<pm> run start` runs all three as the package manager would.
- * 4. The `main` field: `node <main>`.
- * 5. {@link ENTRY_FILES} at the root: `node <file>`.
+ * 5. The `main` field: `node <main>` (only with `fallbacks`).
+ * 6. {@link ENTRY_FILES} in the package directory: `node <file>` (only with `fallbacks`).
+ * Argv and `mainFile` are relative to the package directory, its working directory.
  * Null when none applies. Sources: https://nextjs.org/docs/app/api-reference/cli/next,
- * https://vite.dev/guide/cli, https://docs.npmjs.com/cli/commands/npm-start
+ * https://vite.dev/guide/cli, https://docs.nestjs.com/cli/usages#nest-start,
+ * https://docs.npmjs.com/cli/commands/npm-start
  */
 export async function nodeStart(
   repo: RepoView,
   pkg: PackageJson,
   framework: NodeFramework | null,
   pm: PackageManagerName,
+  options: StartOptions = ROOT_PACKAGE,
 ): Promise<NodeStart | null> {
+  const { dir, binDir, fallbacks } = options;
+  const at = (file: string) => (dir === '.' ? file : `${dir}/${file}`);
   const script = pkg.scripts?.['start']?.trim();
   if (framework === 'next' && (script === undefined || /^next start\b/.test(script))) {
-    const argv = ['node_modules/.bin/next', 'start', '-p', '{port}', '-H', '{host}'];
+    const argv = [`${binDir}/next`, 'start', '-p', '{port}', '-H', '{host}'];
     return { argv, description: 'next start', needsBuild: true, mainFile: null, env: {} };
   }
   const vite = framework === 'vite' ? viteMode(script) : null;
-  if (vite !== null) {
+  const viteApp = fallbacks || script !== undefined || (await repo.hasFile(at('index.html')));
+  if (vite !== null && viteApp) {
     const preview = vite === 'preview';
-    const argv = ['node_modules/.bin/vite', ...(preview ? ['preview'] : [])];
+    const argv = [`${binDir}/vite`, ...(preview ? ['preview'] : [])];
     argv.push('--port', '{port}', '--host', '{host}', '--strictPort');
     const description = preview ? 'vite preview' : 'vite dev server';
     return { argv, description, needsBuild: preview, mainFile: null, env: {} };
   }
+  if (framework === 'nestjs') {
+    if (pkg.scripts?.['start:prod']?.trim())
+      return { ...runScript(pkg, pm, 'start:prod'), needsBuild: true };
+    if (pkg.scripts?.['build']) {
+      const argv = ['node', 'dist/main'];
+      return { argv, description: 'node dist/main', needsBuild: true, mainFile: null, env: {} };
+    }
+  }
   const frameworkBuilds = framework === 'next' || framework === 'vite' || framework === 'nestjs';
   if (script !== undefined && script !== '') {
-    const file =
-      /^(?:node|nodemon|tsx|ts-node)\s+(?:--?\S+\s+)*([^\s-]\S*)/.exec(script)?.[1] ??
-      pkg.main ??
-      null;
-    const hooks =
-      pkg.scripts?.['prestart'] !== undefined || pkg.scripts?.['poststart'] !== undefined;
-    return {
-      argv: hooks ? [pm, 'run', 'start'] : ['sh', '-c', script],
-      description: `${pm} run start (${script})`,
-      needsBuild: frameworkBuilds || BUILD_OUTPUT.test(script),
-      mainFile: file,
-      env: hooks ? {} : lifecycleEnv(pkg, script),
-    };
+    const start = runScript(pkg, pm, 'start');
+    return { ...start, needsBuild: frameworkBuilds || start.needsBuild };
   }
+  if (!fallbacks) return null;
   if (pkg.main) {
     return {
       argv: ['node', pkg.main],
@@ -83,7 +109,7 @@ export async function nodeStart(
     };
   }
   for (const file of ENTRY_FILES) {
-    if (await repo.hasFile(file)) {
+    if (await repo.hasFile(at(file))) {
       return {
         argv: ['node', file],
         description: `node ${file}`,
@@ -94,6 +120,24 @@ export async function nodeStart(
     }
   }
   return null;
+}
+
+/** Runs the script `event` (rule 4 of {@link nodeStart}); the caller checked that it exists. */
+function runScript(pkg: PackageJson, pm: PackageManagerName, event: string): NodeStart {
+  const script = pkg.scripts?.[event]?.trim() ?? '';
+  const file =
+    /^(?:node|nodemon|tsx|ts-node)\s+(?:--?\S+\s+)*([^\s-]\S*)/.exec(script)?.[1] ??
+    pkg.main ??
+    null;
+  const hooks =
+    pkg.scripts?.[`pre${event}`] !== undefined || pkg.scripts?.[`post${event}`] !== undefined;
+  return {
+    argv: hooks ? [pm, 'run', event] : ['sh', '-c', script],
+    description: `${pm} run ${event} (${script})`,
+    needsBuild: BUILD_OUTPUT.test(script),
+    mainFile: file,
+    env: hooks ? {} : lifecycleEnv(pkg, event, script),
+  };
 }
 
 /** `preview` without a start script or for `vite preview`; `dev` for the dev server; else null. */
@@ -108,9 +152,9 @@ function viteMode(script: string | undefined): 'preview' | 'dev' | null {
  * The lifecycle variables npm sets for a script (npm-run-script docs: `npm_lifecycle_event`,
  * `npm_lifecycle_script`, `npm_package_name`, `npm_package_version`), which apps read.
  */
-function lifecycleEnv(pkg: PackageJson, script: string): Record<string, string> {
+function lifecycleEnv(pkg: PackageJson, event: string, script: string): Record<string, string> {
   const env: Record<string, string> = {
-    npm_lifecycle_event: 'start',
+    npm_lifecycle_event: event,
     npm_lifecycle_script: script,
   };
   if (typeof pkg.name === 'string') env.npm_package_name = pkg.name;

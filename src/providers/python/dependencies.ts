@@ -3,8 +3,18 @@ import { readPipfileDependencies, readPyprojectDependencies } from './manifest-d
 import type { RequirementName } from './requirement-name.js';
 import { readRequirementsFile } from './requirements-txt.js';
 
-/** Lock files recognised (recorded as manifests and evidence; pip does not read them). */
-export const PYTHON_LOCK_FILES = ['poetry.lock', 'uv.lock', 'Pipfile.lock'] as const;
+/**
+ * Lock files recognised, with the tool that writes them. They are recorded as manifests (a
+ * changed lock reinstalls) and as evidence, but pip does not read them: whether poetry, uv
+ * or pdm is installed cannot be known at plan time, so every project installs through pip
+ * from its manifest (PEP 621 or converted Poetry constraints, the Pipfile's `[packages]`).
+ */
+export const PYTHON_LOCK_FILES = [
+  ['poetry.lock', 'poetry'],
+  ['uv.lock', 'uv'],
+  ['pdm.lock', 'pdm'],
+  ['Pipfile.lock', 'pipenv'],
+] as const;
 
 /** Everything the Python provider knows about a repository's dependencies. */
 export interface PythonDependencies {
@@ -26,7 +36,8 @@ export interface PythonDependencies {
 
 /**
  * Reads the repository's Python dependencies from `requirements.txt` (with `-r` includes),
- * `pyproject.toml` (PEP 621 and Poetry) and the `Pipfile`, and notes the lock files.
+ * `pyproject.toml` (PEP 621, as uv and pdm write it, and Poetry) and the `Pipfile`, and notes
+ * the lock files ({@link PYTHON_LOCK_FILES}).
  * Specs for `pip install` come from pyproject.toml, else from the Pipfile; they matter only
  * when there is no requirements.txt. Throws when a TOML manifest is malformed.
  */
@@ -71,10 +82,14 @@ export async function readPythonDependencies(repo: RepoView): Promise<PythonDepe
       deps.specsFrom = 'Pipfile';
     }
   }
-  for (const lock of PYTHON_LOCK_FILES) {
+  if (pyproject && /^\[tool\.pdm[.\]]/m.test((await repo.readText('pyproject.toml')) ?? ''))
+    deps.evidence.push('pdm project ([tool.pdm]): PEP 621 dependencies installed with pip');
+  for (const [lock, tool] of PYTHON_LOCK_FILES) {
     if (await repo.hasFile(lock)) {
       deps.manifests.push(lock);
-      deps.evidence.push(`lock file ${lock} (not used by pip; versions come from the manifest)`);
+      deps.evidence.push(
+        `lock file ${lock} (${tool}; not used by pip: versions come from the manifest)`,
+      );
     }
   }
   return deps;

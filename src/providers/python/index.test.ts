@@ -159,7 +159,7 @@ test('django with manage.py one level down', async () => {
   ]);
   assert.deepEqual(service.env, { PYTHONUNBUFFERED: '1' });
   assert.ok(service.evidence.includes('DJANGO_SETTINGS_MODULE mysite.settings'));
-  assert.ok(service.evidence.includes('WSGI module mysite.wsgi'));
+  assert.ok(service.evidence.includes('WSGI application mysite.wsgi:application'));
 });
 
 test('pyproject PEP 621: specs installed directly', async () => {

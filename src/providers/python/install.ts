@@ -1,6 +1,7 @@
 import type { CommandSpec, InstallSpec } from '../../core/plan.js';
 import type { PythonDependencies } from './dependencies.js';
-import { VENV_PYTHON } from './start-command.js';
+import type { LocalProject } from './local-project.js';
+import { VENV_PYTHON } from './python-start.js';
 
 /** pip flags for unattended installs: no prompts, no "new pip available" noise. */
 const PIP_INSTALL = [
@@ -16,13 +17,19 @@ const PIP_INSTALL = [
  * How to install a Python service's dependencies into `<root>/.venv` (the DependencyAgent
  * creates the venv itself; these are the steps after that). `requirements.txt` wins when it
  * exists; otherwise the specs read from pyproject.toml or the Pipfile are passed to pip
- * directly. `extraPackages` (e.g. uvicorn for FastAPI) get a step of their own.
+ * directly. Then, when the app imports the repository's own package (`local`, see
+ * `findLocalProject`), `pip install -e .` installs it; its manifest joins the hashed
+ * ones. `extraPackages` (e.g. uvicorn for FastAPI) get a step of their own, last.
  *
  * @example
- * pythonInstall(deps, ['uvicorn']).steps[0].argv;
+ * pythonInstall(deps, ['uvicorn'], null).steps[0].argv;
  * // ['.venv/bin/python', '-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '-r', 'requirements.txt']
  */
-export function pythonInstall(deps: PythonDependencies, extraPackages: string[]): InstallSpec {
+export function pythonInstall(
+  deps: PythonDependencies,
+  extraPackages: string[],
+  local: LocalProject | null,
+): InstallSpec {
   const steps: CommandSpec[] = [];
   if (deps.hasRequirementsTxt) {
     steps.push(step([...PIP_INSTALL, '-r', 'requirements.txt'], 'pip install -r requirements.txt'));
@@ -30,6 +37,9 @@ export function pythonInstall(deps: PythonDependencies, extraPackages: string[])
     steps.push(
       step([...PIP_INSTALL, ...deps.specs], `pip install the dependencies of ${deps.specsFrom}`),
     );
+  }
+  if (local !== null) {
+    steps.push(step([...PIP_INSTALL, '-e', '.'], `pip install -e . (${local.reason})`));
   }
   if (extraPackages.length > 0) {
     steps.push(
@@ -39,7 +49,9 @@ export function pythonInstall(deps: PythonDependencies, extraPackages: string[])
       ),
     );
   }
-  return { isolation: 'venv', dir: '.venv', manifests: deps.manifests, steps };
+  const manifests = [...deps.manifests];
+  if (local !== null && !manifests.includes(local.manifest)) manifests.push(local.manifest);
+  return { isolation: 'venv', dir: '.venv', manifests, steps };
 }
 
 function step(argv: string[], description: string): CommandSpec {

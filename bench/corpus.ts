@@ -1,0 +1,45 @@
+/**
+ * `npm run bench:corpus`: runs every fixture repo cold (fresh copy, fresh data dir) and prints
+ * per repo whether it got healthy and answered as its expect.json says, time to healthy and
+ * time per phase; then the success rate and the median time. Writes JSON under
+ * bench/results/. Goal (issue #3): every fixture healthy. `-- name ...` runs only those.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fixtureNames, runFixture, type FixtureResult } from '../test/corpus-lib.js';
+import { ROOT, tempDir } from '../test/helpers.js';
+
+const names = process.argv.slice(2).length > 0 ? process.argv.slice(2) : fixtureNames();
+const results: FixtureResult[] = [];
+for (const name of names) {
+  const tmp = tempDir(`corpus-${name}`);
+  try {
+    const r = await runFixture(name, path.join(tmp.dir, 'repo'), path.join(tmp.dir, 'home'));
+    results.push(r);
+    const ok = r.healthy && r.answered;
+    const phases = Object.entries(r.phases)
+      .filter(([, ms]) => ms !== null && ms > 0)
+      .map(([p, ms]) => `${p} ${((ms as number) / 1000).toFixed(1)}`)
+      .join(', ');
+    console.log(
+      `${name.padEnd(22)} ${(ok ? 'healthy' : 'FAILED').padEnd(8)} ${`${(r.timeToHealthyMs / 1000).toFixed(1)} s`.padStart(8)}  ${phases}${ok ? '' : `\n${' '.repeat(23)}${r.error ?? ''}`}`,
+    );
+  } finally {
+    tmp.cleanup();
+  }
+}
+const good = results.filter((r) => r.healthy && r.answered);
+const times = good.map((r) => r.timeToHealthyMs).sort((a, b) => a - b);
+const median =
+  times.length === 0
+    ? 0
+    : (times[Math.floor((times.length - 1) / 2)]! + times[Math.ceil((times.length - 1) / 2)]!) / 2;
+console.log(
+  `\nhealthy: ${good.length}/${results.length} (${((100 * good.length) / Math.max(1, results.length)).toFixed(0)}%), median time to healthy ${(median / 1000).toFixed(1)} s`,
+);
+const dir = path.join(ROOT, 'bench', 'results');
+mkdirSync(dir, { recursive: true });
+const file = path.join(dir, `corpus-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), results }, null, 2)}\n`);
+console.log(`written ${path.relative(ROOT, file)}`);
+if (good.length !== results.length) process.exitCode = 1;

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { ServiceSpecSchema, type ServiceSpec } from '../../core/plan.js';
+import { RepoView } from '../../repo/repo-view.js';
+import type { ProviderPlan } from '../types.js';
+import { isPlatformPackage } from './composer-json.js';
+import { phpProvider } from './index.js';
+
+/** Writes `files` into a fresh temp directory, plans it, and removes the directory. */
+async function planFixture(files: Record<string, string | object>): Promise<ProviderPlan | null> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'rr-php-'));
+  try {
+    for (const [rel, content] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
+      const text = typeof content === 'string' ? content : JSON.stringify(content);
+      await writeFile(path.join(dir, rel), text);
+    }
+    const repo = new RepoView(dir);
+    const detection = await phpProvider.detect(repo);
+    if (detection === null) return null;
+    const plan = await phpProvider.plan(repo, detection);
+    for (const service of plan.services) ServiceSpecSchema.parse(service);
+    return plan;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function only(plan: ProviderPlan | null): ServiceSpec {
+  assert.ok(plan, 'php provider should detect the fixture');
+  assert.equal(plan.services.length, 1, `warnings: ${plan.warnings.join('; ')}`);
+  return plan.services[0] as ServiceSpec;
+}
+
+test('plain index.php at the root: php -S with the root as docroot, no install', async () => {
+  const s = only(await planFixture({ 'index.php': '<?php echo "hi";' }));
+  assert.equal(s.provider, 'php');
+  assert.deepEqual(s.start.argv, ['php', '-S', '{host}:{port}', '-t', '.']);
+  assert.equal(s.install, null);
+  assert.equal(s.framework, null);
+  assert.equal(s.runtime, undefined);
+});
+
+test('public/index.php: public/ is the docroot; composer require installs with composer', async () => {
+  const s = only(
+    await planFixture({
+      'public/index.php': "<?php if ($path === '/healthz') {}",
+      'composer.json': { require: { php: '>=8.1', 'ext-json': '*', 'slim/slim': '^4' } },
+      'composer.lock': '{}',
+    }),
+  );
+  assert.deepEqual(s.start.argv, ['php', '-S', '{host}:{port}', '-t', 'public']);
+  assert.equal(s.healthPath, '/healthz');
+  assert.deepEqual(s.install, {
+    isolation: 'toolchain-cache',
+    dir: '.',
+    manifests: ['composer.json', 'composer.lock'],
+    steps: [
+      {
+        argv: ['composer', 'install', '--no-interaction', '--no-dev'],
+        cwd: '.',
+        env: {},
+        description: 'install dependencies with composer',
+      },
+    ],
+  });
+  assert.deepEqual(s.runtime, { tool: 'php', wanted: '>=8.1', source: 'composer.json' });
+});
+
+test('composer.json requiring only php and extensions installs nothing, unless it autoloads', async () => {
+  const platformOnly = { require: { php: '^8.2', 'ext-mbstring': '*' } };
+  const s = only(await planFixture({ 'index.php': '<?php', 'composer.json': platformOnly }));
+  assert.equal(s.install, null);
+  const autoload = { ...platformOnly, autoload: { 'psr-4': { 'App\\': 'src/' } } };
+  const t = only(await planFixture({ 'index.php': '<?php', 'composer.json': autoload }));
+  assert.deepEqual(t.install?.manifests, ['composer.json']);
+  assert.equal(isPlatformPackage('composer-runtime-api'), true);
+  assert.equal(isPlatformPackage('laravel/framework'), false);
+});
+
+test('Laravel: php artisan serve, /up health route, warning without .env', async () => {
+  const plan = await planFixture({
+    artisan: '#!/usr/bin/env php\n<?php',
+    'public/index.php': '<?php',
+    'bootstrap/app.php': "->withRouting(web: __DIR__.'/../routes/web.php', health: '/up')",
+    'composer.json': { require: { php: '^8.2', 'laravel/framework': '^11.0' } },
+  });
+  const s = only(plan);
+  assert.equal(s.framework, 'laravel');
+  assert.deepEqual(s.start.argv, ['php', 'artisan', 'serve', '--host={host}', '--port={port}']);
+  assert.equal(s.healthPath, '/up');
+  assert.deepEqual(s.install?.steps[0]?.argv, [
+    'composer',
+    'install',
+    '--no-interaction',
+    '--no-dev',
+  ]);
+  assert.match(plan?.warnings.join('\n') ?? '', /\.env/);
+  const withEnv = await planFixture({
+    artisan: '<?php',
+    '.env': 'APP_KEY=base64:x',
+    'composer.json': { require: { 'laravel/framework': '^11.0' } },
+  });
+  assert.deepEqual(withEnv?.warnings, []);
+});
+
+test('composer.json without an entry point: no service; no PHP files: not detected', async () => {
+  const plan = await planFixture({ 'composer.json': { require: { 'monolog/monolog': '^3' } } });
+  assert.equal(plan?.services.length, 0);
+  assert.match(plan?.warnings[0] ?? '', /nothing to serve/);
+  assert.equal(await planFixture({ 'index.html': '<h1>x</h1>' }), null);
+  await assert.rejects(
+    planFixture({ 'composer.json': { require: ['not', 'a', 'map'] } }),
+    /unexpected shape/,
+  );
+});

@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { ServiceSpecSchema, type ServiceSpec } from '../../core/plan.js';
+import { RepoView } from '../../repo/repo-view.js';
+import { pythonProvider } from './index.js';
+
+const PIP = [
+  '.venv/bin/python',
+  '-m',
+  'pip',
+  'install',
+  '--disable-pip-version-check',
+  '--no-input',
+];
+
+async function planOne(files: Record<string, string>): Promise<ServiceSpec> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'rr-local-'));
+  try {
+    for (const [rel, text] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
+      await writeFile(path.join(dir, rel), text);
+    }
+    const repo = new RepoView(dir);
+    const detection = await pythonProvider.detect(repo);
+    assert.ok(detection);
+    const plan = await pythonProvider.plan(repo, detection);
+    assert.equal(plan.services.length, 1, plan.warnings.join('; '));
+    return ServiceSpecSchema.parse(plan.services[0]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const BUILD = '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n';
+const FASTAPI = 'from fastapi import FastAPI\napp = FastAPI()\n';
+
+test('src layout: dependencies, then pip install -e ., app imported as the installed package', async () => {
+  const service = await planOne({
+    'pyproject.toml': `[project]\nname = "hello-shop"\nrequires-python = ">=3.11"\ndependencies = ["fastapi", "uvicorn"]\n\n${BUILD}`,
+    'uv.lock': '',
+    'src/hello_shop/__init__.py': '',
+    'src/hello_shop/main.py': FASTAPI,
+  });
+  assert.deepEqual(
+    service.install?.steps.map((s) => s.argv),
+    [
+      [...PIP, 'fastapi', 'uvicorn'],
+      [...PIP, '-e', '.'],
+    ],
+  );
+  assert.equal(service.start.argv[3], 'hello_shop.main:app');
+  assert.deepEqual(service.runtime, {
+    tool: 'python3',
+    wanted: '>=3.11',
+    source: 'pyproject.toml [project].requires-python',
+  });
+  assert.ok(service.evidence.some((e) => e.startsWith('lock file uv.lock (uv;')));
+  assert.ok(
+    service.evidence.includes(
+      'installs the project itself: package src/hello_shop of project hello-shop',
+    ),
+  );
+});
+
+test('flat package dir with a build-system: -e . added, module path unchanged', async () => {
+  const service = await planOne({
+    'pyproject.toml': `[project]\nname = "api"\ndependencies = ["fastapi[standard]"]\n[tool.pdm]\ndistribution = true\n${BUILD}`,
+    'pdm.lock': '',
+    'api/__init__.py': '',
+    'api/main.py': FASTAPI,
+  });
+  assert.deepEqual(service.install?.steps.at(-1)?.argv, [...PIP, '-e', '.']);
+  assert.equal(service.start.argv[3], 'api.main:app');
+  assert.ok(service.install?.manifests.includes('pdm.lock'));
+  assert.ok(service.evidence.some((e) => e.startsWith('pdm project')));
+});
+
+test('no build-system, or no package of the project name: dependencies only', async () => {
+  for (const pyproject of [
+    '[project]\nname = "api"\ndependencies = ["fastapi[standard]"]\n',
+    `[project]\nname = "other"\ndependencies = ["fastapi[standard]"]\n${BUILD}`,
+  ]) {
+    const service = await planOne({
+      'pyproject.toml': pyproject,
+      'api/__init__.py': '',
+      'api/main.py': FASTAPI,
+    });
+    assert.equal(service.install?.steps.length, 1, pyproject);
+  }
+});
+
+test('setup.py: requirements then -e .; a tools-only setup.cfg is not a project', async () => {
+  const withSetup = await planOne({
+    'requirements.txt': 'flask\n',
+    'setup.py': 'from setuptools import setup\nsetup(name="x")\n',
+    'app.py': 'from flask import Flask\napp = Flask(__name__)\n',
+  });
+  assert.deepEqual(
+    withSetup.install?.steps.map((s) => s.argv.slice(PIP.length)),
+    [
+      ['-r', 'requirements.txt'],
+      ['-e', '.'],
+    ],
+  );
+  assert.deepEqual(withSetup.install?.manifests, ['requirements.txt', 'setup.py']);
+  const toolsOnly = await planOne({
+    'requirements.txt': 'flask\n',
+    'setup.cfg': '[flake8]\nmax-line-length = 100\n',
+    'app.py': 'from flask import Flask\napp = Flask(__name__)\n',
+  });
+  assert.equal(toolsOnly.install?.steps.length, 1);
+  const declarative = await planOne({
+    'setup.cfg': '[metadata]\nname = x\n[options]\ninstall_requires = flask\n',
+    'app.py': 'from flask import Flask\napp = Flask(__name__)\n',
+  });
+  assert.deepEqual(
+    declarative.install?.steps.map((s) => s.argv.slice(PIP.length)),
+    [['-e', '.']],
+  );
+});

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { ServiceSpecSchema, type ServiceSpec } from '../../core/plan.js';
+import { RepoView } from '../../repo/repo-view.js';
+import { staticProvider } from './index.js';
+
+type Files = Record<string, string | object>;
+
+/** Writes `files` into a temp dir and runs detect and plan; null when detect declines. */
+async function planFixture(files: Files): Promise<ServiceSpec | null> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'rr-static-'));
+  try {
+    for (const [rel, content] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
+      const text = typeof content === 'string' ? content : JSON.stringify(content);
+      await writeFile(path.join(dir, rel), text);
+    }
+    const repo = new RepoView(dir);
+    const detection = await staticProvider.detect(repo);
+    if (detection === null) return null;
+    const plan = await staticProvider.plan(repo, detection);
+    assert.equal(plan.services.length, 1, plan.warnings.join('; '));
+    return ServiceSpecSchema.parse(plan.services[0]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const page = '<!doctype html><link rel="stylesheet" href="style.css"><h1>Hi</h1>';
+const app =
+  '<!doctype html><div id="root"></div><script type="module" src="/assets/main.js"></script>';
+const serve = (dir: string, ...extra: string[]) => [
+  '{repo-runner-static}',
+  dir,
+  '--port',
+  '{port}',
+  '--host',
+  '{host}',
+  ...extra,
+];
+
+test('index.html at the root: serve the root, no install, no build', async () => {
+  const s = await planFixture({ 'index.html': page, 'style.css': 'h1{}' });
+  assert.ok(s);
+  assert.equal(s.provider, 'static');
+  assert.equal(s.name, 'web');
+  assert.deepEqual(s.start.argv, serve('.'));
+  assert.equal(s.install, null);
+  assert.deepEqual(s.build, []);
+  assert.equal(s.healthPath, '/');
+});
+
+test('public/ and dist/ are found when the root has no index.html; root wins over them', async () => {
+  assert.deepEqual((await planFixture({ 'public/index.html': page }))?.start.argv, serve('public'));
+  assert.deepEqual((await planFixture({ 'dist/index.html': page }))?.start.argv, serve('dist'));
+  assert.deepEqual((await planFixture({ '_site/index.html': page }))?.start.argv, serve('_site'));
+  const both = await planFixture({ 'index.html': page, 'dist/index.html': page });
+  assert.deepEqual(both?.start.argv, serve('.'));
+});
+
+test('--spa when index.html loads a script and there is no 404.html or other page', async () => {
+  assert.deepEqual(
+    (await planFixture({ 'dist/index.html': app }))?.start.argv,
+    serve('dist', '--spa'),
+  );
+  const with404 = await planFixture({ 'dist/index.html': app, 'dist/404.html': page });
+  assert.deepEqual(with404?.start.argv, serve('dist'));
+  const multiPage = await planFixture({ 'index.html': app, 'about.html': page });
+  assert.deepEqual(multiPage?.start.argv, serve('.'));
+});
+
+test('declines repositories of other ecosystems and repositories without index.html', async () => {
+  assert.equal(await planFixture({ 'index.html': page, 'requirements.txt': 'flask' }), null);
+  assert.equal(await planFixture({ 'index.html': page, 'go.mod': 'module x' }), null);
+  assert.equal(await planFixture({ 'public/index.html': page, 'public/index.php': '<?php' }), null);
+  assert.equal(await planFixture({ 'README.md': '# x' }), null);
+});
+
+test('package.json with a start command is left to the Node provider', async () => {
+  const files = { 'index.html': page, 'package.json': { scripts: { start: 'node s.js' } } };
+  assert.equal(await planFixture(files), null);
+  assert.equal(await planFixture({ 'index.html': page, 'package.json': { name: 'x' } }), null);
+  const withMain = { main: 'lib.js', scripts: { build: 'webpack' } };
+  assert.equal(await planFixture({ 'package.json': withMain }), null);
+  const vite = { scripts: { build: 'vite build' }, devDependencies: { vite: '5' } };
+  assert.equal(await planFixture({ 'package.json': vite }), null, 'vite preview is Node’s');
+  assert.equal(await planFixture({ 'package.json': '{ not json' }), null);
+});
+
+test('package.json with only a build script writing dist/: install, build, serve dist', async () => {
+  const s = await planFixture({
+    'package.json': {
+      scripts: { build: 'webpack --mode production' },
+      devDependencies: { webpack: '5' },
+    },
+    'package-lock.json': '{}',
+    'src/index.html': app,
+  });
+  assert.ok(s);
+  assert.deepEqual(s.install?.steps[0]?.argv, ['npm', 'ci', '--no-audit', '--no-fund']);
+  assert.deepEqual(s.install?.manifests, ['package.json', 'package-lock.json']);
+  assert.deepEqual(
+    s.build.map((b) => b.argv),
+    [['npm', 'run', 'build']],
+  );
+  assert.deepEqual(s.start.argv, serve('dist', '--spa'));
+  const pnpm = await planFixture({
+    'package.json': { scripts: { build: 'esbuild src/a.js --bundle --outdir=dist' } },
+    'pnpm-lock.yaml': '',
+    'index.html': page,
+  });
+  assert.deepEqual(pnpm?.build[0]?.argv, ['pnpm', 'run', 'build']);
+  assert.equal(pnpm?.install, null, 'no dependencies declared: nothing to install');
+  assert.deepEqual(pnpm?.start.argv, serve('dist'));
+  const tsc = { scripts: { build: 'tsc' }, devDependencies: { typescript: '5' } };
+  assert.equal(await planFixture({ 'package.json': tsc, 'index.html': page }), null);
+});
