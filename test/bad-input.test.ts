@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { cli, parseJson, processesMatching, tempDir } from './helpers.js';
+import { cli, copyFixture, parseJson, processesMatching, tempDir } from './helpers.js';
 
 /** Every file under `dir` with its size and mtime, to prove nothing of the user's was touched. */
 function snapshot(dir: string): Record<string, string> {
@@ -110,6 +110,46 @@ describe('bad input gets a clear error, a documented exit code, and leaves nothi
     assert.deepEqual(processesMatching(`${repo}/app.py`), []);
     const log = readFileSync(report.services[0].logFile, 'utf8');
     assert.match(log, /boom/);
+  });
+
+  it('an override file that does not validate: exit 2 naming the field and why', async () => {
+    const repo = copyFixture('node-hardcoded-port', path.join(tmp.dir, 'override'));
+    writeFileSync(
+      path.join(repo, 'repo-runner.json'),
+      JSON.stringify({ services: { web: { port: 'eighty' } }, skip_agents: ['HealthAgent'] }),
+    );
+    const out = await cli(home, ['run', repo, '--json']);
+    assert.equal(out.code, 2, out.stdout + out.stderr);
+    const message = parseJson(out).error.message;
+    assert.match(message, /repo-runner\.json is not valid/);
+    assert.match(message, /services\.web\.port: /);
+    assert.match(message, /skip_agents\.0: /);
+  });
+
+  it('a toolchain missing from the machine: exit 5 naming the command and how to install it', async () => {
+    const repo = copyFixture('go-nethttp', path.join(tmp.dir, 'nogo'));
+    const out = await cli(home, ['run', repo, '--json'], { env: { PATH: '/usr/bin:/bin' } });
+    assert.equal(out.code, 5, out.stdout + out.stderr);
+    const report = parseJson(out);
+    assert.equal(report.error.code, 'TOOLCHAIN_MISSING');
+    assert.match(report.error.message, /^go is not installed/);
+    assert.match(report.error.hint, /apt-get install golang-go/);
+  });
+
+  it('a workspace monorepo with no runnable app: nothing to run', async () => {
+    const repo = path.join(tmp.dir, 'libs-only');
+    mkdirSync(path.join(repo, 'packages', 'util'), { recursive: true });
+    writeFileSync(
+      path.join(repo, 'package.json'),
+      JSON.stringify({ name: 'mono', private: true, workspaces: ['packages/*'] }),
+    );
+    writeFileSync(
+      path.join(repo, 'packages', 'util', 'package.json'),
+      JSON.stringify({ name: 'util', version: '1.0.0' }),
+    );
+    const out = await cli(home, ['run', repo, '--json']);
+    assert.equal(out.code, 3, out.stdout + out.stderr);
+    assert.equal(parseJson(out).error.code, 'NOTHING_TO_RUN');
   });
 
   it('unknown run ids and bad flags', async () => {

@@ -36,11 +36,11 @@ export function readExpect(name: string): { path: string; status: number; bodyCo
 export async function cli(
   home: string,
   args: string[],
-  options: { timeoutMs?: number; cwd?: string } = {},
+  options: { timeoutMs?: number; cwd?: string; env?: Record<string, string> } = {},
 ) {
   const r = await execa(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? ROOT,
-    env: { REPO_RUNNER_HOME: home, NO_COLOR: '1' },
+    env: { REPO_RUNNER_HOME: home, NO_COLOR: '1', ...options.env },
     reject: false,
     timeout: options.timeoutMs ?? 240_000,
     stdin: 'ignore',

@@ -13,6 +13,7 @@ import type { Agent } from './agent.js';
 import { installHash, readMarker, writeMarker } from './install-marker.js';
 import { ensureVenv } from './python-venv.js';
 import { chooseRuntime } from '../env/runtime-match.js';
+import { installHint } from '../exec/toolchain-hints.js';
 
 /** Toolchains that build older source: the repo's version is a minimum (go.mod's `go` line, Java's release). */
 const MINIMUM_ONLY = new Set(['go', 'java', 'cargo', 'rustc']);
@@ -117,10 +118,11 @@ async function installService(
     const result = await runTracked(ctx, step, repoPath, tracked);
     if (result.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
     if (result.spawnError?.includes('ENOENT')) {
+      const cmd = step.argv[0] ?? '';
       throw new UnrecoverableError(
         'TOOLCHAIN_MISSING',
-        `${step.argv[0]} is not installed (needed to ${step.description})`,
-        `install ${step.argv[0]} and run again`,
+        `${cmd} is not installed (needed to ${step.description})`,
+        `${installHint(cmd)}, then run again`,
       );
     }
     if (result.failed && step.optional) {

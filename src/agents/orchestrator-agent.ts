@@ -64,7 +64,7 @@ export function buildReport(input: ReportInput): Report {
       status: byName.get(name)?.status ?? 'pending',
       durationMs: byName.get(name)?.durationMs ?? null,
     })),
-    warnings: input.warnings,
+    warnings: [...new Set(input.warnings)],
     ...(input.error
       ? {
           error: {

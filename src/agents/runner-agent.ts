@@ -6,6 +6,7 @@ import type { ServiceSpec } from '../core/plan.js';
 import type { RunContext } from '../core/run-context.js';
 import type { RunningService } from '../core/run-state.js';
 import { spawnServiceProcess } from '../exec/process-group.js';
+import { installHint } from '../exec/toolchain-hints.js';
 import { serviceEnv } from '../exec/service-env.js';
 import type { Agent } from './agent.js';
 import { resolveArgv, serviceUrls, startOrder, urlVariable } from './start-command.js';
@@ -55,9 +56,11 @@ export async function startService(
     throw new RepoRunnerError(
       'START_FAILED',
       `could not start ${service.name}: ${argv[0]} ${code === 'ENOENT' ? 'was not found' : `failed (${code ?? (err as Error).message})`}`,
-      code === 'ENOENT'
-        ? 'check that the dependencies phase installed it (`--force-install`), or that the tool is on PATH'
-        : `read ${log}`,
+      code !== 'ENOENT'
+        ? `read ${log}`
+        : (argv[0] ?? '').includes('/')
+          ? 'it should have been installed or built: run again with `--force-install`'
+          : `${installHint(argv[0] ?? '')}, then run again`,
     );
   }
   const pid = child.pid;

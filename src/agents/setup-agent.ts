@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { NeedsFixError } from '../core/errors.js';
+import { NeedsFixError, UnrecoverableError } from '../core/errors.js';
+import { installHint } from '../exec/toolchain-hints.js';
 import { logFile } from '../core/paths.js';
 import type { RunState } from '../core/run-state.js';
 import { outputTail } from '../exec/process-result.js';
@@ -50,6 +51,14 @@ export const setupAgent: Agent<'builds'> = {
           timeoutMs: ctx.options.commandTimeoutMs,
         });
         if (result.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
+        if (result.spawnError?.includes('ENOENT')) {
+          const cmd = step.argv[0] ?? '';
+          throw new UnrecoverableError(
+            'TOOLCHAIN_MISSING',
+            `${cmd} is not installed (needed to ${step.description})`,
+            `${installHint(cmd)}, then run again`,
+          );
+        }
         if (result.failed) {
           throw new NeedsFixError(
             'BUILD_FAILED',

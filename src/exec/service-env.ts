@@ -32,6 +32,9 @@ export function serviceEnv(
       if (dir === top || path.dirname(dir) === dir || !dir.startsWith(top)) break;
     }
   }
+  // Binaries Repo Runner built (Go) are on PATH too, as a Procfile naming them expects
+  // (Heroku puts build output on PATH the same way).
+  prefix.push(path.join(path.resolve(repoPath), '.repo-runner', 'bin'));
   env.PATH = [...prefix, env.PATH ?? ''].filter(Boolean).join(path.delimiter);
   return { ...env, ...service.env, ...extra };
 }

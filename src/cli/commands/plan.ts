@@ -31,6 +31,15 @@ export async function planCommand(
         process.stdout.write(`  install: ${step.argv.join(' ')}\n`);
       for (const step of s.build) process.stdout.write(`  build:   ${step.argv.join(' ')}\n`);
       process.stdout.write(`  start:   ${s.start.argv.join(' ')}\n`);
+      if (s.protocol === 'none')
+        process.stdout.write('  worker:  no port, healthy while it stays up\n');
+      if (s.preferredPort !== undefined)
+        process.stdout.write(`  port:    ${s.preferredPort} when free\n`);
+      if (s.dependsOn?.length) process.stdout.write(`  after:   ${s.dependsOn.join(', ')}\n`);
+      if (s.runtime)
+        process.stdout.write(
+          `  runtime: ${s.runtime.tool} ${s.runtime.wanted} (${s.runtime.source})\n`,
+        );
       process.stdout.write(`  evidence: ${s.evidence.join('; ')}\n`);
     }
     for (const w of plan.warnings) process.stdout.write(`warning: ${w}\n`);

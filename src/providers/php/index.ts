@@ -5,7 +5,12 @@ import type { Detection, Provider, ProviderPlan } from '../types.js';
 import { composerInstall, readComposerJson } from './composer-json.js';
 
 /** Root files that make a repository a PHP one. */
-export const PHP_MARKERS = ['composer.json', 'index.php', 'public/index.php'] as const;
+export const PHP_MARKERS = [
+  'composer.json',
+  'index.php',
+  'public/index.php',
+  'web/index.php',
+] as const;
 
 /** Laravel 11's health route, declared in bootstrap/app.php as `health: '/up'`. */
 const LARAVEL_HEALTH = /\bhealth\s*:\s*['"](\/[^'"]*)['"]/;
@@ -56,16 +61,18 @@ export const phpProvider: Provider = {
         );
       }
     } else {
-      const docroot = (await repo.hasFile('public/index.php')) ? 'public' : '.';
-      const index = docroot === '.' ? 'index.php' : 'public/index.php';
-      if (!(await repo.hasFile(index))) {
+      // public/ (Laravel, Symfony, Slim) and web/ (older Symfony, Heroku's PHP samples) are
+      // the usual document roots; the repository root last.
+      const docroot = (await findDocroot(repo)) ?? null;
+      if (docroot === null) {
         warnings.push(
-          'php: no index.php at the root or in public/, and no Laravel artisan; nothing to serve',
+          'php: no index.php at the root, in public/ or in web/, and no Laravel artisan; nothing to serve',
         );
         return { services: [], warnings };
       }
+      const index = docroot === '.' ? 'index.php' : `${docroot}/index.php`;
       argv = ['php', '-S', '{host}:{port}', '-t', docroot];
-      evidence.push(`document root ${docroot === '.' ? 'the repository root' : 'public/'}`);
+      evidence.push(`document root ${docroot === '.' ? 'the repository root' : `${docroot}/`}`);
       healthPath = findHealthPath(await repo.readText(index));
     }
     const framework = laravel ? 'laravel' : require['symfony/framework-bundle'] ? 'symfony' : null;
@@ -89,3 +96,11 @@ export const phpProvider: Provider = {
     return { services: [service], warnings };
   },
 };
+
+/** The first of public/, web/ and the root that holds an index.php, or null. */
+async function findDocroot(repo: RepoView): Promise<string | null> {
+  for (const dir of ['public', 'web', '.']) {
+    if (await repo.hasFile(dir === '.' ? 'index.php' : `${dir}/index.php`)) return dir;
+  }
+  return null;
+}

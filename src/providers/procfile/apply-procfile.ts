@@ -9,6 +9,19 @@ import { parseProcfile } from './parse-procfile.js';
 const ONE_OFF = new Set(['release']);
 
 /**
+ * Heroku's PHP boot scripts exist only on Heroku: `heroku-php-apache2 web/` (or `-nginx`)
+ * becomes PHP's built-in server on the same document root
+ * (https://devcenter.heroku.com/articles/php-support#web-servers).
+ */
+export function portableCommand(command: string): string {
+  const php = /^heroku-php-(?:apache2|nginx)(?:\s+(?:-\S+\s+\S+\s+)*([^\s-]\S*))?\s*$/.exec(
+    command.trim(),
+  );
+  if (php) return `php -S 127.0.0.1:$PORT -t ${php[1] ?? '.'}`;
+  return command;
+}
+
+/**
  * Applies a root `Procfile`: every process type becomes a service (foreman semantics),
  * `web` with a port (PORT set; `$PORT` in the command is expanded by the shell) and an HTTP
  * readiness check, the others (`worker`, `clock`, …) as workers with no port. Install and
@@ -41,7 +54,7 @@ export async function applyProcfile(
       install: base?.install ?? null,
       build: web ? (base?.build ?? []) : [],
       start: {
-        argv: ['sh', '-c', e.command],
+        argv: ['sh', '-c', portableCommand(e.command)],
         cwd: '.',
         env: {},
         description: `Procfile ${e.name}`,
@@ -50,6 +63,9 @@ export async function applyProcfile(
       env: base?.env ?? {},
       evidence: [
         `Procfile ${e.name}: ${e.command}`,
+        ...(portableCommand(e.command) !== e.command
+          ? [`runs as: ${portableCommand(e.command)}`]
+          : []),
         ...(base ? [`install and build from the ${base.provider} provider`] : []),
       ],
       ...(base?.runtime ? { runtime: base.runtime } : {}),
