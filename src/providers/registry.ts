@@ -76,7 +76,12 @@ export async function planRepo(repo: RepoView): Promise<RunPlan> {
   const warnings = [...root.warnings];
   let services = [...root.services];
   // Apps in first-level folders: the whole app ("backend/"), or a second one ("frontend/").
-  const taken = new Set(services.map((s) => s.root.split('/')[0] ?? s.root));
+  // Folders a root service already uses (a document root `-t web`, `dist/server.js`) are
+  // part of it, not apps of their own.
+  const taken = new Set([
+    ...services.map((s) => s.root.split('/')[0] ?? s.root),
+    ...foldersUsedBy(services),
+  ]);
   for (const dir of await candidateDirs(repo, services.length > 0, taken)) {
     const sub = await planAt(subView(repo, dir));
     if (sub.services.length === 0) continue;
@@ -166,4 +171,16 @@ function uniqueName(name: string, provider: string, taken: ServiceSpec[]): strin
   let candidate = base;
   for (let i = 2; used.has(candidate); i++) candidate = `${base}-${i}`;
   return candidate;
+}
+
+/** First path segments of the relative paths named in root services' start and build commands. */
+function foldersUsedBy(services: ServiceSpec[]): string[] {
+  const words = services
+    .filter((s) => s.root === '.')
+    .flatMap((s) => [s.start, ...s.build].flatMap((c) => c.argv))
+    .flatMap((a) => a.split(/\s+/));
+  return words
+    .map((w) => w.replace(/^\.\//, ''))
+    .filter((w) => /^[\w.-]+(\/|$)/.test(w) && !w.startsWith('-'))
+    .map((w) => w.split('/')[0] as string);
 }
