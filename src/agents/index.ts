@@ -1,5 +1,6 @@
 import type { PhaseName } from '../core/phases.js';
 import type { Agent } from './agent.js';
+import { configAgent } from './config-agent.js';
 import { dependencyAgent } from './dependency-agent.js';
 import { detectionAgent } from './detection-agent.js';
 import { envDetectorAgent } from './env-detector-agent.js';
@@ -19,6 +20,7 @@ export const AGENTS: readonly Agent[] = [
   detectionAgent,
   portPlanner,
   dependencyAgent,
+  configAgent,
   setupAgent,
   runnerAgent,
   healthAgent,

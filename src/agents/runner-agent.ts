@@ -7,7 +7,7 @@ import type { RunContext } from '../core/run-context.js';
 import type { RunningService } from '../core/run-state.js';
 import { spawnServiceProcess } from '../exec/process-group.js';
 import { installHint } from '../exec/toolchain-hints.js';
-import { serviceEnv } from '../exec/service-env.js';
+import { configEnvFor, serviceEnv } from '../exec/service-env.js';
 import type { Agent } from './agent.js';
 import { resolveArgv, serviceUrls, startOrder, urlVariable } from './start-command.js';
 
@@ -29,7 +29,7 @@ export async function startService(
   const argv = resolveArgv(service.start.argv, cwd, port, host);
   const urls = serviceUrls(ctx.state.decided?.ports ?? {}, host);
   delete urls[urlVariable(service.name)];
-  const extra: Record<string, string> = { ...urls, HOST: host, ...service.start.env };
+  const extra: Record<string, string> = { ...configEnvFor(ctx.state, service.name), ...urls, HOST: host, ...service.start.env };
   if (port !== null) extra.PORT = String(port);
   // Frameworks that take their port from their own variable (ROCKET_PORT, GRADIO_SERVER_PORT)
   // get it through `{port}`/`{host}` in the plan's env values.

@@ -5,7 +5,7 @@ import { installHint } from '../exec/toolchain-hints.js';
 import { logFile } from '../core/paths.js';
 import type { RunState } from '../core/run-state.js';
 import { outputTail } from '../exec/process-result.js';
-import { serviceEnv } from '../exec/service-env.js';
+import { configEnvFor, serviceEnv } from '../exec/service-env.js';
 import { runTracked } from '../exec/tracked-command.js';
 import type { Agent } from './agent.js';
 
@@ -33,7 +33,7 @@ export const setupAgent: Agent<'builds'> = {
         continue;
       }
       const log = logFile(ctx.runDir, `build-${service.name}`);
-      const env = serviceEnv(ctx.env, workspace.repoPath, service);
+      const env = serviceEnv(ctx.env, workspace.repoPath, service, configEnvFor(ctx.state, service.name));
       if (service.build.some((b) => b.argv.some((a) => a.includes(`${REPO_RUNNER_DIR}/`)))) {
         // Build output of ours in the repo (e.g. Go binaries): keep it out of the user's git.
         const dir = path.join(workspace.repoPath, REPO_RUNNER_DIR);

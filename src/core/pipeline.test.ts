@@ -151,7 +151,7 @@ describe('executePipeline', () => {
       [...PHASES],
     );
     for (const p of report.phases) {
-      const skipped = ['configure', 'database', 'index', 'fix'].includes(p.name);
+      const skipped = ['database', 'index', 'fix'].includes(p.name);
       assert.equal(p.status, skipped ? 'skipped' : 'done', p.name);
       if (!skipped) assert.equal(typeof p.durationMs, 'number', `${p.name} has a duration`);
     }
@@ -162,6 +162,7 @@ describe('executePipeline', () => {
     const checkpoints = await store.getCheckpoints(runId);
     assert.deepEqual([...checkpoints.keys()].sort(), [
       'build',
+      'configure',
       'dependencies',
       'detect',
       'env',

@@ -29,6 +29,27 @@ export interface InstallOutcome {
   hash: string | null;
 }
 
+/** What the ConfigAgent did for one service folder (services sharing a folder share it). */
+export interface ServiceConfig {
+  /** The folder, relative to the repository root. */
+  root: string;
+  services: string[];
+  /** Absolute path of the `.env` written or completed. */
+  file: string;
+  /** The example files it was filled from. */
+  sources: string[];
+  /** Keys appended to the file this time. */
+  added: string[];
+  /** Keys given a fresh random secret this time. */
+  generated: string[];
+  /** Keys still empty that only the user can fill (third-party credentials, placeholders). */
+  needsValue: string[];
+  /** The copy of the user's previous `.env`, when it was completed. */
+  backup: string | null;
+  /** The final `.env` values, passed to the service's processes too (without PORT/HOST). */
+  env: Record<string, string>;
+}
+
 /** A service process the RunnerAgent started. */
 export interface RunningService {
   name: string;
@@ -63,6 +84,7 @@ export interface RunState {
   plan?: RunPlan;
   decided?: DecidedPlan;
   installs?: InstallOutcome[];
+  config?: ServiceConfig[];
   builds?: Array<{ service: string; status: 'built' | 'none'; durationMs: number }>;
   services?: RunningService[];
   health?: HealthOutcome[];

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -7,12 +7,25 @@ import path from 'node:path';
  * even after a crash or SIGKILL.
  */
 export function writeJsonAtomic(file: string, data: unknown): void {
+  // Serialize before creating the temp file, so a value that cannot be serialized leaves none.
+  writeTextAtomic(file, `${JSON.stringify(data, null, 2)}\n`);
+}
+
+/**
+ * Writes `text` to `file` atomically (temp file beside it, fsync, rename, fsync of the
+ * directory), keeping the mode of a file it replaces.
+ */
+export function writeTextAtomic(file: string, text: string): void {
   const dir = path.dirname(file);
   mkdirSync(dir, { recursive: true });
-  // Serialize before creating the temp file, so a value that cannot be serialized leaves none.
-  const text = `${JSON.stringify(data, null, 2)}\n`;
+  let mode = 0o644;
+  try {
+    mode = statSync(file).mode & 0o777;
+  } catch {
+    /* a new file */
+  }
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  const fd = openSync(tmp, 'w', 0o644);
+  const fd = openSync(tmp, 'w', mode);
   try {
     writeSync(fd, text);
     fsyncSync(fd);

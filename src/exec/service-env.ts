@@ -38,3 +38,8 @@ export function serviceEnv(
   env.PATH = [...prefix, env.PATH ?? ''].filter(Boolean).join(path.delimiter);
   return { ...env, ...service.env, ...extra };
 }
+
+/** The env the ConfigAgent settled for a service (its folder's `.env` values), or none. */
+export function configEnvFor(state: { config?: Array<{ services: string[]; env: Record<string, string> }> }, service: string): Record<string, string> {
+  return state.config?.find((c) => c.services.includes(service))?.env ?? {};
+}

@@ -4,7 +4,7 @@ import { PHASES, type PhaseName } from '../core/phases.js';
 import type { PhaseRecord, PhaseStatus } from '../store/store.js';
 import { orchestratorManager } from './orchestrator-manager.js';
 
-const NOT_IMPLEMENTED = ['configure', 'database', 'index', 'fix'];
+const NOT_IMPLEMENTED = ['database', 'index', 'fix'];
 
 const record = (name: PhaseName, status: PhaseStatus): PhaseRecord => ({
   name,
@@ -45,7 +45,7 @@ describe('orchestratorManager.decide', () => {
       detect: 'run',
       plan: 'run',
       dependencies: 'run',
-      configure: 'skip',
+      configure: 'run',
       database: 'skip',
       index: 'skip',
       build: 'run',
@@ -65,7 +65,7 @@ describe('orchestratorManager.decide', () => {
       detect: 'restore',
       plan: 'run',
       dependencies: 'run',
-      configure: 'skip',
+      configure: 'run',
       database: 'skip',
       index: 'skip',
       build: 'run',
@@ -83,7 +83,7 @@ describe('orchestratorManager.decide', () => {
       detect: 'restore',
       plan: 'run',
       dependencies: 'restore',
-      configure: 'skip',
+      configure: 'restore',
       database: 'skip',
       index: 'skip',
       build: 'restore',

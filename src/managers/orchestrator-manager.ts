@@ -14,6 +14,7 @@ const IMPLEMENTED: ReadonlySet<PhaseName> = new Set([
   'detect',
   'plan',
   'dependencies',
+  'configure',
   'build',
   'start',
   'health',

@@ -1,0 +1,107 @@
+import path from 'node:path';
+import { mergeEnvFile, parseEnvText } from '../config/env-file.js';
+import {
+  generateSecret,
+  isOwnSecret,
+  isPlaceholder,
+  isThirdPartyCredential,
+} from '../config/secrets.js';
+import { expectedVars } from '../config/sources.js';
+import type { RunContext } from '../core/run-context.js';
+import type { ServiceConfig } from '../core/run-state.js';
+import { RepoView } from '../repo/repo-view.js';
+import type { Agent } from './agent.js';
+
+/**
+ * ConfigAgent: for each service folder with an example env file (`.env.example`,
+ * `.env.sample`, `.env.template`, `.env.dist`, …) or a Heroku `app.json` `env`, fills a
+ * `.env`: PORT and HOST from the plan, the app's own secrets (SECRET_KEY, APP_KEY,
+ * JWT_SECRET, …) generated with the OS CSPRNG, the example's own defaults; what it cannot
+ * know (a third party's API key) stays empty and is reported as "needs a value". A user's
+ * `.env` is never overwritten: only missing keys are added, after a backup copy. The
+ * resulting values also go into the service's environment.
+ */
+export const configAgent: Agent<'config'> = {
+  name: 'ConfigAgent',
+  phase: 'configure',
+  produces: 'config',
+  async run(ctx): Promise<ServiceConfig[]> {
+    const { plan, workspace, decided } = ctx.state;
+    if (!plan || !workspace) throw new Error('configure ran before detect');
+    const repo = new RepoView(workspace.repoPath);
+    const byRoot = new Map<string, string[]>();
+    for (const s of plan.services) byRoot.set(s.root, [...(byRoot.get(s.root) ?? []), s.name]);
+    const configs: ServiceConfig[] = [];
+    for (const [root, services] of byRoot) {
+      const vars = await expectedVars(repo, root);
+      if (vars.length === 0) continue;
+      const port = services.map((n) => decided?.ports[n]).find((p) => p !== undefined);
+      const values: Record<string, string> = {};
+      const generated: string[] = [];
+      for (const v of vars) {
+        if (v.key === 'PORT' && port !== undefined) values[v.key] = String(port);
+        else if (v.key === 'HOST' && decided) values[v.key] = decided.host;
+        else if ((v.secret || isOwnSecret(v.key)) && isPlaceholder(v.example)) {
+          values[v.key] = generateSecret(v.key);
+          generated.push(v.key);
+        } else if (
+          !isPlaceholder(v.example) ||
+          (v.example === '' && !isThirdPartyCredential(v.key))
+        )
+          values[v.key] = v.example;
+        else values[v.key] = '';
+      }
+      const file = path.join(repo.resolve(root), '.env');
+      const sources = [...new Set(vars.map((v) => v.source))].join(', ');
+      const merged = mergeEnvFile(file, values, sources);
+      const final = parseEnvText(
+        (await repo.readText(root === '.' ? '.env' : `${root}/.env`)) ?? '',
+      );
+      const needsValue = vars
+        .filter(
+          (v) =>
+            !v.optional &&
+            (final[v.key] ?? '') === '' &&
+            (isThirdPartyCredential(v.key) || isPlaceholder(v.example)),
+        )
+        .map((v) => v.key);
+      const env = Object.fromEntries(
+        Object.entries(final).filter(([k]) => k !== 'PORT' && k !== 'HOST'),
+      );
+      const config: ServiceConfig = {
+        root,
+        services,
+        file,
+        sources: sources.split(', '),
+        added: merged.added,
+        generated: generated.filter((k) => merged.added.includes(k)),
+        needsValue,
+        backup: merged.backup,
+        env,
+      };
+      configs.push(config);
+      report(ctx, config, merged.created);
+    }
+    return configs;
+  },
+};
+
+function report(ctx: RunContext, c: ServiceConfig, created: boolean): void {
+  const where = path.relative(ctx.state.workspace?.repoPath ?? '.', c.file) || '.env';
+  if (c.added.length > 0) {
+    ctx.bus.publish({
+      kind: 'info',
+      phase: 'configure',
+      service: c.services[0],
+      message: `${created ? 'wrote' : 'added to'} ${where}: ${c.added.join(', ')}${c.generated.length ? ` (generated ${c.generated.join(', ')})` : ''}${c.backup ? `; your previous file is kept as ${path.basename(c.backup)}` : ''}`,
+    });
+  }
+  for (const key of c.needsValue) {
+    ctx.bus.publish({
+      kind: 'warning',
+      phase: 'configure',
+      service: c.services[0],
+      message: `needs a value: ${key} (from ${c.sources.join(', ')}); set it in ${where}`,
+    });
+  }
+}

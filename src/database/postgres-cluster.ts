@@ -1,0 +1,77 @@
+import {
+  appendFileSync,
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { RepoRunnerError } from '../core/errors.js';
+import { outputTail, type ProcessResult } from '../exec/process-result.js';
+import { runCommand } from '../exec/run-command.js';
+import type { PostgresBinaries } from './find-server-binaries.js';
+import { serverEnv } from './server-env.js';
+import { envFor, runAs, type ServiceUser } from './service-user.js';
+
+/** Appends a finished command's output to the server's log file, for later failures. */
+export function logResult(logFile: string, result: ProcessResult): void {
+  mkdirSync(path.dirname(logFile), { recursive: true });
+  appendFileSync(logFile, `$ ${result.command}\n${result.stdout}${result.stderr}`);
+}
+
+/**
+ * Creates a PostgreSQL cluster in the empty `dataDir` with `initdb`: `user` is its
+ * superuser with `password` (from a 0600 file, never argv), TCP logins need that password
+ * (scram-sha-256) and Unix-socket logins are trusted (the socket sits in the 0700 data dir).
+ * Runs as `runUser` when set (root: see serviceUserFor).
+ *
+ * @throws RepoRunnerError `START_FAILED` with initdb's output when it fails.
+ */
+export async function initPostgresCluster(
+  bins: PostgresBinaries,
+  dataDir: string,
+  runUser: ServiceUser | null,
+  options: { user: string; password: string; logFile: string; signal?: AbortSignal },
+): Promise<void> {
+  const pwDir = mkdtempSync(path.join(os.tmpdir(), 'rr-initdb-'));
+  const pwFile = path.join(pwDir, 'password');
+  try {
+    writeFileSync(pwFile, `${options.password}\n`, { mode: 0o600 });
+    if (runUser) {
+      chownSync(pwDir, runUser.uid, runUser.gid);
+      chownSync(pwFile, runUser.uid, runUser.gid);
+    }
+    chmodSync(dataDir, 0o700);
+    const argv = [
+      bins.initdb,
+      `--pgdata=${dataDir}`,
+      `--username=${options.user}`,
+      `--pwfile=${pwFile}`,
+      '--auth-local=trust',
+      '--auth-host=scram-sha-256',
+      '--encoding=UTF8',
+      '--locale=C',
+      '--no-instructions',
+    ];
+    const result = await runCommand(runAs(runUser, argv), {
+      cwd: dataDir,
+      env: envFor(runUser, serverEnv()),
+      timeoutMs: 120_000,
+      signal: options.signal,
+    });
+    logResult(options.logFile, result);
+    if (result.failed) {
+      throw new RepoRunnerError(
+        'START_FAILED',
+        `initdb failed in ${dataDir}:\n${outputTail(result, 15).join('\n')}`,
+        `check that ${dataDir} is writable by the server's user and try again`,
+        { details: { result } },
+      );
+    }
+  } finally {
+    rmSync(pwDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,75 @@
+import path from 'node:path';
+import { RepoRunnerError } from '../core/errors.js';
+import { prepareDataDir } from './service-user.js';
+import { redisConnection } from './connection-info.js';
+import { findRedisBinaries, installHint } from './find-server-binaries.js';
+import { launchServer } from './launch-server.js';
+import { redisCommand } from './redis-client.js';
+import { serverEnv } from './server-env.js';
+import type { ProvisionedDatabase, StartDatabaseOptions } from './types.js';
+
+/** True when the server answers `PING` with `PONG` (not `LOADING` or a refused connection). */
+async function answersPing(host: string, port: number): Promise<boolean> {
+  try {
+    return (await redisCommand(host, port, ['PING'], 1000)) === 'PONG';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts `redis-server` on 127.0.0.1:`port` as its own process group, without persistence
+ * (`--save ''`, `--appendonly no`: a dev cache starts empty every time), its working
+ * directory in `dataDir`. `user`, `password` and `database` are ignored: the server has
+ * no auth and is reachable from this machine only. Runs as the current user, root included
+ * (Redis does not refuse it).
+ *
+ * @throws RepoRunnerError `TOOLCHAIN_MISSING` without redis-server, `START_FAILED` when it
+ * does not answer PING within the timeout (with the log tail).
+ * @example
+ * const db = await startRedis({ dataDir, port: 6390, database: 'app', user: 'app', password: 'pw', logFile });
+ * db.url; // 'redis://127.0.0.1:6390/0'
+ */
+export async function startRedis(options: StartDatabaseOptions): Promise<ProvisionedDatabase> {
+  const bins = findRedisBinaries();
+  if (!bins) {
+    throw new RepoRunnerError(
+      'TOOLCHAIN_MISSING',
+      'redis-server is not installed',
+      installHint('redis'),
+    );
+  }
+  const host = options.host ?? '127.0.0.1';
+  const dataDir = path.resolve(options.dataDir);
+  prepareDataDir(dataDir, null);
+  const pid = await launchServer({
+    kind: 'redis',
+    what: `Redis on ${host}:${options.port}`,
+    argv: [
+      bins.server,
+      '--port',
+      String(options.port),
+      '--bind',
+      host,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dataDir,
+      '--daemonize',
+      'no',
+      '--protected-mode',
+      'yes',
+    ],
+    cwd: dataDir,
+    env: serverEnv(),
+    logFile: options.logFile,
+    isReady: () => answersPing(host, options.port),
+    timeoutMs: options.readyTimeoutMs,
+    signal: options.signal,
+    onSpawn: options.onSpawn,
+  });
+  const { url, env: dbEnv } = redisConnection(host, options.port);
+  return { kind: 'redis', url, host, port: options.port, pid, dataDir, env: dbEnv };
+}

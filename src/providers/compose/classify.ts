@@ -1,0 +1,154 @@
+import path from 'node:path';
+import type { ComposeBuildService, ComposeDatabase, ComposeUnknown } from './compose-plan.js';
+import type { ComposeService } from './compose-schema.js';
+import { credentialsOf, databaseKindOf } from './database-images.js';
+import { parseImageRef, versionOfTag } from './image-ref.js';
+import type { Lookup } from './interpolate.js';
+import { parsePort, type PortMapping } from './ports.js';
+import { dependenciesOf } from './start-order.js';
+import { unknownImageReason } from './unknown-images.js';
+
+/** A Compose service sorted into what Repo Runner does with it (waits are set later). */
+export type Classified =
+  | { category: 'build'; service: Omit<ComposeBuildService, 'waitHealthy' | 'runsToCompletion'> }
+  | { category: 'database'; service: Omit<ComposeDatabase, 'waitHealthy'> }
+  | { category: 'unknown'; service: ComposeUnknown };
+
+/** What {@link classifyService} reads besides the service. */
+export interface ClassifyInput {
+  /** The interpolation environment: fills `environment` entries given without a value. */
+  lookup: Lookup;
+  /** Values of the service's `env_file`s, merged in order (for database credentials). */
+  fileEnv: Record<string, string>;
+  /** Where messages for the user go, already prefixed with the service name. */
+  warn: (message: string) => void;
+}
+
+/**
+ * Sorts one Compose service: `build` (its context folder is planned by Repo Runner's
+ * providers; a context outside the repository is `unknown`), `database` (a Postgres, MySQL,
+ * MariaDB, Redis or Valkey image) or `unknown` (any other image). Null, with a warning, when
+ * the service has neither `build` nor `image`.
+ * Source: https://docs.docker.com/reference/compose-file/services/
+ *
+ * @example
+ * classifyService('db', { image: 'postgres:16' }, input).category; // 'database'
+ */
+export function classifyService(
+  name: string,
+  service: ComposeService,
+  input: ClassifyInput,
+): Classified | null {
+  const environment = environmentOf(service, input.lookup);
+  const ports = portsOf(service, input.warn);
+  const published = ports[0]?.published;
+  if (service.build !== undefined) {
+    const raw = typeof service.build === 'string' ? service.build : (service.build.context ?? '.');
+    const context = contextOf(raw);
+    if (context.problem !== undefined) {
+      return {
+        category: 'unknown',
+        service: {
+          name,
+          ...optional('image', service.image),
+          reason: `build context ${raw} ${context.problem}`,
+        },
+      };
+    }
+    const dockerfile = typeof service.build === 'string' ? undefined : service.build.dockerfile;
+    const containerPort = ports[0]?.target ?? parsePort(service.expose?.[0] ?? '')?.target;
+    if (ports.length > 1) input.warn(`${ports.length} ports published; only the first is used`);
+    return {
+      category: 'build',
+      service: {
+        name,
+        context: context.dir,
+        ...optional('dockerfile', dockerfile),
+        ...optional('command', service.command ?? undefined),
+        environment,
+        envFiles: envFilesOf(service).map((f) => f.path),
+        ...optional('containerPort', containerPort),
+        ...optional('publishedPort', published),
+        dependsOn: dependenciesOf(service).map((d) => d.name),
+      },
+    };
+  }
+  if (service.image === undefined) {
+    input.warn('has neither build nor image; skipped');
+    return null;
+  }
+  const ref = parseImageRef(service.image);
+  const kind = databaseKindOf(ref);
+  if (kind === null) {
+    return {
+      category: 'unknown',
+      service: { name, image: service.image, ...unknownImageReason(service.image, ref) },
+    };
+  }
+  const command =
+    typeof service.command === 'string' ? service.command.split(/\s+/) : (service.command ?? []);
+  return {
+    category: 'database',
+    service: {
+      name,
+      kind,
+      image: service.image,
+      ...optional('version', versionOfTag(ref.tag)),
+      credentials: credentialsOf(kind, ref, { ...input.fileEnv, ...environment }, command),
+      ...optional('publishedPort', published),
+    },
+  };
+}
+
+/** `env_file` entries as `{ path, required }`, paths relative to the repository root. */
+export function envFilesOf(service: ComposeService): { path: string; required: boolean }[] {
+  const files = service.env_file === undefined ? [] : [service.env_file].flat();
+  return files.map((f) =>
+    typeof f === 'string'
+      ? { path: path.posix.normalize(f), required: true }
+      : { path: path.posix.normalize(f.path), required: f.required ?? true },
+  );
+}
+
+/** `environment` as a map; `K` without a value takes the interpolation environment's, if any. */
+function environmentOf(service: ComposeService, lookup: Lookup): Record<string, string> {
+  const env = service.environment;
+  const entries: [string, string | null][] = Array.isArray(env)
+    ? env.map((e) =>
+        e.includes('=') ? [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)] : [e, null],
+      )
+    : Object.entries(env ?? {});
+  const out: Record<string, string> = {};
+  for (const [key, value] of entries) {
+    const resolved = value ?? lookup(key);
+    if (resolved !== undefined) out[key] = resolved;
+  }
+  return out;
+}
+
+function portsOf(service: ComposeService, warn: (m: string) => void): PortMapping[] {
+  const out: PortMapping[] = [];
+  for (const entry of service.ports ?? []) {
+    const port = parsePort(entry);
+    if (port) out.push(port);
+    else warn(`port ${JSON.stringify(entry)} not understood; ignored`);
+  }
+  return out;
+}
+
+/** A build context as a normalised folder of the repo, or why it is not one. */
+function contextOf(raw: string): { dir: string; problem?: undefined } | { problem: string } {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) || raw.startsWith('git@')) {
+    return { problem: 'is a remote repository: Repo Runner only runs folders of this one' };
+  }
+  const dir = path.posix.normalize(raw.replace(/\\/g, '/')).replace(/(.)\/+$/, '$1');
+  if (path.posix.isAbsolute(dir) || dir === '..' || dir.startsWith('../')) {
+    return { problem: 'is outside the repository' };
+  }
+  return { dir };
+}
+
+/** `{ [key]: value }` when value is defined, else `{}`: keeps absent fields absent. */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
