@@ -65,7 +65,9 @@ export function buildReport(input: ReportInput): Report {
       durationMs: byName.get(name)?.durationMs ?? null,
     })),
     warnings: [...new Set(input.warnings)],
-    needsValue: (state.config ?? []).flatMap((c) => c.needsValue.map((key) => ({ service: c.services[0] ?? '', key, file: c.file }))),
+    needsValue: (state.config ?? []).flatMap((c) =>
+      c.needsValue.map((key) => ({ service: c.services[0] ?? '', key, file: c.file })),
+    ),
     ...(input.error
       ? {
           error: {

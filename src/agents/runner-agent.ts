@@ -29,7 +29,12 @@ export async function startService(
   const argv = resolveArgv(service.start.argv, cwd, port, host);
   const urls = serviceUrls(ctx.state.decided?.ports ?? {}, host);
   delete urls[urlVariable(service.name)];
-  const extra: Record<string, string> = { ...configEnvFor(ctx.state, service.name), ...urls, HOST: host, ...service.start.env };
+  const extra: Record<string, string> = {
+    ...configEnvFor(ctx.state, service.name),
+    ...urls,
+    HOST: host,
+    ...service.start.env,
+  };
   if (port !== null) extra.PORT = String(port);
   // Frameworks that take their port from their own variable (ROCKET_PORT, GRADIO_SERVER_PORT)
   // get it through `{port}`/`{host}` in the plan's env values.

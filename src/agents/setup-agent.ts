@@ -33,7 +33,12 @@ export const setupAgent: Agent<'builds'> = {
         continue;
       }
       const log = logFile(ctx.runDir, `build-${service.name}`);
-      const env = serviceEnv(ctx.env, workspace.repoPath, service, configEnvFor(ctx.state, service.name));
+      const env = serviceEnv(
+        ctx.env,
+        workspace.repoPath,
+        service,
+        configEnvFor(ctx.state, service.name),
+      );
       if (service.build.some((b) => b.argv.some((a) => a.includes(`${REPO_RUNNER_DIR}/`)))) {
         // Build output of ours in the repo (e.g. Go binaries): keep it out of the user's git.
         const dir = path.join(workspace.repoPath, REPO_RUNNER_DIR);

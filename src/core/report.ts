@@ -36,7 +36,9 @@ export const ReportSchema = z.object({
   ),
   warnings: z.array(z.string()),
   /** Env keys only the user can fill (a third party's API key): `{ service, key, file }`. */
-  needsValue: z.array(z.object({ service: z.string(), key: z.string(), file: z.string() })).optional(),
+  needsValue: z
+    .array(z.object({ service: z.string(), key: z.string(), file: z.string() }))
+    .optional(),
   error: z
     .object({ code: z.string(), message: z.string(), hint: z.string().optional() })
     .optional(),

@@ -40,6 +40,9 @@ export function serviceEnv(
 }
 
 /** The env the ConfigAgent settled for a service (its folder's `.env` values), or none. */
-export function configEnvFor(state: { config?: Array<{ services: string[]; env: Record<string, string> }> }, service: string): Record<string, string> {
+export function configEnvFor(
+  state: { config?: Array<{ services: string[]; env: Record<string, string> }> },
+  service: string,
+): Record<string, string> {
   return state.config?.find((c) => c.services.includes(service))?.env ?? {};
 }
