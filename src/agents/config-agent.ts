@@ -15,7 +15,8 @@ import type { Agent } from './agent.js';
 /**
  * ConfigAgent: for each service folder with an example env file (`.env.example`,
  * `.env.sample`, `.env.template`, `.env.dist`, …) or a Heroku `app.json` `env`, fills a
- * `.env`: PORT and HOST from the plan, the app's own secrets (SECRET_KEY, APP_KEY,
+ * `.env`: database and cache URLs the plan decided (DATABASE_URL, REDIS_URL, PG*, …), PORT
+ * and HOST from the plan, the app's own secrets (SECRET_KEY, APP_KEY,
  * JWT_SECRET, …) generated with the OS CSPRNG, the example's own defaults; what it cannot
  * know (a third party's API key) stays empty and is reported as "needs a value". A user's
  * `.env` is never overwritten: only missing keys are added, after a backup copy. The
@@ -29,6 +30,11 @@ export const configAgent: Agent<'config'> = {
     const { plan, workspace, decided } = ctx.state;
     if (!plan || !workspace) throw new Error('configure ran before detect');
     const repo = new RepoView(workspace.repoPath);
+    // URLs of the databases the plan decided (known before they start: ports are leased).
+    const dbValues = Object.assign({}, ...(decided?.databases ?? []).map((d) => d.env)) as Record<
+      string,
+      string
+    >;
     const byRoot = new Map<string, string[]>();
     for (const s of plan.services) byRoot.set(s.root, [...(byRoot.get(s.root) ?? []), s.name]);
     const configs: ServiceConfig[] = [];
@@ -39,7 +45,9 @@ export const configAgent: Agent<'config'> = {
       const values: Record<string, string> = {};
       const generated: string[] = [];
       for (const v of vars) {
-        if (v.key === 'PORT' && port !== undefined) values[v.key] = String(port);
+        const db = dbValues[v.key];
+        if (db !== undefined) values[v.key] = db;
+        else if (v.key === 'PORT' && port !== undefined) values[v.key] = String(port);
         else if (v.key === 'HOST' && decided) values[v.key] = decided.host;
         else if ((v.secret || isOwnSecret(v.key)) && isPlaceholder(v.example)) {
           values[v.key] = generateSecret(v.key);

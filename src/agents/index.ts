@@ -1,6 +1,7 @@
 import type { PhaseName } from '../core/phases.js';
 import type { Agent } from './agent.js';
 import { configAgent } from './config-agent.js';
+import { databaseAgent } from './database-agent.js';
 import { dependencyAgent } from './dependency-agent.js';
 import { detectionAgent } from './detection-agent.js';
 import { envDetectorAgent } from './env-detector-agent.js';
@@ -21,6 +22,7 @@ export const AGENTS: readonly Agent[] = [
   portPlanner,
   dependencyAgent,
   configAgent,
+  databaseAgent,
   setupAgent,
   runnerAgent,
   healthAgent,

@@ -1,4 +1,7 @@
-import type { DecidedPlan } from '../core/run-state.js';
+import type { DatabaseSpec } from '../core/plan.js';
+import type { RunContext } from '../core/run-context.js';
+import type { DecidedDatabase, DecidedPlan } from '../core/run-state.js';
+import { databaseDataDir, decideDatabase, savedPassword } from './database-decisions.js';
 import { portManager } from '../managers/port-manager.js';
 import type { Agent } from './agent.js';
 
@@ -40,6 +43,48 @@ export const portPlanner: Agent<'decided'> = {
         });
       }
     }
-    return { host, ports };
+    const databases = await decideDatabases(ctx, plan.databases ?? []);
+    return { host, ports, ...(databases.length > 0 ? { databases } : {}) };
   },
 };
+
+/** Leases a port for each database the plan needs (as service `db:<name>`) and decides it. */
+async function decideDatabases(ctx: RunContext, specs: DatabaseSpec[]): Promise<DecidedDatabase[]> {
+  const previous = new Map((ctx.state.decided?.databases ?? []).map((d) => [d.name, d]));
+  const out: DecidedDatabase[] = [];
+  for (const spec of specs) {
+    const before = previous.get(spec.name);
+    if (ctx.env[spec.envVar]) {
+      out.push(decideDatabase(spec, 0, ctx.env));
+      continue;
+    }
+    const key = `db:${spec.name}`;
+    const leased = await portManager.allocate(
+      ctx.store,
+      ctx.runId,
+      '127.0.0.1',
+      [key],
+      before ? { [key]: before.port } : {},
+    );
+    // A resumed run keeps its password, so the data its server already holds stays reachable.
+    const kept =
+      ctx.options.keepData && ctx.state.workspace
+        ? savedPassword(
+            databaseDataDir(ctx.home, ctx.runDir, ctx.state.workspace.repoPath, spec.name, true),
+          )
+        : null;
+    const password = before?.password ?? kept ?? spec.password;
+    const decided = decideDatabase(
+      password ? { ...spec, password } : spec,
+      leased[key] as number,
+      ctx.env,
+    );
+    ctx.bus.publish({
+      kind: 'info',
+      phase: 'plan',
+      message: `${spec.kind} ${spec.name}: port ${decided.port} (${spec.envVar})`,
+    });
+    out.push(decided);
+  }
+  return out;
+}

@@ -7,7 +7,7 @@ import type { RunContext } from '../core/run-context.js';
 import type { RunningService } from '../core/run-state.js';
 import { spawnServiceProcess } from '../exec/process-group.js';
 import { installHint } from '../exec/toolchain-hints.js';
-import { configEnvFor, serviceEnv } from '../exec/service-env.js';
+import { appEnvFor, serviceEnv } from '../exec/service-env.js';
 import type { Agent } from './agent.js';
 import { resolveArgv, serviceUrls, startOrder, urlVariable } from './start-command.js';
 
@@ -30,7 +30,7 @@ export async function startService(
   const urls = serviceUrls(ctx.state.decided?.ports ?? {}, host);
   delete urls[urlVariable(service.name)];
   const extra: Record<string, string> = {
-    ...configEnvFor(ctx.state, service.name),
+    ...appEnvFor(ctx.state, service.name),
     ...urls,
     HOST: host,
     ...service.start.env,

@@ -5,7 +5,7 @@ import { installHint } from '../exec/toolchain-hints.js';
 import { logFile } from '../core/paths.js';
 import type { RunState } from '../core/run-state.js';
 import { outputTail } from '../exec/process-result.js';
-import { configEnvFor, serviceEnv } from '../exec/service-env.js';
+import { appEnvFor, serviceEnv } from '../exec/service-env.js';
 import { runTracked } from '../exec/tracked-command.js';
 import type { Agent } from './agent.js';
 
@@ -37,7 +37,7 @@ export const setupAgent: Agent<'builds'> = {
         ctx.env,
         workspace.repoPath,
         service,
-        configEnvFor(ctx.state, service.name),
+        appEnvFor(ctx.state, service.name),
       );
       if (service.build.some((b) => b.argv.some((a) => a.includes(`${REPO_RUNNER_DIR}/`)))) {
         // Build output of ours in the repo (e.g. Go binaries): keep it out of the user's git.

@@ -26,6 +26,7 @@ overrideFlags(
   .option('--host <host>', 'interface services bind to', '127.0.0.1')
   .option('--health-timeout <seconds>', 'readiness timeout per service', '120')
   .option('--force-install', 'install dependencies even when the manifests are unchanged')
+  .option('--keep-data', "keep databases' data between runs of this repository")
   .action(async (source: string, flags) =>
     exit(await (await import('./commands/run.js')).runCommand(flags, { source }), flags.json),
   );

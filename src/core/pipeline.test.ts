@@ -151,7 +151,7 @@ describe('executePipeline', () => {
       [...PHASES],
     );
     for (const p of report.phases) {
-      const skipped = ['database', 'index', 'fix'].includes(p.name);
+      const skipped = ['index', 'fix'].includes(p.name);
       assert.equal(p.status, skipped ? 'skipped' : 'done', p.name);
       if (!skipped) assert.equal(typeof p.durationMs, 'number', `${p.name} has a duration`);
     }
@@ -163,6 +163,7 @@ describe('executePipeline', () => {
     assert.deepEqual([...checkpoints.keys()].sort(), [
       'build',
       'configure',
+      'database',
       'dependencies',
       'detect',
       'env',

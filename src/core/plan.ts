@@ -91,6 +91,25 @@ export const ServiceSpecSchema = z.object({
 });
 export type ServiceSpec = z.infer<typeof ServiceSpecSchema>;
 
+/**
+ * A database or cache the repository needs, from its dependencies and config, or a compose
+ * image service. The database phase provisions it as a run-scoped local server (unless the
+ * user gives its URL) and the services get its URL in `envVar`.
+ */
+export const DatabaseSpecSchema = z.object({
+  /** Unique among the plan's databases: the compose service name, or the kind. */
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/),
+  kind: z.enum(['postgres', 'mysql', 'redis']),
+  /** The variable the app reads the URL from (`DATABASE_URL`, `REDIS_URL`, `DB_URL`, …). */
+  envVar: z.string(),
+  /** Credentials a compose file declares; generated when absent. */
+  user: z.string().optional(),
+  password: z.string().optional(),
+  database: z.string().optional(),
+  evidence: z.array(z.string()),
+});
+export type DatabaseSpec = z.infer<typeof DatabaseSpecSchema>;
+
 /** The result of the detect phase: what the repository is and how to run it. */
 export const RunPlanSchema = z.object({
   /** Ecosystems found (`python`, `node`), in registry order. */
@@ -99,5 +118,7 @@ export const RunPlanSchema = z.object({
   warnings: z.array(z.string()),
   /** Agents the repo's `skip_agents` turned off; their phases are skipped. */
   skipAgents: z.array(z.string()).optional(),
+  /** Databases and caches to provision (absent or empty: none). */
+  databases: z.array(DatabaseSpecSchema).optional(),
 });
 export type RunPlan = z.infer<typeof RunPlanSchema>;

@@ -18,6 +18,11 @@ export const RunOptionsSchema = z.object({
     .default(15 * 60_000),
   /** Leave the services running under a supervisor after the run reports. */
   detach: z.boolean().default(false),
+  /**
+   * Keep database data between runs of the same repository (under the data dir's `data/`),
+   * instead of in the run's own directory.
+   */
+  keepData: z.boolean().default(false),
   /** Install even when the dependency manifests are unchanged. */
   forceInstall: z.boolean().default(false),
   /**

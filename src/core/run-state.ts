@@ -12,12 +12,30 @@ export interface Workspace {
   commit: string | null;
 }
 
+/** A database the plan phase decided on: where it will listen and as whom apps connect. */
+export interface DecidedDatabase {
+  name: string;
+  kind: 'postgres' | 'mysql' | 'redis';
+  /** Leased port on 127.0.0.1 (0 when the user gave the URL: nothing is provisioned). */
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  /** The URL apps use, and the variables that carry it (DATABASE_URL, PG*, MYSQL_*, REDIS_URL…). */
+  url: string;
+  env: Record<string, string>;
+  /** True when the user's environment already gives the URL: Repo Runner starts nothing. */
+  provided: boolean;
+}
+
 /** The plan phase's decisions (OrchestratorManager, PortManager). */
 export interface DecidedPlan {
   /** Interface services bind to (default 127.0.0.1). */
   host: string;
   /** Port leased to each service, by service name. */
   ports: Record<string, number>;
+  /** Databases to provision, with their ports and credentials. */
+  databases?: DecidedDatabase[];
 }
 
 /** What the DependencyAgent did for one service. `durationMs` in milliseconds. */
@@ -85,6 +103,14 @@ export interface RunState {
   decided?: DecidedPlan;
   installs?: InstallOutcome[];
   config?: ServiceConfig[];
+  /** Database servers the database phase started (pids, data dirs). */
+  databases?: Array<{
+    name: string;
+    kind: string;
+    pid: number | null;
+    url: string;
+    dataDir: string | null;
+  }>;
   builds?: Array<{ service: string; status: 'built' | 'none'; durationMs: number }>;
   services?: RunningService[];
   health?: HealthOutcome[];

@@ -1,16 +1,16 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RepoRunnerError } from '../core/errors.js';
 import { spawnServiceProcess, stopProcessGroup } from '../exec/process-group.js';
+import type { ProcessResult } from '../exec/process-result.js';
 import { tailFile } from '../health/log-tail.js';
-import { installHint } from './find-server-binaries.js';
-import type { DatabaseKind } from './types.js';
 
 /** Default wait for a database server to answer: 60 s. */
 export const DEFAULT_READY_TIMEOUT_MS = 60_000;
 
 /** Options of {@link launchServer}. */
 export interface LaunchServerOptions {
-  kind: DatabaseKind;
   /** For messages, e.g. `PostgreSQL on 127.0.0.1:5433`. */
   what: string;
   argv: string[];
@@ -33,7 +33,7 @@ function startFailed(options: LaunchServerOptions, why: string): RepoRunnerError
   return new RepoRunnerError(
     'START_FAILED',
     `${options.what} ${why}; last lines of ${options.logFile}:${shown}`,
-    `read ${options.logFile}; if the data dir is damaged, delete it to start afresh (${installHint(options.kind)} if the server is missing)`,
+    `read ${options.logFile}; a port in use needs another port, a damaged data dir can be deleted to start afresh`,
     { details: { logFile: options.logFile, logTail: tail } },
   );
 }
@@ -59,15 +59,20 @@ export async function launchServer(options: LaunchServerOptions): Promise<number
   const pid = child.pid;
   options.onSpawn?.(pid);
   let exited: string | null = null;
-  child.once('exit', (code, sig) => {
-    exited = sig ? `was killed by ${sig}` : `exited with code ${code}`;
-  });
+  // A check may hang on whatever holds the port (a server that failed to bind did not);
+  // the exit ends the wait at once.
+  const exit = new Promise<false>((resolve) =>
+    child.once('exit', (code, sig) => {
+      exited = sig ? `was killed by ${sig}` : `exited with code ${code}`;
+      resolve(false);
+    }),
+  );
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
   try {
     for (;;) {
       options.signal?.throwIfAborted();
       if (exited) throw startFailed(options, `${exited} before answering`);
-      if (await options.isReady()) return pid;
+      if (await Promise.race([options.isReady(), exit])) return pid;
       if (exited) throw startFailed(options, `${exited} before answering`);
       if (Date.now() > deadline) {
         const s = Math.round((options.timeoutMs ?? DEFAULT_READY_TIMEOUT_MS) / 1000);
@@ -79,4 +84,10 @@ export async function launchServer(options: LaunchServerOptions): Promise<number
     await stopProcessGroup(pid, 3000);
     throw err;
   }
+}
+
+/** Appends a finished command's output to the server's log file, for later failures. */
+export function logResult(logFile: string, result: ProcessResult): void {
+  mkdirSync(path.dirname(logFile), { recursive: true });
+  appendFileSync(logFile, `$ ${result.command}\n${result.stdout}${result.stderr}`);
 }

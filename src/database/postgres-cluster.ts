@@ -1,26 +1,13 @@
-import {
-  appendFileSync,
-  chmodSync,
-  chownSync,
-  mkdirSync,
-  mkdtempSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RepoRunnerError } from '../core/errors.js';
-import { outputTail, type ProcessResult } from '../exec/process-result.js';
+import { outputTail } from '../exec/process-result.js';
 import { runCommand } from '../exec/run-command.js';
 import type { PostgresBinaries } from './find-server-binaries.js';
+import { logResult } from './launch-server.js';
 import { serverEnv } from './server-env.js';
 import { envFor, runAs, type ServiceUser } from './service-user.js';
-
-/** Appends a finished command's output to the server's log file, for later failures. */
-export function logResult(logFile: string, result: ProcessResult): void {
-  mkdirSync(path.dirname(logFile), { recursive: true });
-  appendFileSync(logFile, `$ ${result.command}\n${result.stdout}${result.stderr}`);
-}
 
 /**
  * Creates a PostgreSQL cluster in the empty `dataDir` with `initdb`: `user` is its

@@ -1,6 +1,6 @@
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { RepoRunnerError } from '../core/errors.js';
-import { prepareDataDir } from './service-user.js';
 import { redisConnection } from './connection-info.js';
 import { findRedisBinaries, installHint } from './find-server-binaries.js';
 import { launchServer } from './launch-server.js';
@@ -41,9 +41,8 @@ export async function startRedis(options: StartDatabaseOptions): Promise<Provisi
   }
   const host = options.host ?? '127.0.0.1';
   const dataDir = path.resolve(options.dataDir);
-  prepareDataDir(dataDir, null);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const pid = await launchServer({
-    kind: 'redis',
     what: `Redis on ${host}:${options.port}`,
     argv: [
       bins.server,

@@ -1,5 +1,3 @@
-import { chmodSync, chownSync, mkdirSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { RepoRunnerError } from '../core/errors.js';
 import { runCommand } from '../exec/run-command.js';
 import { findProgram } from './find-server-binaries.js';
@@ -54,35 +52,4 @@ export function envFor(
   env: Record<string, string>,
 ): Record<string, string> {
   return user ? { ...env, HOME: user.home, USER: user.name, LOGNAME: user.name } : env;
-}
-
-function chownTree(dir: string, uid: number, gid: number): void {
-  chownSync(dir, uid, gid);
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const file = path.join(dir, entry.name);
-    if (entry.isDirectory()) chownTree(file, uid, gid);
-    else if (!entry.isSymbolicLink()) chownSync(file, uid, gid);
-  }
-}
-
-/**
- * Creates `dir` (mode 0700) and, when `user` is set, gives it to that user: the tree is
- * chowned when its top is not theirs yet, and every ancestor the user cannot enter gets
- * the search bit for others (`o+x`: enter, not list). Without it a data dir under a root
- * home (`/root` is 0700) is unreachable for the server; nothing else is widened.
- */
-export function prepareDataDir(dir: string, user: ServiceUser | null): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (!user) return;
-  const top = statSync(dir);
-  if (top.uid !== user.uid || top.gid !== user.gid) chownTree(dir, user.uid, user.gid);
-  for (let d = path.dirname(realpathSync(dir)); ; d = path.dirname(d)) {
-    const st = statSync(d);
-    const canEnter =
-      (st.mode & 0o001) !== 0 ||
-      (st.uid === user.uid && (st.mode & 0o100) !== 0) ||
-      (st.gid === user.gid && (st.mode & 0o010) !== 0);
-    if (!canEnter) chmodSync(d, (st.mode & 0o7777) | 0o001);
-    if (path.dirname(d) === d) break;
-  }
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { ServiceSpec } from '../core/plan.js';
+import { rewriteComposeHost, type DatabaseHost } from '../database/compose-hosts.js';
 
 /**
  * Environment for a service's install, build and start commands: Repo Runner's own
@@ -39,10 +40,36 @@ export function serviceEnv(
   return { ...env, ...service.env, ...extra };
 }
 
-/** The env the ConfigAgent settled for a service (its folder's `.env` values), or none. */
-export function configEnvFor(
-  state: { config?: Array<{ services: string[]; env: Record<string, string> }> },
-  service: string,
-): Record<string, string> {
-  return state.config?.find((c) => c.services.includes(service))?.env ?? {};
+/** What {@link appEnvFor} reads of the run state. */
+interface AppEnvState {
+  config?: Array<{ services: string[]; env: Record<string, string> }>;
+  decided?: { databases?: Array<DatabaseHost & { env: Record<string, string> }> };
+  plan?: { services: Array<{ name: string; env: Record<string, string> }> };
+}
+
+/**
+ * The environment an app's own processes get besides PORT/HOST: the provisioned databases'
+ * variables (DATABASE_URL, REDIS_URL, PG*, …), then the values of its folder's `.env` as
+ * the ConfigAgent settled them (the user's own values win).
+ */
+export function appEnvFor(state: AppEnvState, service: string): Record<string, string> {
+  const dbs = Object.assign({}, ...(state.decided?.databases ?? []).map((d) => d.env)) as Record<
+    string,
+    string
+  >;
+  // A compose service's env reaches its databases by compose host name (`@db:5432`): point
+  // those values at the local servers.
+  const hosts = state.decided?.databases ?? [];
+  const rewritten: Record<string, string> = {};
+  for (const [k, v] of Object.entries(
+    state.plan?.services.find((s) => s.name === service)?.env ?? {},
+  )) {
+    const r = rewriteComposeHost(v, hosts);
+    if (r !== v) rewritten[k] = r;
+  }
+  return {
+    ...dbs,
+    ...(state.config?.find((c) => c.services.includes(service))?.env ?? {}),
+    ...rewritten,
+  };
 }

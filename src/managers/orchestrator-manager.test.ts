@@ -4,7 +4,7 @@ import { PHASES, type PhaseName } from '../core/phases.js';
 import type { PhaseRecord, PhaseStatus } from '../store/store.js';
 import { orchestratorManager } from './orchestrator-manager.js';
 
-const NOT_IMPLEMENTED = ['database', 'index', 'fix'];
+const NOT_IMPLEMENTED = ['index', 'fix'];
 
 const record = (name: PhaseName, status: PhaseStatus): PhaseRecord => ({
   name,
@@ -46,7 +46,7 @@ describe('orchestratorManager.decide', () => {
       plan: 'run',
       dependencies: 'run',
       configure: 'run',
-      database: 'skip',
+      database: 'run',
       index: 'skip',
       build: 'run',
       start: 'run',
@@ -66,7 +66,7 @@ describe('orchestratorManager.decide', () => {
       plan: 'run',
       dependencies: 'run',
       configure: 'run',
-      database: 'skip',
+      database: 'run',
       index: 'skip',
       build: 'run',
       start: 'run',
@@ -84,7 +84,7 @@ describe('orchestratorManager.decide', () => {
       plan: 'run',
       dependencies: 'restore',
       configure: 'restore',
-      database: 'skip',
+      database: 'restore',
       index: 'skip',
       build: 'restore',
       start: 'run',

@@ -15,6 +15,7 @@ const IMPLEMENTED: ReadonlySet<PhaseName> = new Set([
   'plan',
   'dependencies',
   'configure',
+  'database',
   'build',
   'start',
   'health',

@@ -9,6 +9,8 @@ import { staticProvider } from './static/index.js';
 import { pythonProvider } from './python/index.js';
 import type { Provider } from './types.js';
 import { urlVariable } from '../core/service-url.js';
+import { findDatabaseNeeds } from '../database/needs.js';
+import { applyCompose } from './compose-apply.js';
 import { applyDevcontainer } from './devcontainer.js';
 import { hardCodedPort, referencedServices } from './hard-coded-port.js';
 import { applyProcfile } from './procfile/apply-procfile.js';
@@ -93,6 +95,23 @@ export async function planRepo(repo: RepoView): Promise<RunPlan> {
       services.push(rebaseService(dir, s, uniqueName(name, s.provider, services)));
     }
   }
+  const compose = await applyCompose(repo, services, planAt);
+  services = compose.services;
+  warnings.push(...compose.warnings);
+  const databases = [...compose.databases];
+  // Databases the code needs (dependencies, settings, env examples), unless compose names one.
+  if (services.length > 0) {
+    for (const need of await findDatabaseNeeds(repo)) {
+      if (databases.some((d) => d.kind === need.kind)) continue;
+      databases.push({
+        name: need.kind,
+        kind: need.kind,
+        envVar: need.envVar,
+        evidence: need.evidence,
+      });
+    }
+  }
+  if (compose.file && !ecosystems.includes('compose')) ecosystems.push('compose');
   const procfile = await applyProcfile(repo, services);
   services = procfile.services;
   warnings.push(...procfile.warnings);
@@ -136,7 +155,12 @@ export async function planRepo(repo: RepoView): Promise<RunPlan> {
         warnings.push(`found ${file}: ${ecosystem} is not supported yet`);
     }
   }
-  return RunPlanSchema.parse({ ecosystems, services, warnings });
+  return RunPlanSchema.parse({
+    ecosystems,
+    services,
+    warnings,
+    ...(databases.length > 0 ? { databases } : {}),
+  });
 }
 
 /** Every provider over one folder, as if it were the whole repository. */

@@ -21,6 +21,7 @@ export interface RunFlags {
   host?: string;
   healthTimeout?: string;
   forceInstall?: boolean;
+  keepData?: boolean;
 }
 
 /** `run` flags: the shared ones plus the override flags. */
@@ -63,6 +64,7 @@ export async function runCommand(
           ? await startRun(caller, target.source, {
               detach: flags.detach ?? false,
               forceInstall: flags.forceInstall ?? false,
+              keepData: flags.keepData ?? false,
               ...(overrides ? { overrides } : {}),
               ...(flags.host ? { host: flags.host } : {}),
               ...(flags.healthTimeout

@@ -1,0 +1,130 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { writeJsonAtomic } from '../core/state-files.js';
+import { databaseDataDir } from './database-decisions.js';
+import { RepoRunnerError, UnrecoverableError } from '../core/errors.js';
+import { logFile } from '../core/paths.js';
+import type { RunContext } from '../core/run-context.js';
+import type { DecidedDatabase, RunState } from '../core/run-state.js';
+import { hasServerBinaries, installHint } from '../database/find-server-binaries.js';
+import { installServerPackages } from '../database/install-server-packages.js';
+import { startMariadb } from '../database/mariadb.js';
+import { startPostgres } from '../database/postgres.js';
+import { startRedis } from '../database/redis.js';
+import type { ProvisionedDatabase, StartDatabaseOptions } from '../database/types.js';
+import type { Agent } from './agent.js';
+import { runMigrations } from './migrations.js';
+
+type Started = NonNullable<RunState['databases']>;
+
+const STARTERS = { postgres: startPostgres, mysql: startMariadb, redis: startRedis } as const;
+
+/**
+ * DatabaseAgent: starts each database the plan decided as a run-scoped local server on its
+ * leased port (127.0.0.1 only), data under `<run dir>/databases/<name>` (with `--keep-data`
+ * under `<home>/data/<repo hash>/<name>`, shared by the repo's runs), installs the server from Debian's packages when it is missing and the runner
+ * is root, then runs the repo's migrations. A database whose URL the user gave is not
+ * started. Servers are recorded as the run's processes: `stop` ends them.
+ *
+ * @throws UnrecoverableError DATABASE_FAILED naming what to install when a server is
+ *   missing and cannot be installed; RepoRunnerError DATABASE_FAILED with the server's log
+ *   tail when it does not come up; MIGRATION_FAILED from the migrations.
+ */
+export const databaseAgent: Agent<'databases'> = {
+  name: 'DatabaseAgent',
+  phase: 'database',
+  produces: 'databases',
+  async run(ctx): Promise<Started> {
+    const decided = ctx.state.decided?.databases ?? [];
+    const started: Started = [];
+    const wanted = decided.filter((d) => !d.provided);
+    const missing = [...new Set(wanted.map((d) => d.kind))].filter((k) => !hasServerBinaries(k));
+    if (missing.length > 0) {
+      ctx.bus.publish({
+        kind: 'info',
+        phase: 'database',
+        message: `installing ${missing.join(', ')} server packages`,
+      });
+      const got = await installServerPackages(missing, ctx.signal);
+      if (!got.ok) {
+        throw new UnrecoverableError(
+          'DATABASE_FAILED',
+          `no ${missing.join(', ')} server on this machine (${got.reason})`,
+          `${missing.map((k) => installHint(k)).join('; ')}; or set ${wanted
+            .filter((d) => missing.includes(d.kind))
+            .map((d) => d.name)
+            .join(', ')}'s URL yourself`,
+        );
+      }
+    }
+    for (const d of decided) {
+      if (d.provided) {
+        ctx.bus.publish({
+          kind: 'info',
+          phase: 'database',
+          message: `${d.name}: using the URL you gave`,
+        });
+        started.push({ name: d.name, kind: d.kind, pid: null, url: d.url, dataDir: null });
+        continue;
+      }
+      const db = await startOne(ctx, d);
+      started.push({ name: d.name, kind: d.kind, pid: db.pid, url: db.url, dataDir: db.dataDir });
+    }
+    await runMigrations(ctx);
+    return started;
+  },
+};
+
+async function startOne(ctx: RunContext, d: DecidedDatabase): Promise<ProvisionedDatabase> {
+  const log = logFile(ctx.runDir, `db-${d.name}`);
+  const repoPath = ctx.state.workspace?.repoPath ?? ctx.source;
+  const dataDir = databaseDataDir(ctx.home, ctx.runDir, repoPath, d.name, ctx.options.keepData);
+  if (ctx.options.keepData) {
+    mkdirSync(path.dirname(dataDir), { recursive: true });
+    writeJsonAtomic(`${dataDir}.credentials.json`, {
+      kind: d.kind,
+      user: d.user,
+      password: d.password,
+      database: d.database,
+    });
+  }
+  let recorded: Promise<number> | undefined;
+  const options: StartDatabaseOptions = {
+    dataDir,
+    port: d.port,
+    database: d.database,
+    user: d.user,
+    password: d.password,
+    signal: ctx.signal,
+    logFile: log,
+    onSpawn: (pid) => {
+      recorded = ctx.store.recordProcess({
+        runId: ctx.runId,
+        service: `db:${d.name}`,
+        kind: 'database',
+        pid,
+        command: `${d.kind} server on 127.0.0.1:${d.port}`,
+      });
+    },
+  };
+  try {
+    const db = await STARTERS[d.kind](options);
+    ctx.bus.publish({
+      kind: 'service',
+      phase: 'database',
+      service: `db:${d.name}`,
+      message: `${d.kind} ready on 127.0.0.1:${d.port}`,
+      data: { pid: db.pid, port: d.port },
+    });
+    return db;
+  } catch (err) {
+    await recorded;
+    if (ctx.signal.aborted) throw err;
+    throw new RepoRunnerError(
+      'DATABASE_FAILED',
+      `${d.kind} server ${d.name} did not come up: ${(err as Error).message}`,
+      `read ${log}`,
+      { cause: err },
+    );
+  }
+}

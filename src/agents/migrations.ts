@@ -1,0 +1,102 @@
+import path from 'node:path';
+import { NeedsFixError } from '../core/errors.js';
+import { logFile } from '../core/paths.js';
+import type { CommandSpec, ServiceSpec } from '../core/plan.js';
+import type { RunContext } from '../core/run-context.js';
+import { outputTail } from '../exec/process-result.js';
+import { appEnvFor, serviceEnv } from '../exec/service-env.js';
+import { runTracked } from '../exec/tracked-command.js';
+import { RepoView } from '../repo/repo-view.js';
+
+/**
+ * The migration commands a service's folder calls for, each tool's documented "bring the
+ * schema up to date" command: Django `manage.py migrate` (also on its default SQLite),
+ * Alembic `upgrade head`, Prisma `migrate deploy`, Knex `migrate:latest`, Sequelize
+ * `db:migrate`. Spring's Flyway and Liquibase run by themselves when the app starts.
+ */
+export async function migrationsFor(repo: RepoView, s: ServiceSpec): Promise<CommandSpec[]> {
+  const at = (f: string) => (s.root === '.' ? f : `${s.root}/${f}`);
+  const cmd = (argv: string[], description: string): CommandSpec => ({
+    argv,
+    cwd: s.root,
+    env: {},
+    description,
+  });
+  const out: CommandSpec[] = [];
+  if (s.provider.startsWith('python')) {
+    const manageFile =
+      s.framework === 'django'
+        ? await firstFile(repo, [
+            at('manage.py'),
+            ...(await repo.listDir(s.root)).map((d) => at(`${d}/manage.py`)),
+          ])
+        : null;
+    if (manageFile)
+      out.push(
+        cmd(
+          ['.venv/bin/python', path.posix.relative(s.root, manageFile), 'migrate', '--noinput'],
+          'django migrate',
+        ),
+      );
+    if (await repo.hasFile(at('alembic.ini')))
+      out.push(cmd(['.venv/bin/alembic', 'upgrade', 'head'], 'alembic upgrade head'));
+  }
+  if (s.provider.startsWith('node')) {
+    if (
+      (await repo.hasFile(at('prisma/schema.prisma'))) &&
+      (await repo.hasDir(at('prisma/migrations')))
+    )
+      out.push(cmd(['node_modules/.bin/prisma', 'migrate', 'deploy'], 'prisma migrate deploy'));
+    if ((await repo.hasFile(at('knexfile.js'))) || (await repo.hasFile(at('knexfile.ts'))))
+      out.push(cmd(['node_modules/.bin/knex', 'migrate:latest'], 'knex migrate:latest'));
+    if (
+      (await repo.hasFile(at('.sequelizerc'))) ||
+      ((await repo.hasFile(at('config/config.json'))) && (await repo.hasDir(at('migrations'))))
+    )
+      out.push(cmd(['node_modules/.bin/sequelize-cli', 'db:migrate'], 'sequelize db:migrate'));
+  }
+  return out;
+}
+
+async function firstFile(repo: RepoView, candidates: string[]): Promise<string | null> {
+  for (const c of candidates) if (await repo.hasFile(c)) return c;
+  return null;
+}
+
+/**
+ * Runs every service's migrations once per folder, with the service's environment (its
+ * `.env` values and the provisioned databases' URLs).
+ *
+ * @throws NeedsFixError MIGRATION_FAILED with the log tail; the run stops at the database
+ *   phase and `resume` retries it after a fix.
+ */
+export async function runMigrations(ctx: RunContext): Promise<void> {
+  const { plan, workspace } = ctx.state;
+  if (!plan || !workspace) return;
+  const repo = new RepoView(workspace.repoPath);
+  const done = new Set<string>();
+  for (const s of plan.services) {
+    if (done.has(s.root)) continue;
+    done.add(s.root);
+    const log = logFile(ctx.runDir, `migrate-${s.name}`);
+    const env = serviceEnv(ctx.env, workspace.repoPath, s, appEnvFor(ctx.state, s.name));
+    for (const step of await migrationsFor(repo, s)) {
+      const result = await runTracked(ctx, step, workspace.repoPath, {
+        phase: 'database',
+        service: s.name,
+        kind: 'migrate',
+        logFile: log,
+        env,
+        timeoutMs: ctx.options.commandTimeoutMs,
+      });
+      if (result.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
+      if (result.failed) {
+        throw new NeedsFixError(
+          'MIGRATION_FAILED',
+          `${step.description} failed (exit ${result.exitCode ?? result.signal ?? result.spawnError}): ${step.argv.join(' ')}\n${outputTail(result, 15).join('\n')}`,
+          `read ${log}; fix it, then \`repo-runner resume ${ctx.runId}\` (the run resumes at the database phase)`,
+        );
+      }
+    }
+  }
+}

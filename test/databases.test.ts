@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { cli, copyFixture, parseJson, processesMatching, tempDir, waitFor } from './helpers.js';
+
+/**
+ * Apps on real databases the run provisions itself (PostgreSQL, Redis; MariaDB when a
+ * fixture needs it): a request that writes, then one that reads, through the app's HTTP API.
+ * After `stop`, no server of the run is left.
+ */
+describe('databases provisioned by the run', () => {
+  const tmp = tempDir('databases');
+  const home = path.join(tmp.dir, 'home');
+  after(() => tmp.cleanup());
+
+  async function runDetached(fixture: string) {
+    const repo = copyFixture(fixture, tmp.dir);
+    const out = await cli(home, ['run', repo, '--detach', '--json'], { timeoutMs: 600_000 });
+    const report = parseJson(out);
+    return { repo, report, out };
+  }
+
+  async function stopAndCheck(runId: string) {
+    await cli(home, ['stop', runId]);
+    const runDir = path.join(home, 'runs', runId);
+    assert.ok(
+      await waitFor(() => processesMatching(runDir).length === 0, 10_000),
+      `database processes of ${runId} still alive: ${processesMatching(runDir).join(', ')}`,
+    );
+  }
+
+  it('compose-app: api + worker built natively, postgres and redis images provisioned locally', async () => {
+    const { report, out } = await runDetached('compose-app');
+    try {
+      assert.equal(report.status, 'healthy', out.stdout + out.stderr);
+      const api = report.services.find((s: { name: string }) => s.name === 'api');
+      const created = await fetch(new URL('/notes', api.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ body: 'stored in postgres' }),
+      });
+      assert.equal(created.status, 201);
+      const notes = (await (await fetch(new URL('/notes', api.url))).json()) as Array<{
+        body: string;
+      }>;
+      assert.deepEqual(
+        notes.map((n: { body: string }) => n.body),
+        ['stored in postgres'],
+      );
+      // The worker writes heartbeats to Redis; the API reads them back.
+      assert.ok(
+        await waitFor(
+          async () => /worker beats [1-9]/.test(await (await fetch(api.url)).text()),
+          10_000,
+        ),
+      );
+      assert.equal(
+        report.phases.find((p: { name: string }) => p.name === 'database').status,
+        'done',
+      );
+    } finally {
+      await stopAndCheck(report.runId);
+    }
+  });
+
+  it('flask-postgres: DATABASE_URL from .env.example pointed at a run-scoped PostgreSQL', async () => {
+    const { report, out } = await runDetached('flask-postgres');
+    try {
+      assert.equal(report.status, 'healthy', out.stdout + out.stderr);
+      const url = report.services[0].url;
+      const created = await fetch(new URL('/items', url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'first' }),
+      });
+      assert.equal(created.status, 201);
+      assert.deepEqual(
+        ((await (await fetch(new URL('/items', url))).json()) as Array<{ name: string }>).map(
+          (i) => i.name,
+        ),
+        ['first'],
+      );
+      assert.match(await (await fetch(url)).text(), /postgresql, 1 items/);
+    } finally {
+      await stopAndCheck(report.runId);
+    }
+  });
+
+  it('express-redis: a redis need read from package.json, REDIS_URL given to the app', async () => {
+    const { report, out } = await runDetached('express-redis');
+    try {
+      assert.equal(report.status, 'healthy', out.stdout + out.stderr);
+      const url = report.services[0].url;
+      const first = await (await fetch(url)).text();
+      const second = await (await fetch(url)).text();
+      const n = (t: string) => Number(/visit (\d+)/.exec(t)?.[1]);
+      assert.equal(n(second), n(first) + 1, `${first} / ${second}`);
+    } finally {
+      await stopAndCheck(report.runId);
+    }
+  });
+});
