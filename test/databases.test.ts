@@ -99,4 +99,49 @@ describe('databases provisioned by the run', () => {
       await stopAndCheck(report.runId);
     }
   });
+
+  it('django-postgres: migrations create the table on a run-scoped PostgreSQL', async () => {
+    const { report, out } = await runDetached('django-postgres');
+    try {
+      assert.equal(report.status, 'healthy', out.stdout + out.stderr);
+      const url = report.services[0].url;
+      const created = await fetch(new URL('/notes', url), {
+        method: 'POST',
+        body: JSON.stringify({ body: 'migrated' }),
+      });
+      assert.equal(created.status, 201);
+      const notes = (await (await fetch(new URL('/notes', url))).json()) as Array<{ body: string }>;
+      assert.deepEqual(
+        notes.map((n) => n.body),
+        ['migrated'],
+      );
+      assert.match(await (await fetch(url)).text(), /1 notes \(postgresql\)/);
+    } finally {
+      await stopAndCheck(report.runId);
+    }
+  });
+
+  it('node-mariadb: a MariaDB server provisioned for a mysql2 app', async () => {
+    const { report, out } = await runDetached('node-mariadb');
+    try {
+      assert.equal(report.status, 'healthy', out.stdout + out.stderr);
+      const url = report.services[0].url;
+      const created = await fetch(new URL('/todos', url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'in mariadb' }),
+      });
+      assert.equal(created.status, 201);
+      const todos = (await (await fetch(new URL('/todos', url))).json()) as Array<{
+        title: string;
+      }>;
+      assert.deepEqual(
+        todos.map((t) => t.title),
+        ['in mariadb'],
+      );
+      assert.match(await (await fetch(url)).text(), /1 todos \(mariadb\)/);
+    } finally {
+      await stopAndCheck(report.runId);
+    }
+  });
 });
