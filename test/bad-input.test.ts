@@ -152,6 +152,17 @@ describe('bad input gets a clear error, a documented exit code, and leaves nothi
     assert.equal(parseJson(out).error.code, 'NOTHING_TO_RUN');
   });
 
+  it('a compose file that does not parse: exit 2 with the line and the reason', async () => {
+    const repo = copyFixture('node-hardcoded-port', path.join(tmp.dir, 'badcompose'));
+    writeFileSync(
+      path.join(repo, 'docker-compose.yml'),
+      'services:\n  web:\n    build: .\n   ports: ["80:80"]\n',
+    );
+    const out = await cli(home, ['run', repo, '--json']);
+    assert.equal(out.code, 2, out.stdout + out.stderr);
+    assert.match(parseJson(out).error.message, /docker-compose\.yml line \d+/);
+  });
+
   it('unknown run ids and bad flags', async () => {
     const missing = await cli(home, ['resume', 'no-such-run']);
     assert.equal(missing.code, 10);
