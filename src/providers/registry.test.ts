@@ -1,25 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
 import type { RunPlan } from '../core/plan.js';
-import { RepoView } from '../repo/repo-view.js';
+import { withTree, type Tree } from './temp-tree.js';
 import { LOOKED_FOR, PROVIDERS, planRepo } from './registry.js';
 
-/** Writes `files` into a fresh temp directory, runs planRepo on it, and removes the directory. */
-async function planFixture(files: Record<string, string>): Promise<RunPlan> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'rr-registry-'));
-  try {
-    for (const [rel, text] of Object.entries(files)) {
-      await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
-      await writeFile(path.join(dir, rel), text);
-    }
-    return await planRepo(new RepoView(dir));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+/** Plans a small repository of `files` with the whole registry. */
+const planFixture = (files: Tree): Promise<RunPlan> => withTree(files, (repo) => planRepo(repo));
 
 test('providers are ordered python, node, the compiled ones, static last', () => {
   assert.deepEqual(

@@ -1,33 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
-import { ServiceSpecSchema, type ServiceSpec } from '../../core/plan.js';
-import { RepoView } from '../../repo/repo-view.js';
+import { type ServiceSpec } from '../../core/plan.js';
+import { planWith, type Tree } from '../temp-tree.js';
 import type { ProviderPlan } from '../types.js';
 import { nodeProvider } from './index.js';
 
-/** Writes `files` into a fresh temp directory, plans it, and removes the directory. */
-async function planFixture(files: Record<string, string | object>): Promise<ProviderPlan> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'rr-node-'));
-  try {
-    for (const [rel, content] of Object.entries(files)) {
-      await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
-      await writeFile(
-        path.join(dir, rel),
-        typeof content === 'string' ? content : JSON.stringify(content),
-      );
-    }
-    const repo = new RepoView(dir);
-    const detection = await nodeProvider.detect(repo);
-    assert.ok(detection, 'node provider should detect the fixture');
-    const plan = await nodeProvider.plan(repo, detection);
-    for (const service of plan.services) ServiceSpecSchema.parse(service);
-    return plan;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+/** Plans `files` with the node provider, which must detect them. */
+async function planFixture(files: Tree): Promise<ProviderPlan> {
+  const plan = await planWith(nodeProvider, files);
+  assert.ok(plan, 'node provider should detect the fixture');
+  return plan;
 }
 
 function only(plan: ProviderPlan): ServiceSpec {

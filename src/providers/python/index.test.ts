@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ServiceSpecSchema, type ServiceSpec } from '../../core/plan.js';
+import { type ServiceSpec } from '../../core/plan.js';
 import { RepoView } from '../../repo/repo-view.js';
+import { planWith, type Tree } from '../temp-tree.js';
 import type { ProviderPlan } from '../types.js';
 import { pythonProvider } from './index.js';
 
@@ -17,23 +18,11 @@ const PIP = [
   '--no-input',
 ];
 
-/** Writes `files` into a fresh temp directory, plans it, and removes the directory. */
-async function planFixture(files: Record<string, string>): Promise<ProviderPlan> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'rr-python-'));
-  try {
-    for (const [rel, text] of Object.entries(files)) {
-      await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
-      await writeFile(path.join(dir, rel), text);
-    }
-    const repo = new RepoView(dir);
-    const detection = await pythonProvider.detect(repo);
-    assert.ok(detection, 'python provider should detect the fixture');
-    const plan = await pythonProvider.plan(repo, detection);
-    for (const service of plan.services) ServiceSpecSchema.parse(service);
-    return plan;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+/** Plans `files` with the python provider, which must detect them. */
+async function planFixture(files: Tree): Promise<ProviderPlan> {
+  const plan = await planWith(pythonProvider, files);
+  assert.ok(plan, 'python provider should detect the fixture');
+  return plan;
 }
 
 function only(plan: ProviderPlan): ServiceSpec {

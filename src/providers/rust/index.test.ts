@@ -1,30 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
-import { ServiceSpecSchema, type ServiceSpec } from '../../core/plan.js';
-import { RepoView } from '../../repo/repo-view.js';
+import { type ServiceSpec } from '../../core/plan.js';
+import { planWith, type Tree } from '../temp-tree.js';
 import type { ProviderPlan } from '../types.js';
 import { rustProvider } from './index.js';
 
-/** Writes `files` into a fresh temp directory, plans it, and removes the directory. */
-async function planFixture(files: Record<string, string>): Promise<ProviderPlan> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'rr-rust-'));
-  try {
-    for (const [rel, text] of Object.entries(files)) {
-      await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
-      await writeFile(path.join(dir, rel), text);
-    }
-    const repo = new RepoView(dir);
-    const detection = await rustProvider.detect(repo);
-    assert.ok(detection, 'rust provider should detect the fixture');
-    const plan = await rustProvider.plan(repo, detection);
-    for (const service of plan.services) ServiceSpecSchema.parse(service);
-    return plan;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+/** Plans `files` with the rust provider, which must detect them. */
+async function planFixture(files: Tree): Promise<ProviderPlan> {
+  const plan = await planWith(rustProvider, files);
+  assert.ok(plan, 'rust provider should detect the fixture');
+  return plan;
 }
 
 function only(plan: ProviderPlan): ServiceSpec {
