@@ -31,7 +31,7 @@ export async function migrationsFor(repo: RepoView, s: ServiceSpec): Promise<Com
             ...(await repo.listDir(s.root)).map((d) => at(`${d}/manage.py`)),
           ])
         : null;
-    if (manageFile)
+    if (manageFile && (await djangoNeedsMigrate(repo, s.root)))
       out.push(
         cmd(
           ['.venv/bin/python', path.posix.relative(s.root, manageFile), 'migrate', '--noinput'],
@@ -99,4 +99,25 @@ export async function runMigrations(ctx: RunContext): Promise<void> {
       }
     }
   }
+}
+
+/**
+ * Whether `manage.py migrate` has anything to do: the project has migrations of its own
+ * (`<app>/migrations/`) or uses contrib apps (which bring theirs), and its settings do not
+ * leave `DATABASES` empty (`migrate` then fails: "settings.DATABASES is improperly configured").
+ */
+async function djangoNeedsMigrate(repo: RepoView, root: string): Promise<boolean> {
+  const files = await repo.findFiles(
+    (name, rel) =>
+      name === 'settings.py' || (name === '__init__.py' && rel.endsWith('/migrations/__init__.py')),
+    { maxDepth: root === '.' ? 3 : 4 },
+  );
+  const mine = files.filter((f) => root === '.' || f.startsWith(`${root}/`));
+  const settings = (
+    await Promise.all(mine.filter((f) => f.endsWith('settings.py')).map((f) => repo.readText(f)))
+  ).join('\n');
+  if (/^\s*DATABASES\s*(?::[^=]*)?=\s*\{\s*\}/m.test(settings)) return false;
+  return (
+    mine.some((f) => f.endsWith('/migrations/__init__.py')) || settings.includes('django.contrib.')
+  );
 }

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ServiceSpec } from '../core/plan.js';
+import { withTree } from '../providers/temp-tree.js';
+import { migrationsFor } from './migrations.js';
+
+const svc = (provider: string, framework: string | null, root = '.'): ServiceSpec => ({
+  name: 'web',
+  provider,
+  framework,
+  root,
+  protocol: 'http',
+  install: null,
+  build: [],
+  start: { argv: ['x'], cwd: root, env: {}, description: 'x' },
+  healthPath: null,
+  env: {},
+  evidence: [],
+});
+const argvs = (cmds: Array<{ argv: string[] }>) => cmds.map((c) => c.argv.join(' '));
+
+test('django: migrate when the project has migrations or contrib apps, not when DATABASES is empty', async () => {
+  const withMigrations = await withTree(
+    {
+      'manage.py': '',
+      'site/settings.py': 'DATABASES = {"default": {}}\n',
+      'notes/migrations/__init__.py': '',
+    },
+    (repo) => migrationsFor(repo, svc('python', 'django')),
+  );
+  assert.deepEqual(argvs(withMigrations), ['.venv/bin/python manage.py migrate --noinput']);
+  const contrib = await withTree(
+    { 'manage.py': '', 'site/settings.py': "INSTALLED_APPS = ['django.contrib.auth']\n" },
+    (repo) => migrationsFor(repo, svc('python', 'django')),
+  );
+  assert.equal(contrib.length, 1);
+  const empty = await withTree(
+    {
+      'manage.py': '',
+      'site/settings.py':
+        "INSTALLED_APPS = ['django.contrib.auth']\nDATABASES: dict[str, dict[str, str]] = {}\n",
+    },
+    (repo) => migrationsFor(repo, svc('python', 'django')),
+  );
+  assert.deepEqual(empty, []);
+});
+
+test('alembic, prisma, knex and sequelize are recognised in the service folder', async () => {
+  const py = await withTree({ 'api/alembic.ini': '[alembic]\n' }, (repo) =>
+    migrationsFor(repo, svc('python', 'fastapi', 'api')),
+  );
+  assert.deepEqual(argvs(py), ['.venv/bin/alembic upgrade head']);
+  assert.equal(py[0]?.cwd, 'api');
+  const node = await withTree(
+    {
+      'prisma/schema.prisma': '',
+      'prisma/migrations/0001/migration.sql': '',
+      'knexfile.js': '',
+      '.sequelizerc': '',
+    },
+    (repo) => migrationsFor(repo, svc('node', 'express')),
+  );
+  assert.deepEqual(argvs(node), [
+    'node_modules/.bin/prisma migrate deploy',
+    'node_modules/.bin/knex migrate:latest',
+    'node_modules/.bin/sequelize-cli db:migrate',
+  ]);
+  const none = await withTree({ 'prisma/schema.prisma': '' }, (repo) =>
+    migrationsFor(repo, svc('node', null)),
+  );
+  assert.deepEqual(none, [], 'a Prisma schema without migrations has nothing to deploy');
+});
