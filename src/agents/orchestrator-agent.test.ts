@@ -161,6 +161,37 @@ describe('buildReport', () => {
     });
   });
 
+  it('a run that is not healthy carries its classified cause; a healthy one none', () => {
+    const base = input([]);
+    const state: RunState = { ...base.state, services: undefined, health: undefined };
+    const error = new RepoRunnerError(
+      'START_FAILED',
+      'web exited\nTraceback (most recent call last):\n  File "app.py", line 1\nModuleNotFoundError: No module named \'flask_cors\'',
+    );
+    const report = buildReport({
+      ...base,
+      state,
+      error,
+      phases: [
+        {
+          name: 'start',
+          status: 'failed',
+          attempts: 1,
+          startedAt: null,
+          endedAt: null,
+          durationMs: 5,
+          error: null,
+        },
+      ],
+    });
+    assert.equal(report.cause?.class, 'python-module-missing');
+    assert.equal(report.cause?.key, 'python-module-missing:flask_cors');
+    assert.equal(report.cause?.phase, 'start');
+    assert.equal(report.cause?.fixable, true);
+    assert.match(report.cause?.evidence ?? '', /flask_cors/);
+    assert.equal(buildReport(input(['web', 'api'])).cause, undefined);
+  });
+
   it('failed when no service is healthy', () => {
     assert.equal(buildReport(input([])).status, 'failed');
   });

@@ -1,5 +1,6 @@
 import type { RepoRunnerError } from '../core/errors.js';
-import { PHASES } from '../core/phases.js';
+import { PHASES, type PhaseName } from '../core/phases.js';
+import { classifyFailure, signatureKey } from '../fixer/index.js';
 import { ReportSchema, type Report } from '../core/report.js';
 import type { RunState } from '../core/run-state.js';
 import { connectHost } from '../health/readiness.js';
@@ -53,6 +54,7 @@ export function buildReport(input: ReportInput): Report {
         ? 'partial'
         : 'failed';
   const byName = new Map(input.phases.map((p) => [p.name, p]));
+  const cause = status === 'healthy' ? undefined : classifyCause(input, services);
   return ReportSchema.parse({
     runId: input.runId,
     status,
@@ -68,6 +70,7 @@ export function buildReport(input: ReportInput): Report {
     needsValue: (state.config ?? []).flatMap((c) =>
       c.needsValue.map((key) => ({ service: c.services[0] ?? '', key, file: c.file })),
     ),
+    ...(cause ? { cause } : {}),
     ...(input.error
       ? {
           error: {
@@ -78,4 +81,29 @@ export function buildReport(input: ReportInput): Report {
         }
       : {}),
   });
+}
+
+/**
+ * Classifies why a run is not healthy (src/fixer's rules) from the failed phase's error
+ * text and the unhealthy services' log tails.
+ */
+function classifyCause(input: ReportInput, services: Report['services']): Report['cause'] {
+  const failed = input.phases.find((p) => p.status === 'failed');
+  const bad = services.find((s) => s.health !== 'healthy');
+  const phase = (failed?.name ?? 'health') as PhaseName;
+  const lines = [...(input.error?.message.split('\n') ?? []), ...(bad?.logTail ?? [])];
+  const sig = classifyFailure({
+    phase,
+    service: bad?.name ?? null,
+    logTail: lines,
+    healthDetail: bad?.detail ?? null,
+  });
+  return {
+    class: sig.class,
+    key: signatureKey(sig),
+    phase: sig.phase,
+    service: sig.service,
+    evidence: sig.evidence,
+    fixable: sig.fixable,
+  };
 }

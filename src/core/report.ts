@@ -42,6 +42,20 @@ export const ReportSchema = z.object({
   error: z
     .object({ code: z.string(), message: z.string(), hint: z.string().optional() })
     .optional(),
+  /**
+   * The failure's classified cause (src/fixer): its class, the key fix memory will use, the
+   * line that decided it, and whether a rule-based fix can exist.
+   */
+  cause: z
+    .object({
+      class: z.string(),
+      key: z.string(),
+      phase: z.string(),
+      service: z.string().nullable(),
+      evidence: z.string(),
+      fixable: z.boolean(),
+    })
+    .optional(),
 });
 export type Report = z.infer<typeof ReportSchema>;
 export type ServiceHealth = z.infer<typeof ServiceHealthSchema>;
