@@ -23,7 +23,8 @@ export const PHASES = [
 export type PhaseName = (typeof PHASES)[number];
 
 /**
- * Phases whose effects are live processes, not files: after a crash they cannot be taken
- * from a checkpoint, so a resume that reaches them starts over at `start`.
+ * Phases whose effects are live processes, not files (database servers, services): after a
+ * crash they cannot be taken from a checkpoint, so a resume that reaches them starts over
+ * at the first of them. Servers restart on their data dir; migrations are idempotent.
  */
-export const LIVE_PHASES: readonly PhaseName[] = ['start', 'health'];
+export const LIVE_PHASES: readonly PhaseName[] = ['database', 'start', 'health'];

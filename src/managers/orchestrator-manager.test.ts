@@ -76,7 +76,7 @@ describe('orchestratorManager.decide', () => {
     });
   });
 
-  it('resume after health failed: restores up to build; start and health run again', () => {
+  it('resume after health failed: restores up to configure; database servers, build, start and health run again', () => {
     assert.deepEqual(actions(recordsFailingAt('health')), {
       env: 'restore',
       fetch: 'restore',
@@ -84,9 +84,9 @@ describe('orchestratorManager.decide', () => {
       plan: 'run',
       dependencies: 'restore',
       configure: 'restore',
-      database: 'restore',
+      database: 'run',
       index: 'skip',
-      build: 'restore',
+      build: 'run',
       start: 'run',
       health: 'run',
       fix: 'skip',
@@ -97,7 +97,9 @@ describe('orchestratorManager.decide', () => {
   it('resume of a finished run still restarts the live phases', () => {
     const all = PHASES.map((p) => record(p, NOT_IMPLEMENTED.includes(p) ? 'skipped' : 'done'));
     const a = actions(all);
-    assert.equal(a.build, 'restore');
+    assert.equal(a.configure, 'restore');
+    assert.equal(a.database, 'run', 'database servers are processes too');
+    assert.equal(a.build, 'run');
     assert.equal(a.start, 'run');
     assert.equal(a.health, 'run');
   });
