@@ -1,31 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
-import { RepoView } from '../../repo/repo-view.js';
+import { withTree as withRepo } from '../temp-tree.js';
 import { RepoRunnerError } from '../../core/errors.js';
 import { findComposeFile, parseCompose } from './parse-compose.js';
-
-/**
- * Test helper: writes `files` (relative path → content) into a fresh temp directory, runs
- * `fn` over a {@link RepoView} of it, and removes the directory.
- */
-async function withRepo<T>(
-  files: Record<string, string>,
-  fn: (repo: RepoView) => Promise<T>,
-): Promise<T> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'rr-compose-'));
-  try {
-    for (const [rel, content] of Object.entries(files)) {
-      await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
-      await writeFile(path.join(dir, rel), content);
-    }
-    return await fn(new RepoView(dir));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 test('findComposeFile follows Compose order and is null without a file', async () => {
   const files = {

@@ -1,27 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
+import { withTree as withRepo } from '../temp-tree.js';
 import { ServiceSpecSchema, type ServiceSpec } from '../../core/plan.js';
-import { RepoView } from '../../repo/repo-view.js';
 import { pythonProvider } from './index.js';
 import { gradioWarnings } from './start-command.js';
 import { findUiAppFile } from './ui-app-file.js';
-
-/** Runs `fn` on a temp repository made of `files`, then removes it. */
-async function withRepo<T>(files: Record<string, string>, fn: (r: RepoView) => Promise<T>) {
-  const dir = await mkdtemp(path.join(tmpdir(), 'rr-ui-'));
-  try {
-    for (const [rel, text] of Object.entries(files)) {
-      await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
-      await writeFile(path.join(dir, rel), text);
-    }
-    return await fn(new RepoView(dir));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 async function planOne(files: Record<string, string>): Promise<[ServiceSpec, string[]]> {
   return withRepo(files, async (repo) => {
