@@ -5,6 +5,20 @@ import path from 'node:path';
 /** Grace period between SIGTERM and SIGKILL when stopping a process group: 5000 ms. */
 export const STOP_GRACE_MS = 5000;
 
+/**
+ * State letter and process group of `pid` from /proc/<pid>/stat (proc(5): the fields after
+ * the parenthesised command name are `state ppid pgrp …`), or null when it cannot be read.
+ */
+function procStat(pid: number | string): { state: string; pgrp: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: state ?? '?', pgrp: Number(pgrp) };
+  } catch {
+    return null;
+  }
+}
+
 /** True while any process of the group led by `pgid` is alive and not a zombie. */
 export function isGroupAlive(pgid: number): boolean {
   try {
@@ -22,13 +36,8 @@ export function isGroupAlive(pgid: number): boolean {
   }
   for (const name of names) {
     if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(pgrp) === pgid && state !== 'Z') return true;
-    } catch {
-      /* exited meanwhile */
-    }
+    const st = procStat(name); // null: exited meanwhile
+    if (st && st.pgrp === pgid && st.state !== 'Z') return true;
   }
   return false;
 }
@@ -43,12 +52,8 @@ export function isProcessAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true;
-  }
+  // Without /proc (not Linux) the signal-0 answer stands.
+  return procStat(pid)?.state !== 'Z';
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
