@@ -58,38 +58,47 @@ export function parseJson<T = any>(out: { stdout: string; stderr: string }): T {
 }
 
 /**
- * True while any live (non-zombie) process of the group `pgid` exists. This machine's PID 1
- * does not reap orphans, so exited members linger as zombies; they hold nothing.
+ * Every live process from /proc, with its process group. Zombies are left out: this
+ * machine's PID 1 does not reap orphans at once, so exited processes linger as zombies.
  */
-export function groupAlive(pgid: number): boolean {
+function liveProcesses(): Array<{ pid: number; pgrp: number }> {
+  const live: Array<{ pid: number; pgrp: number }> = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') return true;
+      if (fields[0] !== 'Z') live.push({ pid: Number(entry), pgrp: Number(fields[2]) });
     } catch {
       /* exited while we looked */
     }
   }
-  return false;
+  return live;
 }
 
-/** Pids of every process whose command line mentions `needle` (from /proc). */
-export function processesMatching(needle: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-      if (state !== 'Z' && cmd.includes(needle)) found.push(Number(entry));
-    } catch {
-      /* exited while we looked */
-    }
+/** Reads a /proc entry of `pid`, or null when it has exited or is not ours to read. */
+function procRead<T>(read: () => T): T | null {
+  try {
+    return read();
+  } catch {
+    return null;
   }
-  return found;
+}
+
+/** True while any live (non-zombie) process of the group `pgid` exists. */
+export function groupAlive(pgid: number): boolean {
+  return liveProcesses().some((p) => p.pgrp === pgid);
+}
+
+/** Pids of every live process whose command line mentions `needle` (from /proc). */
+export function processesMatching(needle: string): number[] {
+  return liveProcesses()
+    .filter((p) =>
+      procRead(() => readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').replace(/\0/g, ' '))?.includes(
+        needle,
+      ),
+    )
+    .map((p) => p.pid);
 }
 
 /** Polls `check` every 100 ms until it returns true or `timeoutMs` passes. */
@@ -107,17 +116,10 @@ export async function waitFor(
 
 /** Pids of live (non-zombie) processes whose working directory is inside `dir`. */
 export function processesUnder(dir: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cwd = readlinkSync(`/proc/${entry}/cwd`);
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z') continue;
-      if (cwd === dir || cwd.startsWith(`${dir}/`)) found.push(Number(entry));
-    } catch {
-      /* exited, or not ours to read */
-    }
-  }
-  return found;
+  return liveProcesses()
+    .filter((p) => {
+      const cwd = procRead(() => readlinkSync(`/proc/${p.pid}/cwd`));
+      return cwd !== null && (cwd === dir || cwd.startsWith(`${dir}/`));
+    })
+    .map((p) => p.pid);
 }
