@@ -1,0 +1,126 @@
+/**
+ * The seam between the multi-user service's core (`src/auth/`: tiers, users, passwords,
+ * sessions and API tokens, rate limits, quotas, usage, audit) and its callers (the REST API
+ * in `src/server/`, the CLI). Callers depend on these types only; `createAuthService` in
+ * `src/auth/service.ts` is the implementation over the store.
+ */
+
+/** A tier name (ARCHITECTURE.md §3). */
+export type TierName = 'free' | 'advanced' | 'premium' | 'tester' | 'admin' | 'developer';
+
+/** A user as callers see it: never the password hash. Times are ISO-8601 (UTC). */
+export interface User {
+  id: string;
+  username: string;
+  tier: TierName;
+  blocked: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** An authenticated request's principal: the user and the token that proved it. */
+export interface Principal {
+  user: User;
+  /** Id of the session or API token row (not the secret). */
+  tokenId: string;
+  tokenKind: 'session' | 'api';
+}
+
+/** What a successful login or registration returns. `token` is shown once, stored hashed. */
+export interface IssuedToken {
+  token: string;
+  /** ISO-8601 expiry. */
+  expiresAt: string;
+  user: User;
+}
+
+/** The outcome of counting one request against a user's hourly allowance. */
+export interface RateLimitDecision {
+  allowed: boolean;
+  /** Requests allowed per window (the tier's requests/hour). */
+  limit: number;
+  /** Requests left in the current window after this one (0 when refused). */
+  remaining: number;
+  /** Seconds until the window resets (for `RateLimit-Reset` and `Retry-After`). */
+  resetSeconds: number;
+}
+
+/** Usage of one user, for admins and `GET /me`. */
+export interface Usage {
+  userId: string;
+  requests: number;
+  runs: number;
+  repos: number;
+  agentCalls: number;
+}
+
+/** One audit log entry. `details` never holds a password or a token. */
+export interface AuditEntry {
+  id: number;
+  ts: string;
+  /** e.g. `login`, `login-failed`, `register`, `logout`, `user-create`, `user-block`, `user-unblock`, `user-delete`, `tier-change`, `token-create`. */
+  action: string;
+  /** The user who acted (null for anonymous, e.g. a failed login of an unknown name). */
+  actorId: string | null;
+  /** The user acted on, when there is one. */
+  targetId: string | null;
+  details: Record<string, unknown>;
+}
+
+/**
+ * Authorization checks callers make, by permission name, so the matrix lives in one place
+ * (`src/auth/tiers.ts`). Mirrors ARCHITECTURE.md §3.
+ */
+export type Permission =
+  | 'runs' // create and read one's own runs, plans, search
+  | 'search:simple'
+  | 'search:faiss'
+  | 'search:chroma'
+  | 'gpu'
+  | 'users:manage' // admin, developer
+  | 'runs:all' // read and stop every user's runs: tester, admin, developer
+  | 'audit:read' // admin, developer (tester: admin privileges except user management)
+  | 'admin-agent'; // developer only
+
+/**
+ * The multi-user core. Every method that can be refused throws a `RepoRunnerError`
+ * subclass from `src/auth/errors.ts` carrying an HTTP status (400, 401, 403, 404, 409, 429)
+ * and a message that says what was wrong and what to do.
+ */
+export interface AuthService {
+  /** Registers a user (tier `free`, except the very first user of an empty store, who may ask for any tier). */
+  register(input: { username: string; password: string; tier?: TierName }): Promise<IssuedToken>;
+  /** Checks a password (same time for unknown users; repeated failures throttled) and issues a session token. */
+  login(input: { username: string; password: string }): Promise<IssuedToken>;
+  /** Revokes the token of this principal. */
+  logout(principal: Principal): Promise<void>;
+  /** Resolves a bearer token to its principal; throws 401 for unknown, expired or forged tokens and 403 for blocked users. */
+  authenticate(token: string): Promise<Principal>;
+  /** Issues a long-lived API token for the principal's user. */
+  createApiToken(
+    principal: Principal,
+    input: { name: string; ttlDays?: number },
+  ): Promise<IssuedToken>;
+  /** True when the principal's tier grants the permission. */
+  can(principal: Principal, permission: Permission): boolean;
+  /** Counts one request against the user's tier allowance, atomically. */
+  hit(user: User): Promise<RateLimitDecision>;
+  /** Records that the user runs this repository; throws 403 when it is a new repo over the tier's max repos. Atomic under concurrency. */
+  claimRepo(user: User, repoKey: string): Promise<void>;
+  /** Counts a run (and agent calls) in the user's usage. */
+  recordRun(user: User): Promise<void>;
+  usage(userId: string): Promise<Usage>;
+
+  // User management: the actor must hold `users:manage`.
+  listUsers(actor: Principal): Promise<User[]>;
+  getUser(actor: Principal, id: string): Promise<User>;
+  createUser(
+    actor: Principal,
+    input: { username: string; password: string; tier: TierName },
+  ): Promise<User>;
+  setBlocked(actor: Principal, id: string, blocked: boolean): Promise<User>;
+  setTier(actor: Principal, id: string, tier: TierName): Promise<User>;
+  deleteUser(actor: Principal, id: string): Promise<void>;
+  /** The audit log, newest first (actor must hold `audit:read`). */
+  audit(actor: Principal, opts?: { limit?: number }): Promise<AuditEntry[]>;
+}
