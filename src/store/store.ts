@@ -80,6 +80,9 @@ export class Store {
       const { error, results } = await new Migrator({
         db: this.db,
         provider: migrationProvider,
+        // Migrations are named by what they add, not only by order, and features land on
+        // branches: a store that has a later one may meet an earlier name for the first time.
+        allowUnorderedMigrations: true,
       }).migrateToLatest();
       if (!error) return;
       lastError = new Error(
