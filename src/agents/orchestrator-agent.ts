@@ -1,6 +1,7 @@
 import type { RepoRunnerError } from '../core/errors.js';
 import { PHASES, type PhaseName } from '../core/phases.js';
 import { classifyFailure, signatureKey } from '../fixer/index.js';
+import { nextStepFor } from '../fixer/next-step.js';
 import { ReportSchema, type Report } from '../core/report.js';
 import type { RunState } from '../core/run-state.js';
 import { connectHost } from '../health/readiness.js';
@@ -71,6 +72,7 @@ export function buildReport(input: ReportInput): Report {
       c.needsValue.map((key) => ({ service: c.services[0] ?? '', key, file: c.file })),
     ),
     ...(cause ? { cause } : {}),
+    ...(state.fixes && state.fixes.length > 0 ? { fixes: state.fixes } : {}),
     ...(input.error
       ? {
           error: {
@@ -88,7 +90,7 @@ export function buildReport(input: ReportInput): Report {
  * text and the unhealthy services' log tails.
  */
 function classifyCause(input: ReportInput, services: Report['services']): Report['cause'] {
-  const failed = input.phases.find((p) => p.status === 'failed');
+  const failed = input.phases.find((p) => p.status === 'failed' && p.name !== 'fix');
   const bad = services.find((s) => s.health !== 'healthy');
   const phase = (failed?.name ?? 'health') as PhaseName;
   const lines = [...(input.error?.message.split('\n') ?? []), ...(bad?.logTail ?? [])];
@@ -105,5 +107,6 @@ function classifyCause(input: ReportInput, services: Report['services']): Report
     service: sig.service,
     evidence: sig.evidence,
     fixable: sig.fixable,
+    nextStep: nextStepFor(sig.class, sig.details),
   };
 }

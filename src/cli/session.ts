@@ -1,8 +1,8 @@
-import { repoRunnerHome, storeFile } from '../core/paths.js';
-import { openSqliteStore } from '../store/sqlite.js';
+import { repoRunnerHome } from '../core/paths.js';
+import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 
-/** What every command works with: the data directory and the store in it. */
+/** What every command works with: the data directory and the store (SQLite in it, or PostgreSQL). */
 export interface Session {
   home: string;
   store: Store;
@@ -11,7 +11,7 @@ export interface Session {
 /** Opens the store in Repo Runner's home, runs `fn`, and always closes the store. */
 export async function withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
   const home = repoRunnerHome();
-  const store = await openSqliteStore(storeFile(home));
+  const store = await openStore({ home });
   try {
     return await fn({ home, store });
   } finally {

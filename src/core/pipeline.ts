@@ -2,9 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Agent } from '../agents/agent.js';
 import { agentsFor } from '../agents/index.js';
 import { buildReport } from '../agents/orchestrator-agent.js';
-import { orchestratorManager } from '../managers/orchestrator-manager.js';
+import { HEALABLE_PHASES, heal } from '../agents/fixer-agent.js';
+import { proposeWithModel } from '../fixer/model-fixes.js';
+import { orchestratorManager, type PhaseDecision } from '../managers/orchestrator-manager.js';
 import { RepoRunnerError, UnrecoverableError, toRepoRunnerError } from './errors.js';
-import { LIVE_PHASES, type PhaseName } from './phases.js';
+import { LIVE_PHASES, PHASES, type PhaseName } from './phases.js';
 import type { Report } from './report.js';
 import type { RunContext } from './run-context.js';
 import type { RunState } from './run-state.js';
@@ -40,9 +42,16 @@ export async function executePipeline(ctx: RunContext, agents?: readonly Agent[]
     if (e.kind === 'warning') warnings.push(e.message);
   });
   let failure: RepoRunnerError | null = null;
-  for (const d of decisions) {
+  let fixPhaseRan = false;
+  for (let i = 0; i < decisions.length; i++) {
+    const d = decisions[i]!;
     if (d.name === 'report') break;
     if (failure) continue;
+    if (d.name === 'fix' && d.action === 'run') {
+      // The FixerAgent runs when a phase fails (below); reaching its slot means nothing did.
+      if (!fixPhaseRan) await ctx.store.setPhase(ctx.runId, 'fix', { status: 'skipped' });
+      continue;
+    }
     if (d.action === 'skip') {
       await ctx.store.setPhase(ctx.runId, d.name, { status: 'skipped' });
       ctx.bus.publish({
@@ -75,8 +84,47 @@ export async function executePipeline(ctx: RunContext, agents?: readonly Agent[]
       continue;
     }
     failure = await runPhase(ctx, d.name, phaseAgents, attempts.get(d.name) ?? 0);
+    if (failure && ctx.options.fix && HEALABLE_PHASES.includes(d.name)) {
+      fixPhaseRan = true;
+      const healed = await heal(
+        ctx,
+        d.name,
+        failure,
+        (from, to) => rerunPhases(ctx, decisions, from, to, agents),
+        proposeWithModel,
+      );
+      failure = healed.error;
+      if (!failure) i = decisions.findIndex((x) => x.name === healed.reachedPhase);
+    }
   }
   return reportPhase(ctx, warnings, failure);
+}
+
+/**
+ * Runs the phases from `from` to `to` again, in order, for a fix: skipped phases stay
+ * skipped, and a database phase that is done is not rerun (its servers are still up).
+ */
+async function rerunPhases(
+  ctx: RunContext,
+  decisions: PhaseDecision[],
+  from: PhaseName,
+  to: PhaseName,
+  agents: readonly Agent[] | undefined,
+): Promise<{ phase: PhaseName; error: RepoRunnerError } | null> {
+  const first = PHASES.indexOf(from);
+  const last = PHASES.indexOf(to);
+  const recorded = new Map((await ctx.store.getPhases(ctx.runId)).map((p) => [p.name, p]));
+  for (const d of decisions) {
+    const at = PHASES.indexOf(d.name);
+    if (at < first || at > last || d.action === 'skip' || d.name === 'fix') continue;
+    if (d.name === 'database' && recorded.get('database')?.status === 'done') continue;
+    const phaseAgents = agentsFor(d.name, agents);
+    const skipped = ctx.state.plan?.skipAgents ?? [];
+    if (phaseAgents.length === 0 || phaseAgents.every((a) => skipped.includes(a.name))) continue;
+    const error = await runPhase(ctx, d.name, phaseAgents, recorded.get(d.name)?.attempts ?? 0);
+    if (error) return { phase: d.name, error };
+  }
+  return null;
 }
 
 async function runPhase(

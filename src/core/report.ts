@@ -54,8 +54,32 @@ export const ReportSchema = z.object({
       service: z.string().nullable(),
       evidence: z.string(),
       fixable: z.boolean(),
+      /** What a person should do next, when no fix worked. */
+      nextStep: z.string().optional(),
     })
+    .optional(),
+  /**
+   * Every fix attempt of the FixerAgent, successful or not, in order (issue #5): the
+   * signature it answered, the action (see `src/fixer/actions/schema.ts`), where it came
+   * from, and what happened. `durationMs` covers applying it and retrying the phase.
+   */
+  fixes: z
+    .array(
+      z.object({
+        attempt: z.number().int().positive(),
+        phase: z.string(),
+        class: z.string(),
+        key: z.string(),
+        source: z.enum(['memory', 'rule', 'model']),
+        action: z.object({ kind: z.string() }).passthrough(),
+        outcome: z.enum(['fixed', 'progress', 'rolled-back', 'refused', 'error']),
+        durationMs: z.number(),
+        detail: z.string().optional(),
+      }),
+    )
     .optional(),
 });
 export type Report = z.infer<typeof ReportSchema>;
+/** One entry of {@link Report}'s `fixes`. */
+export type FixAttempt = NonNullable<Report['fixes']>[number];
 export type ServiceHealth = z.infer<typeof ServiceHealthSchema>;

@@ -25,6 +25,13 @@ export const RunOptionsSchema = z.object({
   keepData: z.boolean().default(false),
   /** Install even when the dependency manifests are unchanged. */
   forceInstall: z.boolean().default(false),
+  /** Let the FixerAgent try fixes when a phase fails (issue #5). `--no-fix` turns it off. */
+  fix: z.boolean().default(true),
+  /**
+   * Let fixes install Debian packages with apt-get (missing system libraries). Off by
+   * default: it changes the machine, not just the run.
+   */
+  allowSystemPackages: z.boolean().default(false),
   /**
    * Overrides from CLI flags (`--start`, `--port`, …), applied after the repo's own
    * `repo-runner.json`, to `service` or, without it, to every service.

@@ -1,6 +1,6 @@
 import type { EnvFacts } from './env-facts.js';
 import type { RunPlan } from './plan.js';
-import type { Report, ServiceHealth } from './report.js';
+import type { FixAttempt, Report, ServiceHealth } from './report.js';
 
 /** Where the repository is on disk, from the fetch phase. */
 export interface Workspace {
@@ -114,5 +114,7 @@ export interface RunState {
   builds?: Array<{ service: string; status: 'built' | 'none'; durationMs: number }>;
   services?: RunningService[];
   health?: HealthOutcome[];
+  /** Every fix the FixerAgent attempted, in order (the Report's `fixes`). */
+  fixes?: FixAttempt[];
   report?: Report;
 }

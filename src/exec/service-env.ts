@@ -6,7 +6,8 @@ import { rewriteComposeHost, type DatabaseHost } from '../database/compose-hosts
  * Environment for a service's install, build and start commands: Repo Runner's own
  * environment, with the service's isolated bin directory (`.venv/bin` or
  * `node_modules/.bin`) first on PATH, then the plan's env, then `extra` (PORT, HOST).
- * Variables that would point the child at another virtualenv are dropped.
+ * Variables that would point the child at another virtualenv are dropped, and so is
+ * `REPO_RUNNER_DATABASE_URL` (the store's credentials).
  */
 export function serviceEnv(
   base: NodeJS.ProcessEnv,
@@ -18,6 +19,8 @@ export function serviceEnv(
   for (const [k, v] of Object.entries(base)) if (v !== undefined) env[k] = v;
   delete env.PYTHONHOME;
   delete env.VIRTUAL_ENV;
+  // The credentials of Repo Runner's own PostgreSQL store are not the app's business.
+  delete env.REPO_RUNNER_DATABASE_URL;
   const root = path.resolve(repoPath, service.root);
   const prefix: string[] = [];
   if (service.install?.isolation === 'venv') {

@@ -51,7 +51,7 @@ describe('orchestratorManager.decide', () => {
       build: 'run',
       start: 'run',
       health: 'run',
-      fix: 'skip',
+      fix: 'run',
       report: 'run',
     });
     for (const d of decisions) assert.ok(d.reason.length > 0, `${d.name} has a reason`);
@@ -71,7 +71,7 @@ describe('orchestratorManager.decide', () => {
       build: 'run',
       start: 'run',
       health: 'run',
-      fix: 'skip',
+      fix: 'run',
       report: 'run',
     });
   });
@@ -89,7 +89,7 @@ describe('orchestratorManager.decide', () => {
       build: 'run',
       start: 'run',
       health: 'run',
-      fix: 'skip',
+      fix: 'run',
       report: 'run',
     });
   });

@@ -19,6 +19,7 @@ const IMPLEMENTED: ReadonlySet<PhaseName> = new Set([
   'build',
   'start',
   'health',
+  'fix',
   'report',
 ]);
 

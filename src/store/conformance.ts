@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parityCases, type ConformanceOptions } from './conformance-parity.js';
 import type { Store } from './store.js';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -9,10 +10,17 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
  * The behaviour every store backend must have (langgraph's `specTest` idea): run it from the
  * backend's own test file with a factory that opens a fresh, migrated, empty store per call.
  *
+ * `options.openSecond` adds the races between two instances on one database (see
+ * {@link ConformanceOptions}); the dialect-parity cases live in `conformance-parity.ts`.
+ *
  * @example
  * storeConformance('sqlite :memory:', () => openSqliteStore(':memory:'));
  */
-export function storeConformance(name: string, open: () => Promise<Store>): void {
+export function storeConformance(
+  name: string,
+  open: () => Promise<Store>,
+  options: ConformanceOptions = {},
+): void {
   describe(`Store conformance: ${name}`, () => {
     let store: Store;
 
@@ -346,5 +354,7 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
       await store.migrate();
       assert.equal((await store.getRun('r1'))?.id, 'r1');
     });
+
+    parityCases(() => store, options);
   });
 }

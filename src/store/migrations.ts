@@ -1,8 +1,16 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { autoIdColumn } from './dialect.js';
+import { fixMemoryMigration } from './fix-memory-migration.js';
+import { usersMigration } from './users-migration.js';
 
 /**
  * The migration set, in order. Written with kysely's schema builder only, so the same set
  * runs on SQLite and PostgreSQL. Never edit a released migration: add a new one.
+ *
+ * Portable column types: `text`, `integer` (32-bit), `real`; JSON as `text`; times as ISO
+ * text. Auto-numbered keys need `.$call(autoIdColumn(db))` (`autoIncrement()` alone breaks
+ * PostgreSQL); booleans are `integer` 0/1 (SQLite binds no JS booleans); `storeDialect(db)`
+ * (`./dialect.ts`) is there for anything else that must differ.
  */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_runs': {
@@ -42,7 +50,7 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
       await db.schema
         .createTable('events')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .$call(autoIdColumn(db))
         .addColumn('run_id', 'text', (c) => c.notNull().references('runs.id').onDelete('cascade'))
         .addColumn('ts', 'text', (c) => c.notNull())
         .addColumn('kind', 'text', (c) => c.notNull())
@@ -65,7 +73,7 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
       await db.schema
         .createTable('processes')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .$call(autoIdColumn(db))
         .addColumn('run_id', 'text', (c) => c.notNull())
         .addColumn('service', 'text')
         .addColumn('kind', 'text', (c) => c.notNull())
@@ -82,6 +90,8 @@ const MIGRATIONS: Record<string, Migration> = {
       }
     },
   },
+  '0002_fix_memory': fixMemoryMigration,
+  '0003_users': usersMigration,
 };
 
 /** Hands kysely's Migrator the in-code migration set (no migration files on disk to lose). */

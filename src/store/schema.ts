@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { UsersDatabase } from './users-schema.js';
 
 /** Row of `runs`: one run of one repository. Times are ISO-8601 strings (UTC). */
 export interface RunsTable {
@@ -16,6 +17,8 @@ export interface RunsTable {
   owner_pid: number | null;
   /** pid of the detached supervisor, while it runs. */
   supervisor_pid: number | null;
+  /** The user who started the run; null for the anonymous local CLI (migration 0003_users). */
+  user_id: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -73,12 +76,27 @@ export interface ProcessesTable {
   ended_at: string | null;
 }
 
-/** The whole schema, as kysely sees it. */
-export interface Database {
+/** Row of `fix_memory`: what a fix action did for one error signature, per scope. */
+export interface FixMemoryTable {
+  /** `global`, or the repository key (absolute path or clone URL). */
+  scope: string;
+  signature_key: string;
+  /** The FixAction as JSON, with the service name left as `{service}`. */
+  action_json: string;
+  error_class: string;
+  successes: number;
+  failures: number;
+  last_run_id: string | null;
+  updated_at: string;
+}
+
+/** The whole schema, as kysely sees it (the multi-user tables are in `users-schema.ts`). */
+export interface Database extends UsersDatabase {
   runs: RunsTable;
   phases: PhasesTable;
   checkpoints: CheckpointsTable;
   events: EventsTable;
   ports: PortsTable;
   processes: ProcessesTable;
+  fix_memory: FixMemoryTable;
 }

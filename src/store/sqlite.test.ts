@@ -15,7 +15,10 @@ let files = 0;
 const freshFile = () => path.join(tmp, `store-${++files}.db`);
 
 storeConformance('sqlite :memory:', () => openSqliteStore(':memory:'));
-storeConformance('sqlite file', () => openSqliteStore(freshFile()));
+let latestFile = '';
+storeConformance('sqlite file', () => openSqliteStore((latestFile = freshFile())), {
+  openSecond: () => openSqliteStore(latestFile),
+});
 
 describe('openSqliteStore on a file', () => {
   it('creates the folder and keeps data across a reopen', async () => {

@@ -19,6 +19,8 @@ export interface RunRecord {
   report: unknown;
   ownerPid: number | null;
   supervisorPid: number | null;
+  /** The user who started the run; null for the anonymous local CLI. */
+  userId: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -60,12 +62,19 @@ export interface ProcessRecord {
 
 const now = () => new Date().toISOString();
 const parse = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
+/**
+ * Free text from outside (log lines, commands) made storable everywhere: PostgreSQL refuses
+ * NUL in text and SQLite mangles lone UTF-16 surrogates, so both become U+FFFD on every backend.
+ */
+const storable = (text: string): string =>
+  text.replace(/\p{Surrogate}/gu, '\uFFFD').replaceAll('\0', '\uFFFD');
 
 /**
  * The persistent store of runs, phases, checkpoints, events, port leases and processes,
- * written with kysely so one implementation serves every dialect (SQLite here; PostgreSQL
- * comes with the multi-user service). Safe to share between processes: SQLite runs in WAL
- * mode with a busy timeout, and port leases rely on the primary key, not on a read-then-write.
+ * written with kysely so one implementation serves every dialect (SQLite: `sqlite.ts`;
+ * PostgreSQL: `postgres.ts`; `open-store.ts` picks one). Safe to share between processes:
+ * SQLite runs in WAL mode with a busy timeout, PostgreSQL has row locks, and port leases rely
+ * on the primary key, not on a read-then-write.
  */
 export class Store {
   constructor(readonly db: Kysely<Database>) {}
@@ -101,6 +110,8 @@ export class Store {
     id: string;
     source: string;
     options: Record<string, unknown>;
+    /** The user the run belongs to (a `users.id`); omitted for the anonymous local CLI. */
+    userId?: string | null;
   }): Promise<void> {
     const t = now();
     await this.db
@@ -114,6 +125,7 @@ export class Store {
         report_json: null,
         owner_pid: null,
         supervisor_pid: null,
+        user_id: run.userId ?? null,
         created_at: t,
         updated_at: t,
       })
@@ -144,15 +156,11 @@ export class Store {
     return row && toRun(row);
   }
 
-  /** Newest first. */
-  async listRuns(limit = 50): Promise<RunRecord[]> {
-    const rows = await this.db
-      .selectFrom('runs')
-      .selectAll()
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limit)
-      .execute();
+  /** Newest first; only the runs of `filter.userId` when given. */
+  async listRuns(limit = 50, filter: { userId?: string } = {}): Promise<RunRecord[]> {
+    let q = this.db.selectFrom('runs').selectAll();
+    if (filter.userId !== undefined) q = q.where('user_id', '=', filter.userId);
+    const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
     return rows.map(toRun);
   }
 
@@ -241,7 +249,7 @@ export class Store {
         kind: e.kind,
         phase: e.phase,
         service: e.service,
-        message: e.message,
+        message: storable(e.message),
         data_json: e.data === undefined || e.data === null ? null : JSON.stringify(e.data),
       })
       .returning('id')
@@ -304,7 +312,7 @@ export class Store {
         service: p.service,
         kind: p.kind,
         pid: p.pid,
-        command: p.command,
+        command: storable(p.command),
         started_at: now(),
         ended_at: null,
       })
@@ -348,6 +356,7 @@ function toRun(row: Database['runs']): RunRecord {
     report: parse(row.report_json),
     ownerPid: row.owner_pid,
     supervisorPid: row.supervisor_pid,
+    userId: row.user_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

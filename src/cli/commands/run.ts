@@ -22,6 +22,9 @@ export interface RunFlags {
   healthTimeout?: string;
   forceInstall?: boolean;
   keepData?: boolean;
+  /** commander's `--no-fix`: false when given. */
+  fix?: boolean;
+  allowSystemPackages?: boolean;
 }
 
 /** `run` flags: the shared ones plus the override flags. */
@@ -65,6 +68,8 @@ export async function runCommand(
               detach: flags.detach ?? false,
               forceInstall: flags.forceInstall ?? false,
               keepData: flags.keepData ?? false,
+              fix: flags.fix ?? true,
+              allowSystemPackages: flags.allowSystemPackages ?? false,
               ...(overrides ? { overrides } : {}),
               ...(flags.host ? { host: flags.host } : {}),
               ...(flags.healthTimeout

@@ -1,0 +1,230 @@
+import { chmodSync, copyFileSync, existsSync, realpathSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { RepoRunnerError } from '../../core/errors.js';
+import { logFile } from '../../core/paths.js';
+import type { PhaseName } from '../../core/phases.js';
+import type { CommandSpec, ServiceSpec } from '../../core/plan.js';
+import type { RunContext } from '../../core/run-context.js';
+import { outputTail } from '../../exec/process-result.js';
+import { appEnvFor, serviceEnv } from '../../exec/service-env.js';
+import { runTracked } from '../../exec/tracked-command.js';
+import { portManager } from '../../managers/port-manager.js';
+import type { FixAction } from './schema.js';
+
+/** What applying an action did: how to undo it, and the earliest phase it changes. */
+export interface AppliedAction {
+  /** Undoes the action's effects outside the run state (files, installed packages). */
+  undo: () => Promise<void>;
+  /** The earliest phase whose output the action changes (null: none before the failed one). */
+  affects: PhaseName | null;
+  /** One line for the report. */
+  detail: string;
+}
+
+const noUndo = async () => undefined;
+
+function serviceOf(ctx: RunContext, name: string): ServiceSpec {
+  const svc = ctx.state.plan?.services.find((s) => s.name === name);
+  if (!svc) throw new RepoRunnerError('BAD_INPUT', `the plan has no service named ${name}`);
+  return svc;
+}
+
+function repoPath(ctx: RunContext): string {
+  const p = ctx.state.workspace?.repoPath;
+  if (!p) throw new Error('fix applied before fetch');
+  return p;
+}
+
+/** Resolves a repo-relative path and refuses one that leaves the repository (symlinks too). */
+export function insideRepo(root: string, rel: string): string {
+  const abs = path.resolve(root, rel);
+  const real = existsSync(abs) ? realpathSync(abs) : abs;
+  const realRoot = realpathSync(root);
+  if (real !== realRoot && !real.startsWith(realRoot + path.sep))
+    throw new RepoRunnerError('BAD_INPUT', `${rel} is outside the repository`);
+  return abs;
+}
+
+/** Runs a fix command for a service with its environment; throws with the output tail on failure. */
+async function runFixCommand(ctx: RunContext, svc: ServiceSpec, argv: string[], what: string) {
+  const root = repoPath(ctx);
+  const cmd: CommandSpec = { argv, cwd: svc.root, env: {}, description: what, optional: false };
+  const result = await runTracked(ctx, cmd, root, {
+    phase: 'fix',
+    service: svc.name,
+    kind: 'fix',
+    logFile: logFile(ctx.runDir, `fix-${svc.name}`),
+    env: serviceEnv(ctx.env, root, svc, appEnvFor(ctx.state, svc.name)),
+    timeoutMs: ctx.options.commandTimeoutMs,
+  });
+  if (result.failed)
+    throw new RepoRunnerError(
+      'INTERNAL',
+      `${what} failed (${result.timedOut ? 'timed out' : `exit ${result.exitCode ?? result.signal ?? result.spawnError}`}): ${argv.join(' ')}\n${outputTail(result, 10).join('\n')}`,
+    );
+}
+
+/** The package manager command that installs or removes one package in a service's isolation. */
+function packageArgv(ctx: RunContext, svc: ServiceSpec, op: 'add' | 'remove', spec: string) {
+  const install = svc.install;
+  if (install?.isolation === 'venv') {
+    const python = path.resolve(repoPath(ctx), install.dir, 'bin', 'python');
+    return op === 'add'
+      ? [python, '-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', spec]
+      : [python, '-m', 'pip', 'uninstall', '-y', spec.split(/[=<>~!]/)[0] ?? spec];
+  }
+  return op === 'add'
+    ? ['npm', 'install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', spec]
+    : ['npm', 'uninstall', '--no-save', '--no-package-lock', spec];
+}
+
+/**
+ * Applies one fix action to a run: the plan and decisions in `ctx.state` are changed in
+ * place (the caller snapshots and restores them on rollback); effects outside the state are
+ * undone by the returned `undo`. Installs, steps and packages run as tracked commands
+ * (`logs/fix-<service>.log`).
+ *
+ * @throws RepoRunnerError when the action cannot be applied (unknown service, a path outside
+ *   the repository, a failing command, system packages not allowed).
+ */
+export async function applyAction(ctx: RunContext, action: FixAction): Promise<AppliedAction> {
+  const root = repoPath(ctx);
+  switch (action.kind) {
+    case 'add-package':
+    case 'pin-version': {
+      const svc = serviceOf(ctx, action.service);
+      const spec = action.version
+        ? `${action.name}${action.ecosystem === 'python' ? '==' : '@'}${action.version}`
+        : action.name;
+      await runFixCommand(ctx, svc, packageArgv(ctx, svc, 'add', spec), `install ${spec}`);
+      return {
+        affects: null,
+        detail: `installed ${spec} into ${svc.name}'s ${svc.install?.isolation ?? 'environment'}`,
+        undo: async () => {
+          await runFixCommand(
+            ctx,
+            svc,
+            packageArgv(ctx, svc, 'remove', action.name),
+            `remove ${action.name}`,
+          ).catch(() => undefined);
+        },
+      };
+    }
+    case 'set-env': {
+      const svc = serviceOf(ctx, action.service);
+      svc.env[action.name] = action.value;
+      svc.start.env[action.name] = action.value;
+      return { affects: 'start', detail: `set ${action.name} for ${svc.name}`, undo: noUndo };
+    }
+    case 'move-port': {
+      const svc = serviceOf(ctx, action.service);
+      const decided = ctx.state.decided;
+      if (!decided) throw new Error('move-port before plan');
+      const old = decided.ports[svc.name];
+      const fresh = await portManager.allocate(ctx.store, ctx.runId, decided.host, [svc.name]);
+      const port = fresh[svc.name];
+      if (port === undefined || port === old)
+        throw new RepoRunnerError('START_FAILED', `no other free port for ${svc.name}`);
+      decided.ports[svc.name] = port;
+      return {
+        affects: 'start',
+        detail: `moved ${svc.name} from port ${old ?? '-'} to ${port}`,
+        undo: noUndo,
+      };
+    }
+    case 'run-step': {
+      const svc = serviceOf(ctx, action.service);
+      await runFixCommand(ctx, svc, action.argv, `${action.step}: ${action.argv.join(' ')}`);
+      // Later runs of the same plan (resume) run it as a build step.
+      svc.build.push({
+        argv: action.argv,
+        cwd: svc.root,
+        env: {},
+        description: `${action.step} (added by a fix)`,
+        optional: false,
+      });
+      return { affects: null, detail: `ran ${action.argv.join(' ')}`, undo: noUndo };
+    }
+    case 'chmod': {
+      const file = insideRepo(root, action.path);
+      const before = statSync(file).mode & 0o7777;
+      // Execute wherever read is allowed, as `chmod +x` does under the usual umask.
+      chmodSync(file, before | ((before & 0o444) >> 2));
+      return {
+        affects: null,
+        detail: `made ${action.path} executable`,
+        undo: async () => chmodSync(file, before),
+      };
+    }
+    case 'apt-install': {
+      if (!ctx.options.allowSystemPackages)
+        throw new RepoRunnerError(
+          'BAD_INPUT',
+          `installing system packages (${action.packages.join(' ')}) is not allowed`,
+          'run again with --allow-system-packages (as root), or install them yourself',
+        );
+      const svc = ctx.state.plan?.services[0];
+      if (!svc) throw new Error('apt-install without a service');
+      await runFixCommand(
+        ctx,
+        svc,
+        ['apt-get', 'install', '-y', '--no-install-recommends', ...action.packages],
+        `apt-get install ${action.packages.join(' ')}`,
+      );
+      return {
+        affects: null,
+        detail: `installed ${action.packages.join(', ')} (not rolled back)`,
+        undo: noUndo,
+      };
+    }
+    case 'switch-start-command': {
+      const svc = serviceOf(ctx, action.service);
+      svc.start.argv = action.argv;
+      return {
+        affects: 'start',
+        detail: `${svc.name} now starts with ${action.argv.join(' ')}`,
+        undo: noUndo,
+      };
+    }
+    case 'switch-install-command': {
+      const svc = serviceOf(ctx, action.service);
+      if (!svc.install) throw new RepoRunnerError('BAD_INPUT', `${svc.name} has no install step`);
+      const first = svc.install.steps[0];
+      svc.install.steps = [
+        {
+          argv: action.argv,
+          cwd: first?.cwd ?? svc.root,
+          env: first?.env ?? {},
+          description: 'install dependencies (changed by a fix)',
+          optional: false,
+        },
+      ];
+      return {
+        affects: 'dependencies',
+        detail: `${svc.name} now installs with ${action.argv.join(' ')}`,
+        undo: noUndo,
+      };
+    }
+    case 'create-from-example': {
+      const target = insideRepo(root, action.path);
+      const example = insideRepo(root, action.example);
+      if (existsSync(target))
+        throw new RepoRunnerError('BAD_INPUT', `${action.path} exists already: not overwritten`);
+      copyFileSync(example, target);
+      return {
+        affects: path.basename(target).startsWith('.env') ? 'configure' : null,
+        detail: `created ${action.path} from ${action.example}`,
+        undo: async () => rmSync(target, { force: true }),
+      };
+    }
+    case 'extend-timeout': {
+      if (action.which === 'health') ctx.options.healthTimeoutMs = action.timeoutMs;
+      else ctx.options.commandTimeoutMs = action.timeoutMs;
+      return {
+        affects: null,
+        detail: `${action.which} timeout now ${action.timeoutMs} ms`,
+        undo: noUndo,
+      };
+    }
+  }
+}

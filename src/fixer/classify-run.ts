@@ -1,0 +1,38 @@
+import type { RepoRunnerError } from '../core/errors.js';
+import type { PhaseName } from '../core/phases.js';
+import type { RunState } from '../core/run-state.js';
+import { classifyFailure } from './classify.js';
+import type { ErrorSignature } from './signature.js';
+
+/**
+ * Classifies a failed phase of a run from what the run kept: the phase error's text (it
+ * carries the failing command's output tail) and, for start and health, the log tail and
+ * detail of the first service that is not healthy.
+ */
+export function classifyRunFailure(
+  state: RunState,
+  phase: PhaseName,
+  error: RepoRunnerError | null,
+): ErrorSignature {
+  const bad =
+    phase === 'start' || phase === 'health' || phase === 'report'
+      ? state.health?.find((h) => h.health !== 'healthy')
+      : undefined;
+  const service = bad?.service ?? serviceInMessage(state, error?.message ?? '');
+  const ecosystem = state.plan?.services.find((s) => s.name === service)?.provider ?? null;
+  return classifyFailure({
+    phase: phase === 'report' ? 'health' : phase,
+    service,
+    ecosystem,
+    logTail: [...(error?.message.split('\n') ?? []), ...(bad?.logTail ?? [])],
+    healthDetail: bad?.detail ?? null,
+  });
+}
+
+/** The service a phase error names (`could not start web: …`, `… for api failed`), if any. */
+function serviceInMessage(state: RunState, message: string): string | null {
+  const names = state.plan?.services.map((s) => s.name) ?? [];
+  if (names.length === 1) return names[0] ?? null;
+  const first = message.split('\n')[0] ?? '';
+  return names.find((n) => new RegExp(`\\b${n.replace(/[.]/g, '\\.')}\\b`).test(first)) ?? null;
+}

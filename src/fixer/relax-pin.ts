@@ -1,0 +1,48 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ServiceSpec } from '../core/plan.js';
+import type { RunContext } from '../core/run-context.js';
+
+/** `name` as pip compares it (PEP 503 normalisation). */
+const normalise = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
+
+/**
+ * For a release pip cannot find ("No matching distribution found for flask==99.0"): writes a
+ * copy of the service's requirements file into the run directory with that package's
+ * version constraint dropped, and returns the install argv that uses the copy. The user's
+ * file is not touched. Returns null when the service does not install from a requirements
+ * file that names the package.
+ */
+export function relaxedRequirementsArgv(
+  ctx: RunContext,
+  svc: ServiceSpec,
+  pkg: string,
+): string[] | null {
+  const step = svc.install?.steps.find((s) => s.argv.includes('-r'));
+  if (!step) return null;
+  const at = step.argv.indexOf('-r');
+  const rel = step.argv[at + 1];
+  const repo = ctx.state.workspace?.repoPath ?? '';
+  const file = rel ? path.resolve(repo, step.cwd, rel) : '';
+  if (!rel || !existsSync(file)) return null;
+  let changed = false;
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .map((line) => {
+      const m =
+        /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*(==|===|~=|>=|<=|<|>|!=)[^;#]*(.*)$/.exec(
+          line,
+        );
+      if (!m || normalise(m[1]!) !== normalise(pkg)) return line;
+      changed = true;
+      return `${m[1]}${m[2] ?? ''}${m[4] ?? ''}`;
+    });
+  if (!changed) return null;
+  const dir = path.join(ctx.runDir, 'fixes');
+  mkdirSync(dir, { recursive: true });
+  const copy = path.join(dir, `requirements-${svc.name}.txt`);
+  writeFileSync(copy, lines.join('\n'));
+  const argv = [...step.argv];
+  argv[at + 1] = copy;
+  return argv;
+}
