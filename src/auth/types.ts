@@ -58,7 +58,7 @@ export interface Usage {
 export interface AuditEntry {
   id: number;
   ts: string;
-  /** e.g. `login`, `login-failed`, `register`, `logout`, `user-create`, `user-block`, `user-unblock`, `user-delete`, `tier-change`, `token-create`. */
+  /** `login`, `login-failed`, `login-throttled`, `register`, `logout`, `user-create`, `user-block`, `user-unblock`, `user-delete`, `tier-change`, `token-create`. */
   action: string;
   /** The user who acted (null for anonymous, e.g. a failed login of an unknown name). */
   actorId: string | null;
@@ -84,14 +84,19 @@ export type Permission =
 
 /**
  * The multi-user core. Every method that can be refused throws a `RepoRunnerError`
- * subclass from `src/auth/errors.ts` carrying an HTTP status (400, 401, 403, 404, 409, 429)
- * and a message that says what was wrong and what to do.
+ * subclass from `src/auth/errors.ts` (`AuthError`) carrying an HTTP `status` (400, 401, 403,
+ * 404, 409, 429), a message that says what was wrong, a `hint` that says what to do, and on
+ * 429 `retryAfterSeconds`.
  */
 export interface AuthService {
   /** Registers a user (tier `free`, except the very first user of an empty store, who may ask for any tier). */
   register(input: { username: string; password: string; tier?: TierName }): Promise<IssuedToken>;
-  /** Checks a password (same time for unknown users; repeated failures throttled) and issues a session token. */
-  login(input: { username: string; password: string }): Promise<IssuedToken>;
+  /**
+   * Checks a password (same time for unknown users; repeated failures throttled per username
+   * and, when `ip` is given, per client address: 429 with `retryAfterSeconds`) and issues a
+   * session token.
+   */
+  login(input: { username: string; password: string; ip?: string }): Promise<IssuedToken>;
   /** Revokes the token of this principal. */
   logout(principal: Principal): Promise<void>;
   /** Resolves a bearer token to its principal; throws 401 for unknown, expired or forged tokens and 403 for blocked users. */
@@ -103,12 +108,23 @@ export interface AuthService {
   ): Promise<IssuedToken>;
   /** True when the principal's tier grants the permission. */
   can(principal: Principal, permission: Permission): boolean;
-  /** Counts one request against the user's tier allowance, atomically. */
+  /**
+   * Counts one request against the user's tier allowance, atomically. Windows are fixed UTC
+   * hours: the count starts again on the hour; `resetSeconds` is the time to the next hour.
+   * A refused request is not counted (see `src/auth/rate-limit.ts`).
+   */
   hit(user: User): Promise<RateLimitDecision>;
-  /** Records that the user runs this repository; throws 403 when it is a new repo over the tier's max repos. Atomic under concurrency. */
+  /**
+   * Records that the user runs this repository (`repoKey`: the source as given, a git URL or
+   * an absolute path; normalised with `repoKeyOf`, so `…/app.git` and `git@host:org/app` are
+   * one); throws 403 when it is a new repo over the tier's max repos. Atomic under concurrency.
+   */
   claimRepo(user: User, repoKey: string): Promise<void>;
-  /** Counts a run (and agent calls) in the user's usage. */
-  recordRun(user: User): Promise<void>;
+  /** Counts a run (and the agent calls it made, default 0) in the user's usage. */
+  recordRun(user: User, opts?: { agentCalls?: number }): Promise<void>;
+  /** Counts agent calls (model calls by agents) in the user's usage. */
+  recordAgentCalls(user: User, count: number): Promise<void>;
+  /** A user's usage (404 for an unknown user). The caller decides who may read whose. */
   usage(userId: string): Promise<Usage>;
 
   // User management: the actor must hold `users:manage`.
@@ -121,6 +137,9 @@ export interface AuthService {
   setBlocked(actor: Principal, id: string, blocked: boolean): Promise<User>;
   setTier(actor: Principal, id: string, tier: TierName): Promise<User>;
   deleteUser(actor: Principal, id: string): Promise<void>;
-  /** The audit log, newest first (actor must hold `audit:read`). */
-  audit(actor: Principal, opts?: { limit?: number }): Promise<AuditEntry[]>;
+  /**
+   * The audit log, newest first (actor must hold `audit:read`): at most `limit` entries
+   * (1-1000, default 100), only those where `userId` acted or was acted on when given.
+   */
+  audit(actor: Principal, opts?: { limit?: number; userId?: string }): Promise<AuditEntry[]>;
 }

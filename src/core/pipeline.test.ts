@@ -3,90 +3,18 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
-import type { Agent } from '../agents/agent.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/store.js';
 import { RepoRunnerError, UnrecoverableError } from './errors.js';
 import { EventBus, type RunEvent } from './events.js';
-import { PHASES, type PhaseName } from './phases.js';
+import { PHASES } from './phases.js';
 import { executePipeline } from './pipeline.js';
+import { AGENT_NAMES, RESULTS, fakeAgents } from './test-agents.js';
 import type { RunContext } from './run-context.js';
 import { RunOptionsSchema } from './run-options.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'rr-pipeline-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
-
-/** What each fake agent returns unless a test says otherwise. */
-const RESULTS = {
-  env: { environment: 'local', os: { platform: 'linux' }, cpus: 2 },
-  workspace: { repoPath: '/src/app', kind: 'local', commit: null },
-  plan: {
-    ecosystems: ['python'],
-    services: [{ name: 'web', start: { argv: ['python', 'app.py'] } }],
-    warnings: [],
-  },
-  decided: { host: '127.0.0.1', ports: { web: 5001 } },
-  installs: [{ service: 'web', status: 'installed', reason: 'new', durationMs: 3, hash: 'h' }],
-  builds: [{ service: 'web', status: 'none', durationMs: 0 }],
-  services: [
-    {
-      name: 'web',
-      pid: 4242,
-      port: 5001,
-      command: 'python app.py',
-      argv: ['python', 'app.py'],
-      cwd: '/src/app',
-      env: {},
-      logFile: '/x/web.log',
-      startedAt: '2024-01-01T00:00:00.000Z',
-    },
-  ],
-  health: [
-    { service: 'web', health: 'healthy', url: 'http://127.0.0.1:5001/', detail: 'ok', logTail: [] },
-  ],
-} as const;
-
-type Produces = keyof typeof RESULTS;
-const AGENT_NAMES: Record<Produces, [string, PhaseName]> = {
-  env: ['EnvDetectorAgent', 'env'],
-  workspace: ['FileAgent', 'fetch'],
-  plan: ['DetectionAgent', 'detect'],
-  decided: ['PortManager', 'plan'],
-  installs: ['DependencyAgent', 'dependencies'],
-  builds: ['SetupAgent', 'build'],
-  services: ['RunnerAgent', 'start'],
-  health: ['HealthAgent', 'health'],
-};
-
-type Behaviour = (ctx: RunContext, call: number) => unknown;
-
-/**
- * One fake agent per phase, counting its calls. `override` replaces what an agent does
- * (throw, return something else); `judge` adds a judge.
- */
-function fakeAgents(
-  calls: Map<string, number>,
-  override: Partial<Record<Produces, Behaviour>> = {},
-  judge: Partial<Record<Produces, (result: unknown) => RepoRunnerError | null>> = {},
-): Agent[] {
-  return (Object.keys(AGENT_NAMES) as Produces[]).map((produces) => {
-    const [name, phase] = AGENT_NAMES[produces];
-    const agent = {
-      name,
-      phase,
-      produces,
-      ...(produces === 'decided' ? { role: 'manager' as const } : {}),
-      async run(ctx: RunContext) {
-        const call = (calls.get(name) ?? 0) + 1;
-        calls.set(name, call);
-        const behaviour = override[produces];
-        return behaviour ? behaviour(ctx, call) : structuredClone(RESULTS[produces]);
-      },
-      ...(judge[produces] ? { judge: judge[produces] } : {}),
-    };
-    return agent as unknown as Agent;
-  });
-}
 
 describe('executePipeline', () => {
   let store: Store;

@@ -25,4 +25,6 @@ export interface RunContext {
   env: NodeJS.ProcessEnv;
   /** How each service process this process started has exited, by pid (not checkpointed). */
   exits: Map<number, string>;
+  /** What model calls have cost this run so far, in USD (the ModelManager's budget). */
+  modelSpentUsd?: number;
 }

@@ -34,7 +34,8 @@ export const FixActionSchema = z.discriminatedUnion('kind', [
       name: safeToken,
       version: safeToken.optional(),
     })
-    .strict(),
+    .strict()
+    .describe("Install a package into the service's isolated environment (venv, node_modules)."),
   /** Install an exact version of a package instead of what the manifest resolved. */
   z
     .object({
@@ -44,7 +45,8 @@ export const FixActionSchema = z.discriminatedUnion('kind', [
       name: safeToken,
       version: safeToken,
     })
-    .strict(),
+    .strict()
+    .describe('Install an exact version of a package instead of what the manifest resolved.'),
   /** Give a service an environment variable (a generated secret, HOST, a polling flag). */
   z
     .object({
@@ -53,9 +55,13 @@ export const FixActionSchema = z.discriminatedUnion('kind', [
       name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/),
       value: z.string().max(4096),
     })
-    .strict(),
+    .strict()
+    .describe('Give a service an environment variable (a generated secret, HOST, a polling flag).'),
   /** Lease the service another free port. */
-  z.object({ kind: z.literal('move-port'), service }).strict(),
+  z
+    .object({ kind: z.literal('move-port'), service })
+    .strict()
+    .describe('Lease the service another free port.'),
   /** Run a step the repo needs before it starts: its build, or its database migrations. */
   z
     .object({
@@ -64,9 +70,13 @@ export const FixActionSchema = z.discriminatedUnion('kind', [
       step: z.enum(['build', 'migrate']),
       argv: z.array(z.string().min(1).max(500)).min(1).max(20),
     })
-    .strict(),
+    .strict()
+    .describe('Run a step the repo needs before it starts: its build, or its database migrations.'),
   /** Make a script in the repository executable (chmod +x). */
-  z.object({ kind: z.literal('chmod'), path: repoRelativePath }).strict(),
+  z
+    .object({ kind: z.literal('chmod'), path: repoRelativePath })
+    .strict()
+    .describe('Make a script in the repository executable (chmod +x).'),
   /** Install Debian packages (only when the configuration allows system packages). */
   z
     .object({
@@ -76,7 +86,8 @@ export const FixActionSchema = z.discriminatedUnion('kind', [
         .min(1)
         .max(10),
     })
-    .strict(),
+    .strict()
+    .describe('Install Debian packages (only when the configuration allows system packages).'),
   /** Start the service with another command. */
   z
     .object({
@@ -84,7 +95,8 @@ export const FixActionSchema = z.discriminatedUnion('kind', [
       service,
       argv: z.array(z.string().min(1).max(500)).min(1).max(40),
     })
-    .strict(),
+    .strict()
+    .describe('Start the service with another command.'),
   /** Install with another command (npm install instead of npm ci, --legacy-peer-deps). */
   z
     .object({
@@ -92,7 +104,8 @@ export const FixActionSchema = z.discriminatedUnion('kind', [
       service,
       argv: z.array(z.string().min(1).max(500)).min(1).max(40),
     })
-    .strict(),
+    .strict()
+    .describe('Install with another command (npm install instead of npm ci, --legacy-peer-deps).'),
   /** Create a file from its example (`.env` from `.env.example`); never overwrites. */
   z
     .object({
@@ -100,7 +113,8 @@ export const FixActionSchema = z.discriminatedUnion('kind', [
       path: repoRelativePath,
       example: repoRelativePath,
     })
-    .strict(),
+    .strict()
+    .describe('Create a file from its example (`.env` from `.env.example`); never overwrites.'),
   /** Give commands or readiness more time (ms). */
   z
     .object({
@@ -108,7 +122,8 @@ export const FixActionSchema = z.discriminatedUnion('kind', [
       which: z.enum(['command', 'health']),
       timeoutMs: z.number().int().min(1000).max(3_600_000),
     })
-    .strict(),
+    .strict()
+    .describe('Give commands or readiness more time (ms).'),
 ]);
 
 /** One fix action. */

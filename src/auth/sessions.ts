@@ -1,0 +1,195 @@
+import { appendAudit } from './audit-store.js';
+import type { AuthContext } from './context.js';
+import { forbidden, invalidCredentials, invalidToken, rateLimited } from './errors.js';
+import { clearAttempts, refundAttempt, reserveAttempt, throttleKey } from './login-throttle.js';
+import { deleteExpiredTokens, deleteToken, findTokenByHash, insertToken } from './token-store.js';
+import { isWellFormedToken, newToken, tokenHash } from './tokens.js';
+import type { IssuedToken, Principal, TierName, User } from './types.js';
+import { findUserByName, insertUser, updatePasswordHash } from './user-store.js';
+import {
+  usernameKey,
+  validatePassword,
+  validateTier,
+  validateTokenName,
+  validateTtlDays,
+  validateUsername,
+} from './validation.js';
+
+const blocked = () =>
+  forbidden('this account is blocked', 'ask an admin or developer to unblock it');
+
+/** Issues a token of `kind` for `user`, storing only its hash. */
+export async function issueToken(
+  ctx: AuthContext,
+  user: User,
+  kind: 'session' | 'api',
+  ttlMs: number,
+  name: string | null = null,
+): Promise<IssuedToken & { id: string }> {
+  const now = ctx.now();
+  const token = newToken();
+  const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
+  const id = await insertToken(
+    ctx.db,
+    { userId: user.id, kind, name, hash: tokenHash(token), expiresAt },
+    now.toISOString(),
+  );
+  return { id, token, expiresAt, user };
+}
+
+/** `AuthService.register`: validate, hash, insert (first-user rule), audit, issue a session. */
+export async function register(
+  ctx: AuthContext,
+  input: { username: unknown; password: unknown; tier?: unknown },
+): Promise<IssuedToken> {
+  const username = validateUsername(input.username);
+  const password = validatePassword(input.password, ctx.passwordMinLength);
+  const tier: TierName = input.tier === undefined ? 'free' : validateTier(input.tier);
+  const passwordHash = await ctx.hasher.hash(password);
+  const now = ctx.now().toISOString();
+  const user = await insertUser(
+    ctx.db,
+    { username, passwordHash, tier, firstMayChoose: true },
+    now,
+  );
+  await appendAudit(
+    ctx.db,
+    { action: 'register', actorId: user.id, targetId: user.id, details: { username, tier } },
+    now,
+  );
+  const { id: _id, ...issued } = await issueToken(ctx, user, 'session', ctx.sessionTtlMs);
+  return issued;
+}
+
+/**
+ * `AuthService.login`. Attempts are counted (per username, and per IP when given) before
+ * the password is checked; an unknown username is checked against a dummy hash, so both
+ * failures take one argon2 verification and give the same 401.
+ */
+export async function login(
+  ctx: AuthContext,
+  input: { username: unknown; password: unknown; ip?: string },
+): Promise<IssuedToken> {
+  const username = validateUsername(input.username);
+  const password = validatePassword(input.password, 0);
+  const now = ctx.now();
+  const iso = now.toISOString();
+  const keys: Array<[string, number]> = [];
+  if (input.ip)
+    keys.push([throttleKey('ip', input.ip.slice(0, 64)), ctx.throttle.freeAttemptsPerIp]);
+  keys.push([throttleKey('u', usernameKey(username)), ctx.throttle.freeAttempts]);
+  for (const [key, free] of keys) {
+    const r = await reserveAttempt(ctx.db, key, free, ctx.throttle, now);
+    if (!r.allowed)
+      throw rateLimited(
+        'too many login attempts for this username or address',
+        `wait ${Math.ceil(r.retryAfterMs / 1000)} s and try again (Retry-After); delays grow with each failure and reset after an hour`,
+        r.retryAfterMs / 1000,
+      );
+    if (r.nowThrottled)
+      await appendAudit(
+        ctx.db,
+        {
+          action: 'login-throttled',
+          actorId: null,
+          targetId: null,
+          details: { username, ip: input.ip ?? null, key: key.split(':')[0] },
+        },
+        iso,
+      );
+  }
+  const found = await findUserByName(ctx.db, username);
+  const ok = found
+    ? await ctx.hasher.verify(found.passwordHash, password)
+    : await ctx.hasher.verifyDummy(password);
+  if (!found || !ok) {
+    await appendAudit(
+      ctx.db,
+      {
+        action: 'login-failed',
+        actorId: null,
+        targetId: found?.user.id ?? null,
+        details: {
+          username,
+          ip: input.ip ?? null,
+          reason: found ? 'wrong-password' : 'unknown-user',
+        },
+      },
+      iso,
+    );
+    throw invalidCredentials();
+  }
+  await clearAttempts(ctx.db, throttleKey('u', usernameKey(username)));
+  if (input.ip) await refundAttempt(ctx.db, throttleKey('ip', input.ip.slice(0, 64)));
+  const { user } = found;
+  if (user.blocked) throw blocked();
+  if (ctx.hasher.needsRehash(found.passwordHash))
+    await updatePasswordHash(ctx.db, user.id, await ctx.hasher.hash(password), iso);
+  await deleteExpiredTokens(ctx.db, user.id, iso);
+  const { id, ...issued } = await issueToken(ctx, user, 'session', ctx.sessionTtlMs);
+  await appendAudit(
+    ctx.db,
+    {
+      action: 'login',
+      actorId: user.id,
+      targetId: user.id,
+      details: { tokenId: id, ip: input.ip ?? null },
+    },
+    iso,
+  );
+  return issued;
+}
+
+/** `AuthService.authenticate`: format check, hash lookup, expiry, then the user as stored now. */
+export async function authenticate(ctx: AuthContext, token: unknown): Promise<Principal> {
+  if (!isWellFormedToken(token)) throw invalidToken('malformed (expected rr_ and 43 characters)');
+  const found = await findTokenByHash(ctx.db, tokenHash(token));
+  if (!found) throw invalidToken();
+  if (found.expiresAt <= ctx.now().toISOString()) {
+    await deleteToken(ctx.db, found.id);
+    throw invalidToken('expired');
+  }
+  if (found.user.blocked) throw blocked();
+  return { user: found.user, tokenId: found.id, tokenKind: found.kind };
+}
+
+/** `AuthService.logout`: deletes the principal's token (idempotent). */
+export async function logout(ctx: AuthContext, p: Principal): Promise<void> {
+  await deleteToken(ctx.db, p.tokenId);
+  const now = ctx.now().toISOString();
+  await appendAudit(
+    ctx.db,
+    {
+      action: 'logout',
+      actorId: p.user.id,
+      targetId: p.user.id,
+      details: { tokenId: p.tokenId, kind: p.tokenKind },
+    },
+    now,
+  );
+}
+
+/** `AuthService.createApiToken`: a named token of `ttlDays` (default from the options). */
+export async function createApiToken(
+  ctx: AuthContext,
+  p: Principal,
+  input: { name: unknown; ttlDays?: unknown },
+): Promise<IssuedToken> {
+  const name = validateTokenName(input.name);
+  const days =
+    input.ttlDays === undefined
+      ? ctx.apiTokenTtlDays
+      : validateTtlDays(input.ttlDays, ctx.maxApiTokenTtlDays);
+  const { id, ...issued } = await issueToken(ctx, p.user, 'api', days * 86_400_000, name);
+  await appendAudit(
+    ctx.db,
+    {
+      action: 'token-create',
+      actorId: p.user.id,
+      targetId: p.user.id,
+      details: { tokenId: id, name, expiresAt: issued.expiresAt },
+    },
+    ctx.now().toISOString(),
+  );
+  return issued;
+}

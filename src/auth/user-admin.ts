@@ -1,0 +1,156 @@
+import { appendAudit } from './audit-store.js';
+import { requirePermission, type AuthContext } from './context.js';
+import { forbidden } from './errors.js';
+import type { Principal, TierName, User } from './types.js';
+import {
+  deleteUserRow,
+  insertUser,
+  listUsers as listUserRows,
+  requireUser,
+  updateBlocked,
+  updateTier,
+} from './user-store.js';
+import { validatePassword, validateTier, validateUsername } from './validation.js';
+
+/*
+ * User management (`users:manage`: admin and developer; ARCHITECTURE.md §3). Two rules on top
+ * of the one-admin rule the store enforces:
+ * - nobody blocks, deletes or re-tiers their own account (no accidental self-lockout, and the
+ *   admin cannot slip out of the one-admin rule through their own account);
+ * - only a developer creates, changes or deletes a developer account or grants the developer
+ *   tier, so an admin cannot give anyone (through a second account) the Admin Agent.
+ */
+
+const manage = (actor: Principal) => requirePermission(actor, 'users:manage', 'manage users');
+
+function notSelf(actor: Principal, id: string, what: string): void {
+  if (actor.user.id === id)
+    throw forbidden(
+      `you cannot ${what} your own account`,
+      'ask another admin or developer to do it',
+    );
+}
+
+function developerOnly(actor: Principal, tiers: TierName[]): void {
+  if (actor.user.tier !== 'developer' && tiers.includes('developer'))
+    throw forbidden(
+      'only a developer can create, change or delete developer accounts or grant the developer tier',
+      'ask a developer',
+    );
+}
+
+/** `AuthService.listUsers`. @throws AuthError 403 without `users:manage`. */
+export async function listUsers(ctx: AuthContext, actor: Principal): Promise<User[]> {
+  manage(actor);
+  return listUserRows(ctx.db);
+}
+
+/** `AuthService.getUser`. @throws AuthError 403, 404. */
+export async function getUser(ctx: AuthContext, actor: Principal, id: string): Promise<User> {
+  manage(actor);
+  return requireUser(ctx.db, id);
+}
+
+/** `AuthService.createUser`: any tier (one-admin rule and developer rule apply). @throws AuthError 400, 403, 409. */
+export async function createUser(
+  ctx: AuthContext,
+  actor: Principal,
+  input: { username: unknown; password: unknown; tier: unknown },
+): Promise<User> {
+  manage(actor);
+  const username = validateUsername(input.username);
+  const password = validatePassword(input.password, ctx.passwordMinLength);
+  const tier = validateTier(input.tier);
+  developerOnly(actor, [tier]);
+  const passwordHash = await ctx.hasher.hash(password);
+  const now = ctx.now().toISOString();
+  const user = await insertUser(
+    ctx.db,
+    { username, passwordHash, tier, firstMayChoose: false },
+    now,
+  );
+  await appendAudit(
+    ctx.db,
+    {
+      action: 'user-create',
+      actorId: actor.user.id,
+      targetId: user.id,
+      details: { username, tier },
+    },
+    now,
+  );
+  return user;
+}
+
+/** `AuthService.setBlocked`: takes effect on the user's next request. @throws AuthError 403, 404. */
+export async function setBlocked(
+  ctx: AuthContext,
+  actor: Principal,
+  id: string,
+  blocked: boolean,
+): Promise<User> {
+  manage(actor);
+  notSelf(actor, id, blocked ? 'block' : 'unblock');
+  const target = await requireUser(ctx.db, id);
+  developerOnly(actor, [target.tier]);
+  const now = ctx.now().toISOString();
+  const user = await updateBlocked(ctx.db, id, blocked, now);
+  await appendAudit(
+    ctx.db,
+    {
+      action: blocked ? 'user-block' : 'user-unblock',
+      actorId: actor.user.id,
+      targetId: id,
+      details: { username: user.username },
+    },
+    now,
+  );
+  return user;
+}
+
+/** `AuthService.setTier` (upgrade or downgrade). @throws AuthError 400, 403, 404, 409 (one-admin rule). */
+export async function setTier(
+  ctx: AuthContext,
+  actor: Principal,
+  id: string,
+  tier: unknown,
+): Promise<User> {
+  manage(actor);
+  const to = validateTier(tier);
+  notSelf(actor, id, 'change the tier of');
+  const target = await requireUser(ctx.db, id);
+  developerOnly(actor, [target.tier, to]);
+  const now = ctx.now().toISOString();
+  const user = await updateTier(ctx.db, id, to, now);
+  if (target.tier !== to)
+    await appendAudit(
+      ctx.db,
+      {
+        action: 'tier-change',
+        actorId: actor.user.id,
+        targetId: id,
+        details: { username: user.username, from: target.tier, to },
+      },
+      now,
+    );
+  return user;
+}
+
+/** `AuthService.deleteUser`: tokens, repos and usage go; runs stay. @throws AuthError 403, 404, 409. */
+export async function deleteUser(ctx: AuthContext, actor: Principal, id: string): Promise<void> {
+  manage(actor);
+  notSelf(actor, id, 'delete');
+  const target = await requireUser(ctx.db, id);
+  developerOnly(actor, [target.tier]);
+  const user = await deleteUserRow(ctx.db, id);
+  await appendAudit(
+    ctx.db,
+    {
+      action: 'user-delete',
+      actorId: actor.user.id,
+      targetId: id,
+      details: { username: user.username, tier: user.tier },
+    },
+    ctx.now().toISOString(),
+  );
+}

@@ -1,0 +1,73 @@
+import { existsSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import type { RunContext } from '../core/run-context.js';
+import type { FixAction } from './actions/schema.js';
+
+/**
+ * Programs a model may name as a command's first word: the toolchains and servers a repo's
+ * own commands use. Anything else (a shell, rm, curl, sudo…) is refused; a path inside the
+ * repository (`.venv/bin/flask`, `./manage.py`) is allowed.
+ */
+const ALLOWED_PROGRAMS = new Set([
+  'python',
+  'python3',
+  'pip',
+  'pip3',
+  'npm',
+  'npx',
+  'node',
+  'yarn',
+  'pnpm',
+  'flask',
+  'gunicorn',
+  'uvicorn',
+  'hypercorn',
+  'django-admin',
+  'alembic',
+  'go',
+  'cargo',
+  'mvn',
+  'java',
+  'php',
+  'composer',
+  'bundle',
+  'rails',
+  'rake',
+]);
+
+function insideRepo(repo: string, cwd: string, p: string): boolean {
+  const abs = path.resolve(cwd, p);
+  const realRepo = existsSync(repo) ? realpathSync(repo) : repo;
+  const real = existsSync(abs) ? realpathSync(abs) : abs;
+  return (
+    real === realRepo || real.startsWith(realRepo + path.sep) || abs.startsWith(repo + path.sep)
+  );
+}
+
+/**
+ * Checks a model's (already schema-valid) action against what the run allows. Returns the
+ * reason it is refused, or null when it may be applied: the service must exist, commands
+ * must start with a known toolchain program or a file inside the repository, no argument
+ * may be an absolute path outside it, and system packages need `--allow-system-packages`.
+ */
+export function vetModelAction(ctx: RunContext, action: FixAction): string | null {
+  const repo = ctx.state.workspace?.repoPath ?? '';
+  const services = ctx.state.plan?.services ?? [];
+  if ('service' in action && !services.some((s) => s.name === action.service))
+    return `there is no service named ${action.service}`;
+  if (action.kind === 'apt-install' && !ctx.options.allowSystemPackages)
+    return 'system packages are not allowed (run with --allow-system-packages)';
+  if ('argv' in action) {
+    const svc = services.find((s) => s.name === action.service);
+    const cwd = path.resolve(repo, svc?.root ?? '.');
+    const [program = '', ...args] = action.argv;
+    const known = !program.includes('/') && ALLOWED_PROGRAMS.has(program);
+    if (!known && !(program.includes('/') && insideRepo(repo, cwd, program)))
+      return `${program} is not a toolchain program or a file inside the repository`;
+    const outside = args.find((a) => path.isAbsolute(a) && !insideRepo(repo, cwd, a));
+    if (outside) return `${outside} is outside the repository`;
+    if (args.some((a) => a.split(/[\\/]/).includes('..') && !insideRepo(repo, cwd, a)))
+      return 'an argument leaves the repository with ..';
+  }
+  return null;
+}
