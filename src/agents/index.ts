@@ -7,6 +7,7 @@ import { detectionAgent } from './detection-agent.js';
 import { envDetectorAgent } from './env-detector-agent.js';
 import { fileAgent } from './file-agent.js';
 import { healthAgent } from './health-agent.js';
+import { modelPlanner } from './model-planner.js';
 import { portPlanner } from './port-planner.js';
 import { runnerAgent } from './runner-agent.js';
 import { setupAgent } from './setup-agent.js';
@@ -20,6 +21,7 @@ export const AGENTS: readonly Agent[] = [
   fileAgent,
   detectionAgent,
   portPlanner,
+  modelPlanner,
   dependencyAgent,
   configAgent,
   databaseAgent,

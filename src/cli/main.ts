@@ -11,6 +11,13 @@ const program = new Command('repo-runner')
   .version('0.1.0')
   .showHelpAfterError();
 
+/** `--server URL` (or `REPO_RUNNER_SERVER`): the command uses that server's API, not the local store. */
+const serverFlag = (cmd: Command) =>
+  cmd.option('--server <url>', 'use a Repo Runner server (see `login`); or set REPO_RUNNER_SERVER');
+const serverOf = async (flags: { server?: string }) =>
+  (await import('./remote-session.js')).serverOf(flags);
+const remote = () => import('./commands/remote.js');
+
 const runFlags = (cmd: Command) =>
   cmd
     .option('-d, --detach', 'leave the services running under a supervisor and return')
@@ -19,7 +26,9 @@ const runFlags = (cmd: Command) =>
 
 overrideFlags(
   runFlags(
-    program.command('run').argument('<source>', 'a local path or a git URL (https, ssh, file)'),
+    serverFlag(
+      program.command('run').argument('<source>', 'a local path or a git URL (https, ssh, file)'),
+    ),
   ),
 )
   .description('detect, install, build, start and health-check every service of a repository')
@@ -27,9 +36,15 @@ overrideFlags(
   .option('--health-timeout <seconds>', 'readiness timeout per service', '120')
   .option('--force-install', 'install dependencies even when the manifests are unchanged')
   .option('--keep-data', "keep databases' data between runs of this repository")
-  .action(async (source: string, flags) =>
-    exit(await (await import('./commands/run.js')).runCommand(flags, { source }), flags.json),
-  );
+  .option('--no-fix', 'do not try fixes when a phase fails (report the classified cause)')
+  .option('--allow-system-packages', 'let fixes apt-get install missing system libraries (root)')
+  .action(async (source: string, flags) => {
+    const server = await serverOf(flags);
+    const code = server
+      ? await (await import('./commands/remote-run.js')).remoteRunCommand(server, source, flags)
+      : await (await import('./commands/run.js')).runCommand(flags, { source });
+    exit(code, flags.json);
+  });
 
 runFlags(program.command('resume').argument('<run-id>'))
   .description('continue a run at its first unfinished phase')
@@ -37,41 +52,109 @@ runFlags(program.command('resume').argument('<run-id>'))
     exit(await (await import('./commands/run.js')).runCommand(flags, { runId }), flags.json),
   );
 
-program
-  .command('status')
+serverFlag(program.command('status'))
   .argument('[run-id]')
   .description('list runs, or show one run with its services checked now')
   .option('--json', 'print JSON')
   .option('--limit <n>', 'how many runs to list', '20')
-  .action(async (runId: string | undefined, flags) =>
-    exit(await (await import('./commands/status.js')).statusCommand(runId, flags), flags.json),
-  );
+  .action(async (runId: string | undefined, flags) => {
+    const server = await serverOf(flags);
+    const code = server
+      ? await (await remote()).remoteStatusCommand(server, runId, flags)
+      : await (await import('./commands/status.js')).statusCommand(runId, flags);
+    exit(code, flags.json);
+  });
 
-program
-  .command('logs')
+serverFlag(program.command('logs'))
   .argument('<run-id>')
   .argument('[service]', 'a service name, or install-<service> / build-<service>')
   .description("print a run's logs")
   .option('-f, --follow', 'keep printing new lines until Ctrl-C')
-  .action(async (runId: string, service: string | undefined, flags) =>
-    exit(await (await import('./commands/logs.js')).logsCommand(runId, service, flags)),
-  );
+  .action(async (runId: string, service: string | undefined, flags) => {
+    const server = await serverOf(flags);
+    exit(
+      server
+        ? await (await remote()).remoteLogsCommand(server, runId, service, flags)
+        : await (await import('./commands/logs.js')).logsCommand(runId, service, flags),
+    );
+  });
 
-program
-  .command('stop')
+serverFlag(program.command('stop'))
   .argument('<run-id>')
   .description('stop every process of a run and free its ports')
   .option('--json', 'print JSON')
-  .action(async (runId: string, flags) =>
-    exit(await (await import('./commands/stop.js')).stopCommand(runId, flags), flags.json),
-  );
+  .action(async (runId: string, flags) => {
+    const server = await serverOf(flags);
+    const code = server
+      ? await (await remote()).remoteStopCommand(server, runId, flags)
+      : await (await import('./commands/stop.js')).stopCommand(runId, flags);
+    exit(code, flags.json);
+  });
 
-overrideFlags(program.command('plan'))
+overrideFlags(serverFlag(program.command('plan')))
   .argument('<path>')
   .description('detect and plan only: print how the repository would be run, run nothing')
   .option('--json', 'print the RunPlan as JSON')
-  .action(async (source: string, flags) =>
-    exit(await (await import('./commands/plan.js')).planCommand(source, flags), flags.json),
+  .action(async (source: string, flags) => {
+    const server = await serverOf(flags);
+    const code = server
+      ? await (await remote()).remotePlanCommand(server, source, flags)
+      : await (await import('./commands/plan.js')).planCommand(source, flags);
+    exit(code, flags.json);
+  });
+
+program
+  .command('fixes')
+  .description(
+    'list the fix memory: which fix answered which error signature, and how often it worked',
+  )
+  .option('--repo <path-or-url>', "only this repository's fixes (without it: every scope)")
+  .option('--limit <n>', 'how many to list', '200')
+  .option('--json', 'print JSON')
+  .action(async (flags) =>
+    exit(await (await import('./commands/fixes.js')).fixesCommand(flags), flags.json),
+  );
+
+program
+  .command('serve')
+  .description('serve the REST API (/api/v1, docs at /docs) until Ctrl-C')
+  .option('--host <host>', 'interface to listen on', '127.0.0.1')
+  .option('--port <n>', 'port to listen on (0: any free port)', '7878')
+  .option(
+    '--repos-root <dir>',
+    'a directory local sources may be inside (repeatable; or REPO_RUNNER_REPOS_ROOTS)',
+    (value: string, previous: string[] = []) => [...previous, value],
+  )
+  .option('--concurrency <n>', 'runs executed at once', '2')
+  .option('--log', 'log every request (JSON lines on stdout)')
+  .action(async (flags) => exit(await (await import('./commands/serve.js')).serveCommand(flags)));
+
+const account = () => import('./commands/account.js');
+const accountFlags = (cmd: Command) =>
+  cmd.option('--server <url>', 'the server (or REPO_RUNNER_SERVER)').option('--json', 'print JSON');
+accountFlags(program.command('login'))
+  .description('log in to a server; the token is kept in ~/.config/repo-runner/credentials')
+  .option('--username <name>', 'your username (asked when omitted)')
+  .action(async (flags) => exit(await (await account()).loginCommand(flags, 'login'), flags.json));
+accountFlags(program.command('register'))
+  .description('create an account on a server and log in')
+  .option('--username <name>', 'the username (asked when omitted)')
+  .action(async (flags) =>
+    exit(await (await account()).loginCommand(flags, 'register'), flags.json),
+  );
+accountFlags(program.command('logout'))
+  .description("revoke this machine's token for a server and forget it")
+  .action(async (flags) => exit(await (await account()).logoutCommand(flags), flags.json));
+accountFlags(program.command('whoami'))
+  .description('who you are on a server: user, tier, usage')
+  .action(async (flags) => exit(await (await account()).whoamiCommand(flags), flags.json));
+
+program
+  .command('tiers')
+  .description('print the tiers (limits, index, GPU, support) and what each may do')
+  .option('--json', 'print JSON')
+  .action(async (flags) =>
+    exit(await (await import('./commands/tiers.js')).tiersCommand(flags), flags.json),
   );
 
 program.addCommand(

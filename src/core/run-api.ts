@@ -49,11 +49,31 @@ export async function startRun(
   source: string,
   options: Partial<RunOptions>,
 ): Promise<RunOutcome> {
+  const runId = await createQueuedRun(caller.store, source, options);
+  caller.onCreated?.(runId);
+  return executeQueuedRun(caller, runId);
+}
+
+/**
+ * Creates a run record in status `queued` and returns its id; nothing is executed. The
+ * server's request does this, then a queue worker calls {@link executeQueuedRun}.
+ */
+export async function createQueuedRun(
+  store: Store,
+  source: string,
+  options: Partial<RunOptions>,
+  owner: { userId?: string } = {},
+): Promise<string> {
   const parsed = RunOptionsSchema.parse(options);
   const runId = newRunId();
-  await caller.store.createRun({ id: runId, source, options: parsed });
-  caller.onCreated?.(runId);
-  return execute(caller, runId, source, parsed);
+  await store.createRun({ id: runId, source, options: parsed, ...owner });
+  return runId;
+}
+
+/** Executes a run made by {@link createQueuedRun}, up to its report. */
+export async function executeQueuedRun(caller: RunCaller, runId: string): Promise<RunOutcome> {
+  const run = await requireRun(caller.store, runId);
+  return execute(caller, runId, run.source, RunOptionsSchema.parse(run.options));
 }
 
 /**
@@ -141,7 +161,10 @@ async function execute(
  */
 export async function stopRun(store: Store, runId: string): Promise<{ stoppedGroups: number }> {
   const run = await requireRun(store, runId);
-  for (const pid of [run.supervisorPid, run.ownerPid]) {
+  // An API run's owner is a server process running many runs: never signal it. Its worker
+  // sees the `stopped` status and aborts the pipeline itself.
+  const owner = run.userId === null ? run.ownerPid : null;
+  for (const pid of [run.supervisorPid, owner]) {
     if (pid === null || pid === process.pid || !isProcessAlive(pid)) continue;
     try {
       process.kill(pid, 'SIGTERM');

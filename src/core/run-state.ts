@@ -1,3 +1,4 @@
+import type { ModelDecision } from '../llm/types.js';
 import type { EnvFacts } from './env-facts.js';
 import type { RunPlan } from './plan.js';
 import type { FixAttempt, Report, ServiceHealth } from './report.js';
@@ -92,6 +93,12 @@ export interface HealthOutcome {
   logTail: string[];
 }
 
+/** The plan phase's model decisions (ModelManager): routes per agent, or none configured. */
+export interface ModelsDecided {
+  configured: boolean;
+  decisions: ModelDecision[];
+}
+
 /**
  * Everything the phases of a run have produced so far. Each phase fills its part; its
  * checkpoint is that part, so a resumed run reloads it instead of redoing the phase.
@@ -101,6 +108,7 @@ export interface RunState {
   workspace?: Workspace;
   plan?: RunPlan;
   decided?: DecidedPlan;
+  models?: ModelsDecided;
   installs?: InstallOutcome[];
   config?: ServiceConfig[];
   /** Database servers the database phase started (pids, data dirs). */

@@ -84,8 +84,11 @@ export function proposeFixes(ctx: RunContext, sig: ErrorSignature): FixAction[] 
         ? [{ kind: 'set-env', service, name: d.variable, value: randomBytes(32).toString('hex') }]
         : [];
     case 'permission-denied': {
-      if (d.path && !path.isAbsolute(d.path))
-        return [{ kind: 'chmod', path: path.normalize(d.path) }];
+      if (d.path && !path.isAbsolute(d.path)) {
+        // A relative path is relative to where the command ran: the service's root.
+        const rel = path.join(svc?.root ?? '.', d.path);
+        return rel.split(path.sep)[0] === '..' ? [] : [{ kind: 'chmod', path: rel }];
+      }
       if (d.path && repo && d.path.startsWith(repo + path.sep))
         return [{ kind: 'chmod', path: path.relative(repo, d.path) }];
       return d.port && svc ? [{ kind: 'move-port', service }] : [];

@@ -35,7 +35,8 @@ export function relaxedRequirementsArgv(
         );
       if (!m || normalise(m[1]!) !== normalise(pkg)) return line;
       changed = true;
-      return `${m[1]}${m[2] ?? ''}${m[4] ?? ''}`;
+      // pip only reads ` #` as a comment: `flask# x` would be an invalid requirement.
+      return `${m[1]}${m[2] ?? ''}${m[4] ? ` ${m[4]}` : ''}`;
     });
   if (!changed) return null;
   const dir = path.join(ctx.runDir, 'fixes');

@@ -139,23 +139,21 @@ export const agentMemoryManager = {
       .limit(opts.limit ?? 200)
       .execute();
     return rows.flatMap((r) => {
-      // Still a valid action of today's set? (checked with a stand-in service name)
-      const valid = bindService(r.action_json, 'service') !== null;
-      const parsed = JSON.parse(r.action_json) as FixAction;
-      return valid
-        ? [
-            {
-              scope: r.scope,
-              signatureKey: r.signature_key,
-              errorClass: r.error_class,
-              action: parsed,
-              successes: r.successes,
-              failures: r.failures,
-              lastRunId: r.last_run_id,
-              updatedAt: r.updated_at,
-            },
-          ]
-        : [];
+      // Still a valid action of today's set? (checked with a stand-in service name; this
+      // also skips a row that is not JSON at all, which must not break the whole listing)
+      if (bindService(r.action_json, 'service') === null) return [];
+      return [
+        {
+          scope: r.scope,
+          signatureKey: r.signature_key,
+          errorClass: r.error_class,
+          action: JSON.parse(r.action_json) as FixAction,
+          successes: r.successes,
+          failures: r.failures,
+          lastRunId: r.last_run_id,
+          updatedAt: r.updated_at,
+        },
+      ];
     });
   },
 };

@@ -28,9 +28,23 @@ export function renderReport(report: Report): string {
     `  phases: ${ran.map((p) => `${p.name} ${p.status === 'done' ? seconds(p.durationMs) : paint(p.status)}`).join(', ')}`,
   );
   for (const w of report.warnings) out.push(`  ${pc.yellow('warning')}: ${w}`);
+  for (const f of report.fixes ?? []) {
+    const { kind, ...rest } = f.action;
+    const outcome =
+      f.outcome === 'fixed' || f.outcome === 'progress' ? pc.green(f.outcome) : pc.red(f.outcome);
+    out.push(
+      `  ${pc.cyan('fix')} ${f.attempt}: ${f.class} → ${kind} ${pc.dim(JSON.stringify(rest))} (${f.source}): ${outcome}${f.detail ? ` ${pc.dim(`— ${f.detail}`)}` : ''}`,
+    );
+  }
   if (report.error) {
     out.push(`  ${pc.red('error')} [${report.error.code}]: ${report.error.message}`);
-    if (report.error.hint) out.push(`  ${pc.cyan('next')}: ${report.error.hint}`);
+    if (report.cause && report.cause.class !== 'unknown')
+      out.push(`  ${pc.red('cause')}: ${report.cause.class} (${report.cause.evidence})`);
+    const next =
+      report.cause && report.cause.class !== 'unknown'
+        ? report.cause.nextStep
+        : (report.error.hint ?? report.cause?.nextStep);
+    if (next) out.push(`  ${pc.cyan('next')}: ${next}`);
   }
   return out.join('\n');
 }

@@ -1,4 +1,13 @@
-import { chmodSync, copyFileSync, existsSync, realpathSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import path from 'node:path';
 import { RepoRunnerError } from '../../core/errors.js';
 import { logFile } from '../../core/paths.js';
@@ -35,10 +44,24 @@ function repoPath(ctx: RunContext): string {
   return p;
 }
 
+/**
+ * Where `abs` really is, even when it does not exist yet: a missing file under a symlinked
+ * directory, or a dangling symlink, is written where the link points.
+ */
+function realPathOf(abs: string, depth = 0): string {
+  if (existsSync(abs)) return realpathSync(abs);
+  const parent = path.dirname(abs);
+  if (parent === abs || depth > 40) return abs;
+  const realParent = realPathOf(parent, depth + 1);
+  return lstatSync(abs, { throwIfNoEntry: false })?.isSymbolicLink()
+    ? realPathOf(path.resolve(realParent, readlinkSync(abs)), depth + 1)
+    : path.join(realParent, path.basename(abs));
+}
+
 /** Resolves a repo-relative path and refuses one that leaves the repository (symlinks too). */
 export function insideRepo(root: string, rel: string): string {
   const abs = path.resolve(root, rel);
-  const real = existsSync(abs) ? realpathSync(abs) : abs;
+  const real = realPathOf(abs);
   const realRoot = realpathSync(root);
   if (real !== realRoot && !real.startsWith(realRoot + path.sep))
     throw new RepoRunnerError('BAD_INPUT', `${rel} is outside the repository`);

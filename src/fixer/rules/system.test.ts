@@ -141,6 +141,12 @@ test('bash: command not found', () => {
   assert.deepEqual(sig.details, { command: 'gunicorn' });
 });
 
+test("the RunnerAgent's own spawn failure: could not start web: gunicorn was not found", () => {
+  const sig = classifyLog('could not start web: gunicorn was not found');
+  assert.equal(sig.class, 'command-not-found');
+  assert.deepEqual(sig.details, { command: 'gunicorn' });
+});
+
 test("a shebang's interpreter missing: /usr/bin/env: ‘python’", () => {
   const sig = classifyLog('/usr/bin/env: ‘python’: No such file or directory');
   assert.equal(sig.class, 'command-not-found');

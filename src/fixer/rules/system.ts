@@ -118,6 +118,8 @@ const NOT_FOUND_MESSAGES: readonly Extractor[] = [
   [/exec: "([^"]+)": executable file not found/, (m) => compact({ command: m[1] })],
   // uv run: "error: Failed to spawn: `uvicorn`"
   [/Failed to spawn: `([^`]+)`/, (m) => compact({ command: m[1] })],
+  // Repo Runner's RunnerAgent: "could not start web: gunicorn was not found"
+  [/^could not start [\w.-]+: (\S+) was not found$/, (m) => compact({ command: m[1] })],
 ];
 
 /** The shell or a spawner could not find a program (build outputs go to build-output-missing first). */

@@ -1,0 +1,50 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { planRepository } from '../../agents/repo-overrides.js';
+import { RunPlanSchema } from '../../core/plan.js';
+import { RepoView } from '../../repo/repo-view.js';
+import type { ServerContext } from '../context.js';
+import { badRequest, forbidden } from '../http-error.js';
+import { principalOf } from '../plugins/auth.js';
+import { checkSource } from '../repo-source.js';
+import { CreatePlanSchema } from '../run-schemas.js';
+import { ErrorSchema } from '../schemas.js';
+
+/**
+ * `POST /plans`: detection and planning only (what `repo-runner plan` prints); nothing is
+ * installed or run. Takes a local directory under the repos roots, like the CLI's `plan`.
+ */
+export const plansRoutes: FastifyPluginAsyncZod<ServerContext> = async (app, ctx) => {
+  app.post(
+    '/plans',
+    {
+      schema: {
+        tags: ['runs'],
+        summary: 'plan a repository under the repos roots: the RunPlan, nothing run',
+        security: [{ bearer: [] }],
+        body: CreatePlanSchema,
+        response: {
+          200: RunPlanSchema,
+          400: ErrorSchema,
+          401: ErrorSchema,
+          403: ErrorSchema,
+          429: ErrorSchema,
+        },
+      },
+    },
+    async (req) => {
+      const principal = principalOf(req);
+      if (!ctx.auth.can(principal, 'runs'))
+        throw forbidden(
+          `tier ${principal.user.tier} cannot plan runs`,
+          'ask an admin for another tier',
+        );
+      const checked = checkSource(req.body.source, ctx.roots);
+      if (checked.kind !== 'path')
+        throw badRequest(
+          'plans take a local directory under the repos roots, not a git URL',
+          'start a run of the URL instead (POST /api/v1/runs): its report shows the plan',
+        );
+      return planRepository(new RepoView(checked.source), req.body.overrides);
+    },
+  );
+};

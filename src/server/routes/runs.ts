@@ -1,0 +1,130 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { createQueuedRun } from '../../core/run-api.js';
+import type { ServerContext } from '../context.js';
+import { forbidden } from '../http-error.js';
+import { principalOf } from '../plugins/auth.js';
+import { checkSource } from '../repo-source.js';
+import { runSummary, visibleRun } from '../run-access.js';
+import {
+  CreateRunSchema,
+  RunDetailSchema,
+  RunListQuerySchema,
+  RunSummarySchema,
+} from '../run-schemas.js';
+import { ErrorSchema, IdParamsSchema } from '../schemas.js';
+
+const errors = {
+  400: ErrorSchema,
+  401: ErrorSchema,
+  403: ErrorSchema,
+  404: ErrorSchema,
+  429: ErrorSchema,
+};
+const security = [{ bearer: [] }];
+
+/**
+ * `POST /runs` (202 queued: a worker executes it), `GET /runs` (own runs; `?all=true` every
+ * user's with `runs:all`), `GET /runs/:id` and `GET /runs/:id/report`.
+ */
+export const runsRoutes: FastifyPluginAsyncZod<ServerContext> = async (app, ctx) => {
+  app.post(
+    '/runs',
+    {
+      schema: {
+        tags: ['runs'],
+        summary: 'start a run of a git URL or a path under the repos roots',
+        security,
+        body: CreateRunSchema,
+        response: { 202: RunSummarySchema, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const principal = principalOf(req);
+      if (!ctx.auth.can(principal, 'runs'))
+        throw forbidden(
+          `tier ${principal.user.tier} cannot start runs`,
+          'ask an admin for another tier',
+        );
+      const checked = checkSource(req.body.source, ctx.roots);
+      await ctx.auth.claimRepo(principal.user, checked.repoKey);
+      const runId = await createQueuedRun(
+        ctx.store,
+        checked.source,
+        { ...req.body.options, detach: true },
+        { userId: principal.user.id },
+      );
+      await ctx.auth.recordRun(principal.user);
+      await ctx.queue.add({ runId, kind: 'start' });
+      const run = await visibleRun(ctx, principal, runId);
+      return reply.code(202).header('Location', `/api/v1/runs/${runId}`).send(runSummary(run));
+    },
+  );
+
+  app.get(
+    '/runs',
+    {
+      schema: {
+        tags: ['runs'],
+        summary: 'list runs, newest first',
+        security,
+        querystring: RunListQuerySchema,
+        response: { 200: z.object({ runs: z.array(RunSummarySchema) }), ...errors },
+      },
+    },
+    async (req) => {
+      const principal = principalOf(req);
+      const all = req.query.all === 'true';
+      if (all && !ctx.auth.can(principal, 'runs:all'))
+        throw forbidden(
+          `tier ${principal.user.tier} cannot list other users' runs`,
+          'drop ?all=true to list your own runs',
+        );
+      const limit = req.query.limit ?? 50;
+      const runs = await ctx.store.listRuns(limit, all ? {} : { userId: principal.user.id });
+      return { runs: runs.map(runSummary) };
+    },
+  );
+
+  app.get(
+    '/runs/:id',
+    {
+      schema: {
+        tags: ['runs'],
+        summary: 'one run: status, phases, report',
+        security,
+        params: IdParamsSchema,
+        response: { 200: RunDetailSchema, ...errors },
+      },
+    },
+    async (req) => {
+      const run = await visibleRun(ctx, principalOf(req), req.params.id);
+      return { ...runSummary(run), phases: await ctx.store.getPhases(run.id), report: run.report };
+    },
+  );
+
+  app.get(
+    '/runs/:id/report',
+    {
+      schema: {
+        tags: ['runs'],
+        summary: "the run's Report (404 until it has one)",
+        security,
+        params: IdParamsSchema,
+        response: { 200: z.unknown(), ...errors },
+      },
+    },
+    async (req, reply) => {
+      const run = await visibleRun(ctx, principalOf(req), req.params.id);
+      if (run.report === null)
+        return reply.code(404).send({
+          error: {
+            code: 'NO_REPORT_YET',
+            message: `run ${run.id} is ${run.status} and has no report yet`,
+            hint: `follow it with GET /api/v1/runs/${run.id}/logs`,
+          },
+        });
+      return run.report;
+    },
+  );
+};
