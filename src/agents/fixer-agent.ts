@@ -52,10 +52,10 @@ export function repoKeyOf(ctx: RunContext): string {
     : (ctx.state.workspace?.repoPath ?? ctx.source);
 }
 
-/** Stops the run's service processes (not its database servers) before a phase reruns. */
-async function stopServices(ctx: RunContext): Promise<void> {
+/** Stops the run's processes of these kinds (`service`, `database`) before phases rerun. */
+async function stopProcesses(ctx: RunContext, kinds: string[]): Promise<void> {
   for (const p of await ctx.store.openProcesses(ctx.runId)) {
-    if (p.kind !== 'service') continue;
+    if (!kinds.includes(p.kind)) continue;
     await stopProcessGroup(p.pid);
     await ctx.store.endProcess(p.id);
   }
@@ -147,6 +147,8 @@ export async function heal(
     tried.add(`${key} ${actionKey(next.action)}`);
     perPhase.set(phase, (perPhase.get(phase) ?? 0) + 1);
     const t0 = Date.now();
+    // Checkpoint before acting: a crash mid-fix resumes knowing what was tried and what was pending.
+    await ctx.store.saveCheckpoint(ctx.runId, 'fix', { fixes, pending: next.action });
     const snapshot = structuredClone({
       state: { ...ctx.state, fixes: undefined },
       options: ctx.options,
@@ -187,7 +189,9 @@ export async function heal(
     const from =
       PHASES[Math.min(idx(phase === 'health' ? 'start' : phase), idx(applied.affects ?? phase))] ??
       phase;
-    if (idx(from) <= idx('health')) await stopServices(ctx);
+    if (idx(from) <= idx('health')) await stopProcesses(ctx, ['service']);
+    // A fix that re-plans reruns the database phase: its servers restart on their data.
+    if (idx(from) <= idx('plan')) await stopProcesses(ctx, ['database']);
     const outcome = await rerun(from, phase);
     const record = (outcome: FixAttempt['outcome']) =>
       fixes.push(
@@ -233,7 +237,7 @@ export async function heal(
       error = outcome.error;
       continue;
     }
-    await stopServices(ctx);
+    await stopProcesses(ctx, ['service']);
     await applied.undo().catch(() => undefined);
     restore();
     record('rolled-back');

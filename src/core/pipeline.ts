@@ -117,7 +117,13 @@ async function rerunPhases(
   for (const d of decisions) {
     const at = PHASES.indexOf(d.name);
     if (at < first || at > last || d.action === 'skip' || d.name === 'fix') continue;
-    if (d.name === 'database' && recorded.get('database')?.status === 'done') continue;
+    // Database servers stay up across a fix unless the fix re-planned (then they were stopped).
+    if (
+      d.name === 'database' &&
+      recorded.get('database')?.status === 'done' &&
+      first > PHASES.indexOf('plan')
+    )
+      continue;
     const phaseAgents = agentsFor(d.name, agents);
     const skipped = ctx.state.plan?.skipAgents ?? [];
     if (phaseAgents.length === 0 || phaseAgents.every((a) => skipped.includes(a.name))) continue;

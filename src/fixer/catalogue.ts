@@ -80,6 +80,7 @@ export function proposeFixes(ctx: RunContext, sig: ErrorSignature): FixAction[] 
       return [];
     }
     case 'env-var-missing':
+      if (svc && d.file) return exampleFixes(repo, svc, d.file);
       return svc && d.variable && SECRET_NAME.test(d.variable)
         ? [{ kind: 'set-env', service, name: d.variable, value: randomBytes(32).toString('hex') }]
         : [];
@@ -122,7 +123,8 @@ export function proposeFixes(ctx: RunContext, sig: ErrorSignature): FixAction[] 
               ]
             : [];
     case 'node-dependency-conflict': {
-      if (!svc) return [];
+      // --legacy-peer-deps is npm's; pnpm and yarn have their own settings (not guessed here).
+      if (!svc || svc.install?.steps[0]?.argv[0] !== 'npm') return [];
       const lock = existsSync(path.join(repo, svc.root, 'package-lock.json'));
       return [
         {
@@ -151,6 +153,11 @@ export function proposeFixes(ctx: RunContext, sig: ErrorSignature): FixAction[] 
         ? [{ kind: 'run-step', service, step: 'build', argv: ['npm', 'run', script] }]
         : [];
     }
+    case 'database-connection-refused': {
+      const kind = d.kind as 'postgres' | 'mysql' | 'redis' | undefined;
+      const planned = (ctx.state.plan?.databases ?? []).some((db) => db.kind === kind);
+      return kind && !planned ? [{ kind: 'provision-database', database: kind }] : [];
+    }
     case 'migration-needed':
       return svc ? migrationFixes(ctx, svc, d.framework) : [];
     case 'out-of-memory':
@@ -173,6 +180,31 @@ export function proposeFixes(ctx: RunContext, sig: ErrorSignature): FixAction[] 
     default:
       return [];
   }
+}
+
+/**
+ * A missing config file whose example ships beside it (`config.example.json`,
+ * `config.json.example`, `.sample`, `.dist`, `example.config.json`): create it from that.
+ */
+function exampleFixes(repo: string, svc: ServiceSpec, file: string): FixAction[] {
+  const abs = path.resolve(repo, svc.root, file);
+  const rel = path.relative(repo, abs);
+  if (!repo || rel.startsWith('..') || path.isAbsolute(rel) || existsSync(abs)) return [];
+  const dir = path.dirname(rel);
+  const base = path.basename(rel);
+  const ext = path.extname(base);
+  const stem = base.slice(0, base.length - ext.length);
+  const names = [
+    `${stem}.example${ext}`,
+    `${base}.example`,
+    `${stem}.sample${ext}`,
+    `${base}.sample`,
+    `${base}.dist`,
+    `example.${base}`,
+    `${stem}-example${ext}`,
+  ];
+  const example = names.map((n) => path.join(dir, n)).find((n) => existsSync(path.join(repo, n)));
+  return example ? [{ kind: 'create-from-example', path: rel, example }] : [];
 }
 
 /** Debian's development package for a library a build needs (Debian 12 package names). */
@@ -265,14 +297,10 @@ function memoryFixes(svc: ServiceSpec): FixAction[] {
     );
     return [{ kind: 'switch-start-command', service: svc.name, argv: next }];
   }
+  // Keep the service's other NODE_OPTIONS; only the heap limit changes.
+  const existing = svc.start.env.NODE_OPTIONS ?? svc.env.NODE_OPTIONS ?? '';
+  const value = `${existing.replace(/--max-old-space-size=\d+/, '').trim()} --max-old-space-size=4096`;
   return isNode(svc)
-    ? [
-        {
-          kind: 'set-env',
-          service: svc.name,
-          name: 'NODE_OPTIONS',
-          value: '--max-old-space-size=4096',
-        },
-      ]
+    ? [{ kind: 'set-env', service: svc.name, name: 'NODE_OPTIONS', value: value.trim() }]
     : [];
 }

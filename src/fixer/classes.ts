@@ -71,11 +71,12 @@ export const ERROR_CLASS_INFO: Record<ErrorClass, ErrorClassInfo> = {
   // Provision the database locally and point the service's URL at it.
   'database-connection-refused': info('the database does not answer', true, ['kind']),
   // Generate a value (secrets) or ask the user.
+  // …or create its missing config file from the example beside it.
   'env-var-missing': info(
-    'a required environment variable is unset',
+    'a required environment variable (or config file) is missing',
     true,
-    ['variable'],
-    ['variable'],
+    ['variable', 'file'],
+    ['variable', 'file'],
   ),
   // Pick another installed interpreter (or a uv-managed one).
   'python-version-mismatch': info('the Python version does not fit', true, ['wanted']),

@@ -45,6 +45,19 @@ function insideRepo(repo: string, cwd: string, p: string): boolean {
 }
 
 /**
+ * A program inside the repository that is a symlink out of it (a venv's `bin/python` →
+ * `/usr/bin/python3.11`) is allowed only when it lands on a toolchain program.
+ */
+function programStaysSafe(repo: string, cwd: string, program: string): boolean {
+  const abs = path.resolve(cwd, program);
+  if (!existsSync(abs)) return true;
+  const real = realpathSync(abs);
+  const realRepo = existsSync(repo) ? realpathSync(repo) : repo;
+  if (real.startsWith(realRepo + path.sep)) return true;
+  return ALLOWED_PROGRAMS.has(path.basename(real).replace(/[\d.]+$/, ''));
+}
+
+/**
  * Checks a model's (already schema-valid) action against what the run allows. Returns the
  * reason it is refused, or null when it may be applied: the service must exist, commands
  * must start with a known toolchain program or a file inside the repository, no argument
@@ -64,7 +77,15 @@ export function vetModelAction(ctx: RunContext, action: FixAction): string | nul
     const known = !program.includes('/') && ALLOWED_PROGRAMS.has(program);
     if (!known && !(program.includes('/') && insideRepo(repo, cwd, program)))
       return `${program} is not a toolchain program or a file inside the repository`;
-    const outside = args.find((a) => path.isAbsolute(a) && !insideRepo(repo, cwd, a));
+    if (!known && !programStaysSafe(repo, cwd, program))
+      return `${program} links to a program outside the repository that is not a toolchain`;
+    // `--target=/x` and `-r/x` carry a path after the flag: check those values too.
+    const values = args.flatMap((a) => [
+      a,
+      a.split('=').slice(1).join('='),
+      /^-\w(.+)$/.exec(a)?.[1] ?? '',
+    ]);
+    const outside = values.find((a) => path.isAbsolute(a) && !insideRepo(repo, cwd, a));
     if (outside) return `${outside} is outside the repository`;
     if (args.some((a) => a.split(/[\\/]/).includes('..') && !insideRepo(repo, cwd, a)))
       return 'an argument leaves the repository with ..';

@@ -14,6 +14,7 @@ import { logFile } from '../../core/paths.js';
 import type { PhaseName } from '../../core/phases.js';
 import type { CommandSpec, ServiceSpec } from '../../core/plan.js';
 import type { RunContext } from '../../core/run-context.js';
+import { stopProcessGroup } from '../../exec/process-group.js';
 import { outputTail } from '../../exec/process-result.js';
 import { appEnvFor, serviceEnv } from '../../exec/service-env.js';
 import { runTracked } from '../../exec/tracked-command.js';
@@ -238,6 +239,36 @@ export async function applyAction(ctx: RunContext, action: FixAction): Promise<A
         affects: path.basename(target).startsWith('.env') ? 'configure' : null,
         detail: `created ${action.path} from ${action.example}`,
         undo: async () => rmSync(target, { force: true }),
+      };
+    }
+    case 'provision-database': {
+      const plan = ctx.state.plan;
+      if (!plan) throw new Error('provision-database before detect');
+      if ((plan.databases ?? []).some((d) => d.kind === action.database))
+        throw new RepoRunnerError(
+          'BAD_INPUT',
+          `the plan already has a ${action.database} database`,
+        );
+      const name = action.database;
+      plan.databases = [
+        ...(plan.databases ?? []),
+        {
+          name,
+          kind: action.database,
+          envVar: action.database === 'redis' ? 'REDIS_URL' : 'DATABASE_URL',
+          evidence: ['added by a fix: the app could not connect to one'],
+        },
+      ];
+      return {
+        affects: 'plan',
+        detail: `provisioned a run-scoped ${action.database} server`,
+        undo: async () => {
+          for (const p of await ctx.store.openProcesses(ctx.runId)) {
+            if (p.kind !== 'database' || p.service !== `db:${name}`) continue;
+            await stopProcessGroup(p.pid);
+            await ctx.store.endProcess(p.id);
+          }
+        },
       };
     }
     case 'extend-timeout': {

@@ -115,6 +115,14 @@ export const FixActionSchema = z.discriminatedUnion('kind', [
     })
     .strict()
     .describe('Create a file from its example (`.env` from `.env.example`); never overwrites.'),
+  /** Provision a run-scoped database server the app expects but the plan missed. */
+  z
+    .object({
+      kind: z.literal('provision-database'),
+      database: z.enum(['postgres', 'mysql', 'redis']),
+    })
+    .strict()
+    .describe('Provision a run-scoped database server the app expects but the plan missed.'),
   /** Give commands or readiness more time (ms). */
   z
     .object({

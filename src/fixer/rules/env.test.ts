@@ -119,3 +119,20 @@ test('python-decouple: UndefinedValueError', () => {
   assert.equal(sig.class, 'env-var-missing');
   assert.deepEqual(sig.details, { variable: 'SECRET_KEY' });
 });
+
+test("a missing config file the app opens: FileNotFoundError … 'config.json'", () => {
+  const sig = classifyLog(`Traceback (most recent call last):
+  File "/repo/app.py", line 4, in <module>
+    with open("config.json") as f:
+FileNotFoundError: [Errno 2] No such file or directory: 'config.json'`);
+  assert.equal(sig.class, 'env-var-missing');
+  assert.deepEqual(sig.details, { file: 'config.json' });
+  assert.equal(sig.fixable, true);
+});
+
+test('Node: ENOENT opening settings.yaml is a missing config file; a data file is not', () => {
+  const cfg = classifyLog("Error: ENOENT: no such file or directory, open 'conf/settings.yaml'");
+  assert.deepEqual([cfg.class, cfg.details.file], ['env-var-missing', 'conf/settings.yaml']);
+  const data = classifyLog("Error: ENOENT: no such file or directory, open 'data/users.csv'");
+  assert.notEqual(data.class, 'env-var-missing');
+});

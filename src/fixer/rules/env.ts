@@ -123,7 +123,23 @@ function environKeyError(lines: readonly string[], at: number): Details | null {
   return environ || VAR.test(key) ? { variable: key } : null;
 }
 
-/** A variable the app needs is unset (message formats on each extractor above). */
+/** File names that hold an app's configuration (what a `*.example` file stands in for). */
+const CONFIG_FILE =
+  /^(?:[\w.-]*\/)*(?:\.env[\w.-]*|[\w-]*(?:config|settings|secrets|credentials)[\w-]*\.(?:json|ya?ml|toml|ini|cfg|conf|py|js))$/i;
+
+/**
+ * A configuration file the app opens at start is missing (its example usually ships with
+ * the repo): Python `FileNotFoundError: [Errno 2] No such file or directory: 'config.json'`,
+ * Node `Error: ENOENT: no such file or directory, open 'config.json'`.
+ */
+function configFileMissing(line: string): Details | null {
+  const m =
+    /FileNotFoundError: \[Errno 2\] No such file or directory: '([^']+)'/.exec(line) ??
+    /ENOENT: no such file or directory, open '([^']+)'/.exec(line);
+  return m?.[1] && CONFIG_FILE.test(m[1]) ? { file: m[1] } : null;
+}
+
+/** A variable the app needs is unset (message formats on each extractor above), or its config file is missing. */
 export const envVarMissing: Rule = {
   id: 'env/var-missing',
   class: 'env-var-missing',
@@ -133,5 +149,6 @@ export const envVarMissing: Rule = {
     environKeyError(lines, at) ??
     pydanticMissing(lines, at) ??
     envalidMissing(lines, at) ??
-    zodMissing(lines, at),
+    zodMissing(lines, at) ??
+    configFileMissing(line),
 };
