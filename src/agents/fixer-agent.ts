@@ -112,7 +112,7 @@ export async function heal(
   while (!ctx.signal.aborted && error.code !== 'INTERRUPTED') {
     if (fixes.length >= FIX_BOUNDS.perRun || (perPhase.get(phase) ?? 0) >= FIX_BOUNDS.perPhase)
       break;
-    const sig = classifyRunFailure(ctx.state, phase, error);
+    const sig = classifyRunFailure(ctx.state, phase, error, ctx.runDir);
     const key = signatureKey(sig);
     const fresh = (c: Candidate) => !tried.has(`${key} ${actionKey(c.action)}`);
     const remembered = (
@@ -219,7 +219,7 @@ export async function heal(
       });
       return finish('done', phase, null);
     }
-    const after = classifyRunFailure(ctx.state, outcome.phase, outcome.error);
+    const after = classifyRunFailure(ctx.state, outcome.phase, outcome.error, ctx.runDir);
     const later = idx(outcome.phase) > idx(phase);
     const different =
       outcome.phase === phase && signatureKey(after) !== key && after.class !== 'unknown';

@@ -1,6 +1,7 @@
 import type { RepoRunnerError } from '../core/errors.js';
 import { PHASES, type PhaseName } from '../core/phases.js';
-import { classifyFailure, signatureKey } from '../fixer/index.js';
+import { classifyRunFailure } from '../fixer/classify-run.js';
+import { signatureKey } from '../fixer/index.js';
 import { nextStepFor } from '../fixer/next-step.js';
 import { ReportSchema, type Report } from '../core/report.js';
 import type { RunState } from '../core/run-state.js';
@@ -15,6 +16,8 @@ export interface ReportInput {
   phases: PhaseRecord[];
   warnings: string[];
   error: RepoRunnerError | null;
+  /** The run's directory: failed install and build logs are read from it to classify. */
+  runDir?: string;
 }
 
 /**
@@ -55,7 +58,7 @@ export function buildReport(input: ReportInput): Report {
         ? 'partial'
         : 'failed';
   const byName = new Map(input.phases.map((p) => [p.name, p]));
-  const cause = status === 'healthy' ? undefined : classifyCause(input, services);
+  const cause = status === 'healthy' ? undefined : classifyCause(input);
   return ReportSchema.parse({
     runId: input.runId,
     status,
@@ -89,17 +92,10 @@ export function buildReport(input: ReportInput): Report {
  * Classifies why a run is not healthy (src/fixer's rules) from the failed phase's error
  * text and the unhealthy services' log tails.
  */
-function classifyCause(input: ReportInput, services: Report['services']): Report['cause'] {
+function classifyCause(input: ReportInput): Report['cause'] {
   const failed = input.phases.find((p) => p.status === 'failed' && p.name !== 'fix');
-  const bad = services.find((s) => s.health !== 'healthy');
   const phase = (failed?.name ?? 'health') as PhaseName;
-  const lines = [...(input.error?.message.split('\n') ?? []), ...(bad?.logTail ?? [])];
-  const sig = classifyFailure({
-    phase,
-    service: bad?.name ?? null,
-    logTail: lines,
-    healthDetail: bad?.detail ?? null,
-  });
+  const sig = classifyRunFailure(input.state, phase, input.error, input.runDir);
   return {
     class: sig.class,
     key: signatureKey(sig),

@@ -239,6 +239,7 @@ async function reportPhase(
     phases,
     warnings,
     error: failure,
+    runDir: ctx.runDir,
   });
   const durationMs = Date.now() - started;
   await ctx.store.setPhase(ctx.runId, 'report', {

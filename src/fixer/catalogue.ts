@@ -10,6 +10,7 @@ import {
   distributionFor,
   nodePackageOf,
 } from './python-distributions.js';
+import { hostVariable } from './host-variable.js';
 import { relaxedRequirementsArgv } from './relax-pin.js';
 import type { ErrorSignature } from './signature.js';
 
@@ -157,6 +158,14 @@ export function proposeFixes(ctx: RunContext, sig: ErrorSignature): FixAction[] 
       const kind = d.kind as 'postgres' | 'mysql' | 'redis' | undefined;
       const planned = (ctx.state.plan?.databases ?? []).some((db) => db.kind === kind);
       return kind && !planned ? [{ kind: 'provision-database', database: kind }] : [];
+    }
+    case 'wrong-host-binding': {
+      // The variable whose default is the address it announced gets the run's host.
+      const name = svc && d.host ? hostVariable(path.join(repo, svc.root), d.host) : null;
+      const host = ctx.state.decided?.host ?? ctx.options.host;
+      return svc && name && name !== 'HOST'
+        ? [{ kind: 'set-env', service, name, value: host }]
+        : [];
     }
     case 'migration-needed':
       return svc ? migrationFixes(ctx, svc, d.framework) : [];

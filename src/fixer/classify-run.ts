@@ -1,4 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
 import type { RepoRunnerError } from '../core/errors.js';
+import { logFile } from '../core/paths.js';
 import type { PhaseName } from '../core/phases.js';
 import type { RunState } from '../core/run-state.js';
 import { classifyFailure } from './classify.js';
@@ -13,6 +15,7 @@ export function classifyRunFailure(
   state: RunState,
   phase: PhaseName,
   error: RepoRunnerError | null,
+  runDir?: string,
 ): ErrorSignature {
   const bad =
     phase === 'start' || phase === 'health' || phase === 'report'
@@ -24,9 +27,32 @@ export function classifyRunFailure(
     phase: phase === 'report' ? 'health' : phase,
     service,
     ecosystem,
-    logTail: [...(error?.message.split('\n') ?? []), ...(bad?.logTail ?? [])],
+    logTail: [
+      ...commandLog(runDir, phase, service),
+      ...(error?.message.split('\n') ?? []),
+      ...(bad?.logTail ?? []),
+    ],
     healthDetail: bad?.detail ?? null,
   });
+}
+
+/** Lines of a failed install or build read for classification: the last 400. */
+const LOG_LINES = 400;
+
+/**
+ * The failed command's whole log (install or build), not just the tail the error message
+ * keeps: npm prints the reason near the top and 80 lines of usage after it.
+ */
+function commandLog(
+  runDir: string | undefined,
+  phase: PhaseName,
+  service: string | null,
+): string[] {
+  const prefix = phase === 'dependencies' ? 'install' : phase === 'build' ? 'build' : null;
+  if (!runDir || !prefix || !service) return [];
+  const file = logFile(runDir, `${prefix}-${service}`);
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').split('\n').slice(-LOG_LINES);
 }
 
 /** The service a phase error names (`could not start web: …`, `… for api failed`), if any. */

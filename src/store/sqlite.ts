@@ -10,12 +10,24 @@ import { Store } from './store.js';
  * migrates it. WAL mode and a 5 s busy timeout let the CLI, a detached supervisor and other
  * runs share the file.
  *
+ * `synchronous = NORMAL`: in WAL mode SQLite then syncs the WAL only at checkpoints instead of
+ * at every commit, which takes an fsync off every write (each API request writes its rate
+ * window). What it costs, per the SQLite docs: the database stays consistent and cannot be
+ * corrupted; a transaction survives a crash of the application (even `kill -9`), but the
+ * last transactions committed before a power failure or an OS crash may be rolled back.
+ * "WAL mode is always consistent with synchronous=NORMAL, but WAL mode does lose
+ * durability" and "synchronous=NORMAL setting is a good choice for most applications
+ * running in WAL mode" (https://www.sqlite.org/pragma.html#pragma_synchronous; also
+ * https://www.sqlite.org/wal.html, "Performance Considerations"). The setting is per
+ * connection, so every process opening the store sets it here.
+ *
  * @throws Error when the file cannot be opened or a migration fails.
  */
 export async function openSqliteStore(file: string): Promise<Store> {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new BetterSqlite3(file);
   sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   const store = new Store(

@@ -218,3 +218,17 @@ npm ERR! to accept an incorrect (and potentially broken) dependency resolution.`
     requiredBy: 'react-beautiful-dnd@13.1.1',
   });
 });
+
+test("npm ci's usage text naming --legacy-peer-deps is not a peer conflict (a stale lock is)", () => {
+  const sig = classifyLog(`npm error code EUSAGE
+npm error
+npm error \`npm ci\` can only install packages when your package.json and package-lock.json or npm-shrinkwrap.json are in sync. Please update your lock file with \`npm install\` before continuing.
+npm error
+npm error Missing: bytes@3.1.2 from lock file
+npm error
+npm error Clean install a project
+npm error   --strict-peer-deps
+npm error     If set to \`true\`, and \`--legacy-peer-deps\` is not set, then _any_
+npm error A complete log of this run can be found in: /root/.npm/_logs/x-debug-0.log`);
+  assert.equal(sig.class, 'lockfile-out-of-sync');
+});

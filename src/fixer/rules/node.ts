@@ -72,7 +72,8 @@ export const nodeDependencyConflict: Rule = {
   ecosystem: 'node',
   test: ({ lines, at, line }) => {
     if (/ERR_PNPM_PEER_DEP_ISSUES/.test(line)) return { manager: 'pnpm' };
-    if (!/ERESOLVE|--legacy-peer-deps/.test(line)) return null;
+    // Only ERESOLVE and its advice line: `npm ci`'s usage text also mentions the flag.
+    if (!/ERESOLVE|retry this command with .*--legacy-peer-deps/.test(line)) return null;
     const text = around(lines, at, 40, 20);
     const peer = /peer (\S+?)@"([^"]+)" from (\S+)/.exec(text);
     return compact({
