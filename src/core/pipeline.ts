@@ -49,7 +49,15 @@ export async function executePipeline(ctx: RunContext, agents?: readonly Agent[]
     if (failure) continue;
     if (d.name === 'fix' && d.action === 'run') {
       // The FixerAgent runs when a phase fails (below); reaching its slot means nothing did.
-      if (!fixPhaseRan) await ctx.store.setPhase(ctx.runId, 'fix', { status: 'skipped' });
+      if (!fixPhaseRan) {
+        await ctx.store.setPhase(ctx.runId, 'fix', { status: 'skipped' });
+        ctx.bus.publish({
+          kind: 'phase',
+          phase: 'fix',
+          message: 'nothing failed',
+          data: { status: 'skipped' },
+        });
+      }
       continue;
     }
     if (d.action === 'skip') {
