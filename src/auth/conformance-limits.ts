@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { foldRequests } from './quota-store.js';
+import { hourWindow } from './rate-limit.js';
 import { rejectsWith, tally, warm, withKit, type AuthBackend } from './test-kit.js';
 
 /** Rate limits, max repos, usage and runs per user, on one backend. */
@@ -124,6 +126,63 @@ export function limitCases(b: AuthBackend): void {
   });
 
   describe('usage and runs', () => {
+    it('counts requests exactly across windows while old windows are folded away', () =>
+      withKit(b, async ({ auth, store, userOf, clock }) => {
+        const { user } = await userOf('fold1', 'free');
+        const windows = async () =>
+          (
+            await store.db
+              .selectFrom('rate_windows')
+              .select('window_start')
+              .where('user_id', '=', user.id)
+              .execute()
+          ).length;
+        let expected = 0;
+        for (const n of [3, 2, 4, 10, 1]) {
+          for (let i = 0; i < n; i++) assert.equal((await auth.hit(user)).allowed, true);
+          expected += n;
+          if (n === 10) assert.equal((await auth.hit(user)).allowed, false, 'the 11th is refused');
+          assert.equal((await auth.usage(user.id)).requests, expected);
+          assert.ok((await windows()) <= 2, 'at most the current and the previous window');
+          clock.advance(3_600_000);
+        }
+        clock.advance(5 * 3_600_000);
+        await auth.hit(user);
+        assert.equal((await auth.usage(user.id)).requests, expected + 1);
+        assert.equal(await windows(), 1);
+        await auth.recordRun(user);
+        assert.deepEqual(await auth.usage(user.id), {
+          userId: user.id,
+          requests: expected + 1,
+          runs: 1,
+          repos: 0,
+          agentCalls: 0,
+        });
+      }));
+
+    it('adds the folded windows once when folds race, and usage reads stay exact meanwhile', () =>
+      withKit(b, async ({ auth, store, userOf, clock, other }) => {
+        const { user } = await userOf('fold2', 'premium');
+        for (let h = 0; h < 3; h++) {
+          for (let i = 0; i < 5; i++) await auth.hit(user);
+          clock.advance(3_600_000);
+        }
+        // A fold of everything before the current window: the three windows hold 15 requests.
+        const before = hourWindow(clock.now).start;
+        const second = await other();
+        await warm([auth, second], user.id);
+        const reads = await Promise.all([
+          ...Array.from({ length: 6 }, () =>
+            foldRequests(store.db, user.id, before, before).then(() => null),
+          ),
+          ...Array.from({ length: 6 }, (_, i) => (i % 2 ? second : auth).usage(user.id)),
+        ]);
+        for (const r of reads) if (r) assert.equal(r.requests, 15);
+        assert.equal((await auth.usage(user.id)).requests, 15);
+        await auth.hit(user);
+        assert.equal((await second.usage(user.id)).requests, 16);
+      }));
+
     it('counts requests, runs, repos and agent calls per user', () =>
       withKit(b, async ({ auth, userOf }) => {
         const { user } = await userOf('use1', 'premium');

@@ -6,9 +6,8 @@ import { TIER_NAMES, TIERS } from './tiers.js';
 import type { TierName, Usage } from './types.js';
 import type { AuthDb } from './db.js';
 
-/** Counter increments of {@link addUsage}. */
+/** Counter increments of {@link addUsage}. Requests are counted by the rate windows instead. */
 export interface UsageDelta {
-  requests?: number;
   runs?: number;
   agentCalls?: number;
 }
@@ -20,15 +19,13 @@ export async function addUsage(
   d: UsageDelta,
   now: string,
 ): Promise<void> {
-  const requests = d.requests ?? 0;
   const runs = d.runs ?? 0;
   const agentCalls = d.agentCalls ?? 0;
   await db
     .insertInto('user_usage')
-    .values({ user_id: userId, requests, runs, agent_calls: agentCalls, updated_at: now })
+    .values({ user_id: userId, requests: 0, runs, agent_calls: agentCalls, updated_at: now })
     .onConflict((oc) =>
       oc.column('user_id').doUpdateSet((eb) => ({
-        requests: eb(eb.ref('user_usage.requests'), '+', requests),
         runs: eb(eb.ref('user_usage.runs'), '+', runs),
         agent_calls: eb(eb.ref('user_usage.agent_calls'), '+', agentCalls),
         updated_at: now,
@@ -38,34 +35,112 @@ export async function addUsage(
 }
 
 /**
- * A user's usage: lifetime requests (allowed ones), runs and agent calls, and the number of
- * distinct repositories claimed.
+ * Folds the request counts of the user's rate windows that began before `before` (ISO-8601)
+ * into `user_usage.requests` and moves `requests_folded_before` to `before`, in ONE
+ * statement (an `insert … select sum … on conflict do update … where folded_before <
+ * before`), so a reader of {@link readUsage} sees either both changes or neither. It adds
+ * only the windows from the current `requests_folded_before` to `before`, so a fold that
+ * comes second (simultaneous folds: the row lock on PostgreSQL, the write lock on SQLite put
+ * them one after the other) adds nothing, and the marker never moves back. Windows before
+ * `before` are deleted afterwards: they are no longer counted from then on, so the delete
+ * changes no total, and one a crash skipped is done by the next fold.
+ *
+ * Called on a user's first request of a new window with `before` one window earlier, so the
+ * current and the previous window stay live: a server whose clock is behind the others by
+ * less than a window still counts into a live window. (One more than a window behind would
+ * count into a folded window: rate-limited as ever, but missing from the usage total.)
+ */
+export async function foldRequests(
+  db: AuthDb,
+  userId: string,
+  before: string,
+  now: string,
+): Promise<void> {
+  await db
+    .insertInto('user_usage')
+    .columns(['user_id', 'requests', 'runs', 'agent_calls', 'updated_at', 'requests_folded_before'])
+    .expression((eb) =>
+      eb
+        .selectFrom('rate_windows')
+        .select((s) => [
+          s.val(userId).as('user_id'),
+          s.fn.coalesce(s.fn.sum<number>('rate_windows.count'), s.lit(0)).as('requests'),
+          s.lit(0).as('runs'),
+          s.lit(0).as('agent_calls'),
+          s.val(now).as('updated_at'),
+          s.val(before).as('requests_folded_before'),
+        ])
+        .where('rate_windows.user_id', '=', userId)
+        .where('rate_windows.window_start', '<', before),
+    )
+    .onConflict((oc) =>
+      oc
+        .column('user_id')
+        .doUpdateSet((eb) => ({
+          requests: eb(
+            eb.ref('user_usage.requests'),
+            '+',
+            eb.fn.coalesce(
+              eb
+                .selectFrom('rate_windows as w')
+                .select((s) => s.fn.sum<number>('w.count').as('n'))
+                .whereRef('w.user_id', '=', 'user_usage.user_id')
+                .whereRef('w.window_start', '>=', 'user_usage.requests_folded_before')
+                .where('w.window_start', '<', before),
+              eb.lit(0),
+            ),
+          ),
+          requests_folded_before: before,
+          updated_at: now,
+        }))
+        .where('user_usage.requests_folded_before', '<', before),
+    )
+    .execute();
+  await db
+    .deleteFrom('rate_windows')
+    .where('user_id', '=', userId)
+    .where('window_start', '<', before)
+    .execute();
+}
+
+/**
+ * A user's usage: lifetime requests (allowed ones: those folded into `user_usage` plus the
+ * counts of the live rate windows, see {@link foldRequests}), runs and agent calls, and the
+ * number of distinct repositories claimed. One statement, so the parts are read together.
  *
  * @throws AuthError `NOT_FOUND` (404) for an unknown user.
  */
 export async function readUsage(db: AuthDb, userId: string): Promise<Usage> {
-  const user = await db
-    .selectFrom('users')
-    .select('id')
-    .where('id', '=', userId)
+  const row = await db
+    .selectFrom('users as u')
+    .leftJoin('user_usage as uu', 'uu.user_id', 'u.id')
+    .select((eb) => [
+      'uu.requests',
+      'uu.runs',
+      'uu.agent_calls',
+      eb
+        .selectFrom('rate_windows as w')
+        .select((s) => s.fn.sum<number>('w.count').as('n'))
+        .whereRef('w.user_id', '=', 'u.id')
+        .where((w) =>
+          w('w.window_start', '>=', w.fn.coalesce('uu.requests_folded_before', w.val(''))),
+        )
+        .as('live_requests'),
+      eb
+        .selectFrom('user_repos as r')
+        .select((s) => s.fn.countAll<number>().as('n'))
+        .whereRef('r.user_id', '=', 'u.id')
+        .as('repos'),
+    ])
+    .where('u.id', '=', userId)
     .executeTakeFirst();
-  if (!user) throw userNotFound(userId);
-  const counters = await db
-    .selectFrom('user_usage')
-    .select(['requests', 'runs', 'agent_calls'])
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  const { n } = await db
-    .selectFrom('user_repos')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('user_id', '=', userId)
-    .executeTakeFirstOrThrow();
+  if (!row) throw userNotFound(userId);
   return {
     userId,
-    requests: counters?.requests ?? 0,
-    runs: counters?.runs ?? 0,
-    repos: Number(n),
-    agentCalls: counters?.agent_calls ?? 0,
+    requests: (row.requests ?? 0) + Number(row.live_requests ?? 0),
+    runs: row.runs ?? 0,
+    repos: Number(row.repos ?? 0),
+    agentCalls: row.agent_calls ?? 0,
   };
 }
 

@@ -1,4 +1,5 @@
-import { addUsage } from './quota-store.js';
+import { preparedQuery, type Param } from '../store/prepared.js';
+import { foldRequests } from './quota-store.js';
 import { TIERS } from './tiers.js';
 import type { RateLimitDecision, User } from './types.js';
 import type { AuthDb } from './db.js';
@@ -19,6 +20,20 @@ export function hourWindow(now: Date): { start: string; resetSeconds: number } {
   };
 }
 
+const countInWindow = preparedQuery(
+  (db: AuthDb, p: Param<{ userId: string; start: string; limit: number }>) =>
+    db
+      .insertInto('rate_windows')
+      .values({ user_id: p('userId'), window_start: p('start'), count: 1 })
+      .onConflict((oc) =>
+        oc
+          .columns(['user_id', 'window_start'])
+          .doUpdateSet((eb) => ({ count: eb(eb.ref('rate_windows.count'), '+', 1) }))
+          .where('rate_windows.count', '<', p('limit')),
+      )
+      .returning('count'),
+);
+
 /**
  * Counts one request of `user` against their tier's requests/hour (ARCHITECTURE.md §3).
  *
@@ -32,30 +47,20 @@ export function hourWindow(now: Date): { start: string; resetSeconds: number } {
  * returning count` statement, so concurrent requests (any number of processes, SQLite or
  * PostgreSQL) never let more than `limit` through in a window. A tier change applies to the
  * next request, against the count already made in this window.
+ *
+ * That statement is the request's only write: the window counts are also the user's usage
+ * (`readUsage` adds them up). On the first request of a window, the windows older than the
+ * previous one are folded into `user_usage` and deleted (`foldRequests`), so a user keeps
+ * only the current and the previous window.
  */
 export async function countRequest(db: AuthDb, user: User, now: Date): Promise<RateLimitDecision> {
   const limit = TIERS[user.tier].requestsPerHour;
   const { start, resetSeconds } = hourWindow(now);
-  const row = await db
-    .insertInto('rate_windows')
-    .values({ user_id: user.id, window_start: start, count: 1 })
-    .onConflict((oc) =>
-      oc
-        .columns(['user_id', 'window_start'])
-        .doUpdateSet((eb) => ({ count: eb(eb.ref('rate_windows.count'), '+', 1) }))
-        .where('rate_windows.count', '<', limit),
-    )
-    .returning('count')
-    .executeTakeFirst();
+  const row = (await countInWindow(db, { userId: user.id, start, limit })).rows[0];
   if (!row) return { allowed: false, limit, remaining: 0, resetSeconds };
   if (row.count === 1) {
-    // First request of a new window: the user's older windows are no longer needed.
-    await db
-      .deleteFrom('rate_windows')
-      .where('user_id', '=', user.id)
-      .where('window_start', '<', start)
-      .execute();
+    const previous = new Date(Date.parse(start) - WINDOW_MS).toISOString();
+    await foldRequests(db, user.id, previous, now.toISOString());
   }
-  await addUsage(db, user.id, { requests: 1 }, now.toISOString());
   return { allowed: true, limit, remaining: Math.max(0, limit - row.count), resetSeconds };
 }

@@ -1,3 +1,4 @@
+import { preparedQuery, type Param } from '../store/prepared.js';
 import { newId } from './tokens.js';
 import type { User } from './types.js';
 import type { AuthDb } from './db.js';
@@ -39,18 +40,32 @@ export async function insertToken(
   return id;
 }
 
-/**
- * The token with this hash joined with its user, read fresh on every call, so a block or a
- * tier change shows on the user's next request. Undefined when no token has this hash.
- */
-export async function findTokenByHash(db: AuthDb, hash: string): Promise<FoundToken | undefined> {
-  const row = await db
+const tokenByHash = preparedQuery((db: AuthDb, p: Param<{ hash: string }>) =>
+  db
     .selectFrom('auth_tokens as t')
     .innerJoin('users as u', 'u.id', 't.user_id')
-    .selectAll('u')
-    .select(['t.id as token_id', 't.kind as token_kind', 't.expires_at as token_expires_at'])
-    .where('t.token_hash', '=', hash)
-    .executeTakeFirst();
+    .select([
+      'u.id',
+      'u.username',
+      'u.tier',
+      'u.blocked',
+      'u.created_at',
+      'u.updated_at',
+      't.id as token_id',
+      't.kind as token_kind',
+      't.expires_at as token_expires_at',
+    ])
+    .where('t.token_hash', '=', p('hash')),
+);
+
+/**
+ * The token with this hash joined with its user, read fresh on every call, so a block or a
+ * tier change shows on the user's next request. Undefined when no token has this hash. One
+ * statement, compiled once (`preparedQuery`); it reads the user's public fields only (never
+ * the password hash).
+ */
+export async function findTokenByHash(db: AuthDb, hash: string): Promise<FoundToken | undefined> {
+  const row = (await tokenByHash(db, { hash })).rows[0];
   if (!row) return undefined;
   const { token_id, token_kind, token_expires_at, ...user } = row;
   return {

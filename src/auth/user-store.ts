@@ -15,8 +15,10 @@ export interface UserWithHash {
 
 type UserRow = Database['users'];
 
-/** The public view of a `users` row. */
-export function toUser(row: UserRow): User {
+/** The public view of a `users` row (only its public columns are needed). */
+export function toUser(
+  row: Pick<UserRow, 'id' | 'username' | 'tier' | 'blocked' | 'created_at' | 'updated_at'>,
+): User {
   return {
     id: row.id,
     username: row.username,

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { autoIdColumn } from './dialect.js';
 import { fixMemoryMigration } from './fix-memory-migration.js';
+import { usageWindowsMigration } from './usage-windows-migration.js';
 import { usersMigration } from './users-migration.js';
 
 /**
@@ -92,6 +93,7 @@ const MIGRATIONS: Record<string, Migration> = {
   },
   '0002_fix_memory': fixMemoryMigration,
   '0003_users': usersMigration,
+  '0004_usage_from_windows': usageWindowsMigration,
 };
 
 /** Hands kysely's Migrator the in-code migration set (no migration files on disk to lose). */

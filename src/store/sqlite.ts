@@ -3,6 +3,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './schema.js';
+import { cachingStatements } from './statement-cache.js';
 import { Store } from './store.js';
 
 /**
@@ -19,7 +20,8 @@ import { Store } from './store.js';
  * durability" and "synchronous=NORMAL setting is a good choice for most applications
  * running in WAL mode" (https://www.sqlite.org/pragma.html#pragma_synchronous; also
  * https://www.sqlite.org/wal.html, "Performance Considerations"). The setting is per
- * connection, so every process opening the store sets it here.
+ * connection, so every process opening the store sets it here. Statements are prepared once
+ * per SQL text and reused (`cachingStatements`).
  *
  * @throws Error when the file cannot be opened or a migration fails.
  */
@@ -31,7 +33,7 @@ export async function openSqliteStore(file: string): Promise<Store> {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   const store = new Store(
-    new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }),
+    new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) }),
   );
   await store.migrate();
   return store;

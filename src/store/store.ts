@@ -1,6 +1,7 @@
 import { Kysely, Migrator } from 'kysely';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations.js';
+import { preparedQuery, type Param } from './prepared.js';
 
 /** Status of a run. `healthy`/`partial`/`failed` mirror the Report; `stopped` after `stop`. */
 export type RunStatus =
@@ -68,6 +69,14 @@ const parse = (text: string | null): unknown => (text === null ? null : JSON.par
  */
 const storable = (text: string): string =>
   text.replace(/\p{Surrogate}/gu, '\uFFFD').replaceAll('\0', '\uFFFD');
+
+// The reads of every `GET /runs/:id`, compiled once (see prepared.ts).
+const runById = preparedQuery((db: Kysely<Database>, p: Param<{ id: string }>) =>
+  db.selectFrom('runs').selectAll().where('id', '=', p('id')),
+);
+const phasesOfRun = preparedQuery((db: Kysely<Database>, p: Param<{ runId: string }>) =>
+  db.selectFrom('phases').selectAll().where('run_id', '=', p('runId')),
+);
 
 /**
  * The persistent store of runs, phases, checkpoints, events, port leases and processes,
@@ -148,11 +157,7 @@ export class Store {
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {
-    const row = await this.db
-      .selectFrom('runs')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = (await runById(this.db, { id })).rows[0];
     return row && toRun(row);
   }
 
@@ -203,11 +208,7 @@ export class Store {
   }
 
   async getPhases(runId: string): Promise<PhaseRecord[]> {
-    const rows = await this.db
-      .selectFrom('phases')
-      .selectAll()
-      .where('run_id', '=', runId)
-      .execute();
+    const { rows } = await phasesOfRun(this.db, { runId });
     return rows.map((r) => ({
       name: r.name,
       status: r.status as PhaseStatus,

@@ -54,8 +54,14 @@ export interface UserReposTable {
 /** Row of `user_usage`: lifetime usage counters of a user. */
 export interface UserUsageTable {
   user_id: string;
-  /** Requests allowed by the rate limiter (refused ones are not counted). */
+  /**
+   * Requests allowed by the rate limiter (refused ones are not counted) in the windows folded
+   * so far: the user's total adds the counts of their `rate_windows` from
+   * `requests_folded_before` on (migration `0004_usage_from_windows`).
+   */
   requests: number;
+  /** Start (ISO-8601) of the oldest window not folded into `requests`; `''` before any fold. */
+  requests_folded_before: Generated<string>;
   runs: number;
   agent_calls: number;
   updated_at: string;

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { sql, type Kysely } from 'kysely';
+import { preparedQuery, type Param } from './prepared.js';
+import type { Database } from './schema.js';
+import { testStoreBackends } from './test-stores.js';
+
+const runsOf = preparedQuery((db: Kysely<Database>, p: Param<{ source: string; limit: number }>) =>
+  db
+    .selectFrom('runs')
+    .select(['id', 'status'])
+    .where('source', '=', p('source'))
+    .where('status', '<>', 'stopped')
+    .orderBy('id')
+    .limit(p('limit')),
+);
+
+const bump = preparedQuery((db: Kysely<Database>, p: Param<{ id: string; status: string }>) =>
+  db
+    .updateTable('runs')
+    .set({ status: p('status') })
+    .where('id', '=', p('id'))
+    .returning('id'),
+);
+
+for (const backend of await testStoreBackends()) {
+  describe(`preparedQuery on ${backend.name}`, { skip: backend.skip }, () => {
+    it('runs with new values each time and keeps the constants of the query', async () => {
+      const store = await backend.open();
+      try {
+        for (const [id, source] of [
+          ['a1', 'A'],
+          ['a2', 'A'],
+          ['a3', 'A'],
+          ['b1', 'B'],
+        ] as const)
+          await store.createRun({ id, source, options: {} });
+        await store.updateRun('a2', { status: 'stopped' });
+        const ids = async (source: string, limit: number) =>
+          (await runsOf(store.db, { source, limit })).rows.map((r) => r.id);
+        assert.deepEqual(await ids('A', 10), ['a1', 'a3']);
+        assert.deepEqual(await ids('A', 1), ['a1']);
+        assert.deepEqual(await ids('B', 10), ['b1']);
+        assert.deepEqual(await ids('C', 10), []);
+        // In a transaction (another kysely instance): compiled for it, and rolled back with it.
+        await assert.rejects(
+          store.db.transaction().execute(async (trx) => {
+            assert.deepEqual((await bump(trx, { id: 'b1', status: 'failed' })).rows, [
+              { id: 'b1' },
+            ]);
+            throw new Error('roll back');
+          }),
+          /roll back/,
+        );
+        assert.equal((await store.getRun('b1'))?.status, 'queued');
+        await bump(store.db, { id: 'b1', status: 'healthy' });
+        assert.equal((await store.getRun('b1'))?.status, 'healthy');
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('refuses a param that kysely does not bind as one parameter', async () => {
+      const store = await backend.open();
+      try {
+        const inlined = preparedQuery((db: Kysely<Database>, p: Param<{ id: string }>) =>
+          db
+            .selectFrom('runs')
+            .select('id')
+            .where('id', '=', sql.lit(p('id'))),
+        );
+        await assert.rejects(inlined(store.db, { id: 'x' }), /param id is not bound/);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}
