@@ -2,7 +2,8 @@
  * `npm run bench:api`: requests/s and p99 latency of `GET /api/v1/runs/:id` with
  * authentication and rate limiting on (the real AuthService over the SQLite store, as
  * `repo-runner serve` opens it, no request logging), against a bare Fastify route returning
- * the same JSON, in the same process, over loopback HTTP with keep-alive and `CONCURRENCY`
+ * the same JSON, and against the same handler's store reads without auth or limits (so the
+ * cost of authentication and rate limiting shows on its own), in the same process, over loopback HTTP with keep-alive and `CONCURRENCY`
  * requests in flight. Goal (issue #6): the API at least half the bare route's throughput.
  *
  * The two routes are measured in alternating rounds (`BENCH_ROUNDS`, the order flipping each
@@ -20,6 +21,7 @@ import path from 'node:path';
 import Fastify from 'fastify';
 import { createAuthService } from '../src/auth/service.js';
 import { buildServer } from '../src/server/app.js';
+import { runSummary } from '../src/server/run-access.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { ROOT, tempDir } from '../test/helpers.js';
 
@@ -140,31 +142,42 @@ try {
   });
   const body = detail.json();
   bare.get('/bare/:id', async () => body);
+  // The same handler's work (the run and its phases from the store) without auth or limits:
+  // the ratio to this one is what authentication and rate limiting cost.
+  bare.get<{ Params: { id: string } }>('/noauth/:id', async (req) => {
+    const run = await store.getRun(req.params.id);
+    if (!run) throw new Error('no run');
+    return { ...runSummary(run), phases: await store.getPhases(run.id), report: run.report };
+  });
   await bare.listen({ host: '127.0.0.1', port: 0 });
   const barePort = (bare.server.address() as { port: number }).port;
 
   const routes = {
     bare: { port: barePort, path: `/bare/${runId}`, headers: () => ({}) },
+    noauth: { port: barePort, path: `/noauth/${runId}`, headers: () => ({}) },
     api: { port: apiPort, path: `/api/v1/runs/${runId}`, headers: apiHeaders },
   };
   const fresh = (): Sample => ({ latencies: [], elapsedMs: 0, statuses: {} });
   // Warm both up (JIT, connections), then measure in alternating rounds.
   for (const r of Object.values(routes)) await load(r.port, r.path, 500, r.headers, fresh());
-  const samples = { bare: fresh(), api: fresh() };
+  const samples = { bare: fresh(), noauth: fresh(), api: fresh() };
   const loadAverage = os.loadavg();
   for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? (['bare', 'api'] as const) : (['api', 'bare'] as const);
+    const order =
+      round % 2 === 0 ? (['bare', 'noauth', 'api'] as const) : (['api', 'noauth', 'bare'] as const);
     for (const name of order) {
       const r = routes[name];
       await load(r.port, r.path, DURATION_MS / ROUNDS, r.headers, samples[name]);
     }
   }
   const bareResult = summarise('bare Fastify GET /bare/:id', samples.bare);
+  const noauthResult = summarise('same reads, no auth GET /noauth/:id', samples.noauth);
   const apiResult = summarise('GET /api/v1/runs/:id (auth + rate limit)', samples.api);
   const ratio = Number((apiResult.perSecond / bareResult.perSecond).toFixed(2));
+  const authRatio = Number((apiResult.perSecond / noauthResult.perSecond).toFixed(2));
   const met = ratio >= GOAL;
 
-  const rows = [bareResult, apiResult];
+  const rows = [bareResult, noauthResult, apiResult];
   console.table(
     Object.fromEntries(
       rows.map(({ route, requests, perSecond, p50Ms, p99Ms, statuses }) => [
@@ -178,6 +191,9 @@ try {
         },
       ]),
     ),
+  );
+  console.log(
+    `throughput ratio api/noauth (the cost of auth + rate limiting on the same reads): ${authRatio}`,
   );
   console.log(
     `throughput ratio api/bare: ${ratio}: goal >= ${GOAL} ${met ? 'met' : 'NOT met'} ` +
@@ -200,6 +216,7 @@ try {
         rounds: ROUNDS,
         goal: GOAL,
         ratio,
+        authRatio,
         met,
         rows,
       },
