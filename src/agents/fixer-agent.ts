@@ -132,8 +132,7 @@ export async function heal(
             phase,
             sig,
             key,
-            'model',
-            parsed.success ? parsed.data : { kind: 'invalid' },
+            { source: 'model', action: parsed.success ? parsed.data : { kind: 'invalid' } },
             'refused',
             0,
             r.reason,
@@ -164,6 +163,21 @@ export async function heal(
       message: `${sig.class}: trying ${next.action.kind} (${next.source})`,
       data: { action: next.action },
     });
+    /** Adds the attempt to the report and, when the action ran, its outcome to fix memory. */
+    const record = async (outcome: FixAttempt['outcome'], detail: string) => {
+      fixes.push(
+        attemptOf(fixes.length + 1, phase, sig, key, next, outcome, Date.now() - t0, detail),
+      );
+      if (outcome === 'refused' || outcome === 'error') return;
+      await agentMemoryManager.record(ctx.store, {
+        signatureKey: key,
+        errorClass: sig.class,
+        repoKey,
+        action: next.action,
+        worked: outcome !== 'rolled-back',
+        runId: ctx.runId,
+      });
+    };
     let applied;
     try {
       applied = await applyAction(ctx, next.action);
@@ -171,19 +185,7 @@ export async function heal(
       restore();
       const message = (err as Error).message;
       const refused = (err as RepoRunnerError).code === 'BAD_INPUT';
-      fixes.push(
-        attemptOf(
-          fixes.length + 1,
-          phase,
-          sig,
-          key,
-          next.source,
-          next.action,
-          refused ? 'refused' : 'error',
-          Date.now() - t0,
-          message.split('\n')[0] ?? message,
-        ),
-      );
+      await record(refused ? 'refused' : 'error', message.split('\n')[0] ?? message);
       continue;
     }
     const from =
@@ -193,30 +195,8 @@ export async function heal(
     // A fix that re-plans reruns the database phase: its servers restart on their data.
     if (idx(from) <= idx('plan')) await stopProcesses(ctx, ['database']);
     const outcome = await rerun(from, phase);
-    const record = (outcome: FixAttempt['outcome']) =>
-      fixes.push(
-        attemptOf(
-          fixes.length + 1,
-          phase,
-          sig,
-          key,
-          next.source,
-          next.action,
-          outcome,
-          Date.now() - t0,
-          applied.detail,
-        ),
-      );
     if (!outcome) {
-      record('fixed');
-      await agentMemoryManager.record(ctx.store, {
-        signatureKey: key,
-        errorClass: sig.class,
-        repoKey,
-        action: next.action,
-        worked: true,
-        runId: ctx.runId,
-      });
+      await record('fixed', applied.detail);
       return finish('done', phase, null);
     }
     const after = classifyRunFailure(ctx.state, outcome.phase, outcome.error, ctx.runDir);
@@ -224,15 +204,7 @@ export async function heal(
     const different =
       outcome.phase === phase && signatureKey(after) !== key && after.class !== 'unknown';
     if (later || different) {
-      record('progress');
-      await agentMemoryManager.record(ctx.store, {
-        signatureKey: key,
-        errorClass: sig.class,
-        repoKey,
-        action: next.action,
-        worked: true,
-        runId: ctx.runId,
-      });
+      await record('progress', applied.detail);
       phase = outcome.phase;
       error = outcome.error;
       continue;
@@ -240,15 +212,7 @@ export async function heal(
     await stopProcesses(ctx, ['service']);
     await applied.undo().catch(() => undefined);
     restore();
-    record('rolled-back');
-    await agentMemoryManager.record(ctx.store, {
-      signatureKey: key,
-      errorClass: sig.class,
-      repoKey,
-      action: next.action,
-      worked: false,
-      runId: ctx.runId,
-    });
+    await record('rolled-back', applied.detail);
   }
   return finish(fixes.length > started ? 'failed' : 'skipped', phase, error);
 }
@@ -258,11 +222,11 @@ function attemptOf(
   phase: PhaseName,
   sig: ErrorSignature,
   key: string,
-  source: FixSource,
-  action: FixAction | { kind: string },
+  candidate: { source: FixSource; action: FixAction | { kind: string } },
   outcome: FixAttempt['outcome'],
   durationMs: number,
   detail: string,
 ): FixAttempt {
+  const { source, action } = candidate;
   return { attempt, phase, class: sig.class, key, source, action, outcome, durationMs, detail };
 }

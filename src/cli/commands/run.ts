@@ -1,8 +1,5 @@
-import { spawn } from 'node:child_process';
-import { openSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pc from 'picocolors';
+import { spawnSupervisor } from '../../core/detach.js';
 import { ERROR_CODES, RepoRunnerError } from '../../core/errors.js';
 import { resumeRun, startRun, type RunCaller, type RunOutcome } from '../../core/run-api.js';
 import { stopRunProcesses } from '../../core/run-control.js';
@@ -93,7 +90,7 @@ export async function runCommand(
       return ERROR_CODES.INTERRUPTED;
     }
     if (flags.detach ?? outcome.ctx.options.detach) {
-      const pid = spawnSupervisor(outcome.ctx.runDir, outcome.runId);
+      const pid = spawnSupervisor(outcome.ctx.runDir, outcome.runId, process.env);
       // Recorded here too, so `status`/`stop` right after this returns already see it.
       await session.store.updateRun(outcome.runId, { supervisorPid: pid });
       if (!flags.json)
@@ -115,19 +112,6 @@ function parseSeconds(value: string): number {
       'e.g. --health-timeout 60',
     );
   return Math.round(n * 1000);
-}
-
-/** Starts `repo-runner __supervise <id>` detached, its output to `<run dir>/supervisor.log`. */
-function spawnSupervisor(runDir: string, runId: string): number {
-  const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'main.js');
-  const out = openSync(path.join(runDir, 'supervisor.log'), 'a');
-  const child = spawn(process.execPath, [...process.execArgv, entry, '__supervise', runId], {
-    detached: true,
-    stdio: ['ignore', out, out],
-    env: process.env,
-  });
-  child.unref();
-  return child.pid ?? -1;
 }
 
 async function superviseInForeground(
