@@ -85,6 +85,18 @@ describe('relaxedRequirementsArgv', () => {
     assert.deepEqual(lines, ['Flask', ...others]);
   });
 
+  it('points nested -r / -c files at the repository, since the copy lives elsewhere', () => {
+    const { ctx, svc, file } = setup('-r base.txt\n-c constraints.txt\nflask==99.0\n');
+    const argv = relaxedRequirementsArgv(ctx, svc, 'flask');
+    const copy = readFileSync(String(argv?.at(-1)), 'utf8').split('\n');
+    const dir = path.dirname(file);
+    assert.deepEqual(copy.slice(0, 3), [
+      `-r ${path.join(dir, 'base.txt')}`,
+      `-c ${path.join(dir, 'constraints.txt')}`,
+      'flask',
+    ]);
+  });
+
   it('compares names PEP 503-normalised', () => {
     assert.deepEqual(relax('Zope_Interface==99\nzope-event==5', 'zope.interface'), [
       'Zope_Interface',

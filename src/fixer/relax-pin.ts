@@ -10,7 +10,8 @@ const normalise = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
  * For a release pip cannot find ("No matching distribution found for flask==99.0"): writes a
  * copy of the service's requirements file into the run directory with that package's
  * version constraint dropped, and returns the install argv that uses the copy. The user's
- * file is not touched. Returns null when the service does not install from a requirements
+ * file is not touched; nested `-r`/`-c` files it names are given by absolute path, so they
+ * still resolve from the copy. Returns null when the service does not install from a requirements
  * file that names the package.
  */
 export function relaxedRequirementsArgv(
@@ -33,6 +34,11 @@ export function relaxedRequirementsArgv(
         /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*(==|===|~=|>=|<=|<|>|!=)[^;#]*(.*)$/.exec(
           line,
         );
+      // The copy lives in the run directory: nested `-r base.txt` / `-c constraints.txt`
+      // must still point at the repository's files.
+      const nested = /^(\s*(?:-r|-c|--requirement|--constraint)(?:\s+|=))(\S+)(.*)$/.exec(line);
+      if (nested && !path.isAbsolute(nested[2]!) && !/^\w+:\/\//.test(nested[2]!))
+        return `${nested[1]}${path.resolve(path.dirname(file), nested[2]!)}${nested[3]}`;
       if (!m || normalise(m[1]!) !== normalise(pkg)) return line;
       changed = true;
       // pip only reads ` #` as a comment: `flask# x` would be an invalid requirement.
