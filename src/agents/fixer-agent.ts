@@ -2,7 +2,7 @@ import type { RepoRunnerError } from '../core/errors.js';
 import { PHASES, type PhaseName } from '../core/phases.js';
 import type { FixAttempt } from '../core/report.js';
 import type { RunContext } from '../core/run-context.js';
-import { stopProcessGroup } from '../exec/process-group.js';
+import { stopProcessGroups } from '../core/run-control.js';
 import { applyAction } from '../fixer/actions/apply.js';
 import { FixActionSchema, type FixAction, type FixSource } from '../fixer/actions/schema.js';
 import { proposeFixes } from '../fixer/catalogue.js';
@@ -50,15 +50,6 @@ export function repoKeyOf(ctx: RunContext): string {
   return ctx.state.workspace?.kind === 'clone'
     ? ctx.source
     : (ctx.state.workspace?.repoPath ?? ctx.source);
-}
-
-/** Stops the run's processes of these kinds (`service`, `database`) before phases rerun. */
-async function stopProcesses(ctx: RunContext, kinds: string[]): Promise<void> {
-  for (const p of await ctx.store.openProcesses(ctx.runId)) {
-    if (!kinds.includes(p.kind)) continue;
-    await stopProcessGroup(p.pid);
-    await ctx.store.endProcess(p.id);
-  }
 }
 
 /**
@@ -191,9 +182,11 @@ export async function heal(
     const from =
       PHASES[Math.min(idx(phase === 'health' ? 'start' : phase), idx(applied.affects ?? phase))] ??
       phase;
-    if (idx(from) <= idx('health')) await stopProcesses(ctx, ['service']);
+    if (idx(from) <= idx('health'))
+      await stopProcessGroups(ctx.store, ctx.runId, (p) => p.kind === 'service');
     // A fix that re-plans reruns the database phase: its servers restart on their data.
-    if (idx(from) <= idx('plan')) await stopProcesses(ctx, ['database']);
+    if (idx(from) <= idx('plan'))
+      await stopProcessGroups(ctx.store, ctx.runId, (p) => p.kind === 'database');
     const outcome = await rerun(from, phase);
     if (!outcome) {
       await record('fixed', applied.detail);
@@ -209,7 +202,7 @@ export async function heal(
       error = outcome.error;
       continue;
     }
-    await stopProcesses(ctx, ['service']);
+    await stopProcessGroups(ctx.store, ctx.runId, (p) => p.kind === 'service');
     await applied.undo().catch(() => undefined);
     restore();
     await record('rolled-back', applied.detail);

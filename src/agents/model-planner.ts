@@ -1,6 +1,6 @@
 import type { RunContext } from '../core/run-context.js';
 import type { ModelsDecided } from '../core/run-state.js';
-import { loadModelConfig } from '../llm/config.js';
+import { loadModelConfigOrWarn } from '../llm/config.js';
 import { modelManager } from '../managers/model-manager.js';
 import type { Agent } from './agent.js';
 
@@ -18,13 +18,7 @@ export const modelPlanner: Agent<'models'> = {
   produces: 'models',
   async run(ctx: RunContext): Promise<ModelsDecided> {
     const warn = (message: string) => ctx.bus.publish({ kind: 'warning', phase: 'plan', message });
-    let config;
-    try {
-      config = loadModelConfig(ctx.env, { warn });
-    } catch (err) {
-      warn(`model configuration ignored: ${(err as Error).message}`);
-      return { configured: false, decisions: [] };
-    }
+    const config = loadModelConfigOrWarn(ctx.env, warn);
     if (!config) return { configured: false, decisions: [] };
     const fixer = modelManager.decide(config, {
       task: 'generation',

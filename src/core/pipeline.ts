@@ -80,8 +80,7 @@ export async function executePipeline(ctx: RunContext, agents?: readonly Agent[]
       continue;
     }
     const phaseAgents = agentsFor(d.name, agents);
-    const skipped = ctx.state.plan?.skipAgents ?? [];
-    if (phaseAgents.length > 0 && phaseAgents.every((a) => skipped.includes(a.name))) {
+    if (phaseAgents.length > 0 && skippedByRepo(ctx, phaseAgents)) {
       await ctx.store.setPhase(ctx.runId, d.name, { status: 'skipped' });
       ctx.bus.publish({
         kind: 'phase',
@@ -106,6 +105,12 @@ export async function executePipeline(ctx: RunContext, agents?: readonly Agent[]
     }
   }
   return reportPhase(ctx, warnings, failure);
+}
+
+/** True when the repo's `skip_agents` turns off every one of these agents. */
+function skippedByRepo(ctx: RunContext, agents: readonly Agent[]): boolean {
+  const skipped = ctx.state.plan?.skipAgents ?? [];
+  return agents.every((a) => skipped.includes(a.name));
 }
 
 /**
@@ -133,8 +138,7 @@ async function rerunPhases(
     )
       continue;
     const phaseAgents = agentsFor(d.name, agents);
-    const skipped = ctx.state.plan?.skipAgents ?? [];
-    if (phaseAgents.length === 0 || phaseAgents.every((a) => skipped.includes(a.name))) continue;
+    if (phaseAgents.length === 0 || skippedByRepo(ctx, phaseAgents)) continue;
     const error = await runPhase(ctx, d.name, phaseAgents, recorded.get(d.name)?.attempts ?? 0);
     if (error) return { phase: d.name, error };
   }

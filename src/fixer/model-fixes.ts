@@ -5,7 +5,7 @@ import type { Candidate, ProposeMore } from '../agents/fixer-agent.js';
 import type { RepoRunnerError } from '../core/errors.js';
 import type { RunContext } from '../core/run-context.js';
 import { callWithTools } from '../llm/client.js';
-import { loadModelConfig } from '../llm/config.js';
+import { loadModelConfigOrWarn } from '../llm/config.js';
 import { modelManager } from '../managers/model-manager.js';
 import { FixActionSchema, type FixAction } from './actions/schema.js';
 import type { ErrorSignature } from './signature.js';
@@ -107,13 +107,7 @@ export const proposeWithModel: ProposeMore = async (ctx, sig, error) => {
     refused: [] as Array<{ action: unknown; reason: string }>,
   };
   const warn = (message: string) => ctx.bus.publish({ kind: 'warning', phase: 'fix', message });
-  let config;
-  try {
-    config = loadModelConfig(ctx.env, { warn });
-  } catch (err) {
-    warn(`model configuration ignored: ${(err as Error).message}`);
-    return none;
-  }
+  const config = loadModelConfigOrWarn(ctx.env, warn);
   if (!config) return none;
   const prompt = fixPrompt(ctx, sig, error);
   const spentUsd = ctx.modelSpentUsd ?? 0;

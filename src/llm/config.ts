@@ -91,3 +91,19 @@ function readFile(
     });
   }
 }
+
+/**
+ * {@link loadModelConfig} for a run: a broken configuration is a warning (`model
+ * configuration ignored: …`) and the run goes on model-free, so this never throws.
+ */
+export function loadModelConfigOrWarn(
+  env: NodeJS.ProcessEnv,
+  warn: (message: string) => void,
+): ModelConfig | null {
+  try {
+    return loadModelConfig(env, { warn });
+  } catch (err) {
+    warn(`model configuration ignored: ${(err as Error).message}`);
+    return null;
+  }
+}

@@ -14,7 +14,7 @@ import { logFile } from '../../core/paths.js';
 import type { PhaseName } from '../../core/phases.js';
 import type { CommandSpec, ServiceSpec } from '../../core/plan.js';
 import type { RunContext } from '../../core/run-context.js';
-import { stopProcessGroup } from '../../exec/process-group.js';
+import { stopProcessGroups } from '../../core/run-control.js';
 import { outputTail } from '../../exec/process-result.js';
 import { appEnvFor, serviceEnv } from '../../exec/service-env.js';
 import { runTracked } from '../../exec/tracked-command.js';
@@ -263,11 +263,11 @@ export async function applyAction(ctx: RunContext, action: FixAction): Promise<A
         affects: 'plan',
         detail: `provisioned a run-scoped ${action.database} server`,
         undo: async () => {
-          for (const p of await ctx.store.openProcesses(ctx.runId)) {
-            if (p.kind !== 'database' || p.service !== `db:${name}`) continue;
-            await stopProcessGroup(p.pid);
-            await ctx.store.endProcess(p.id);
-          }
+          await stopProcessGroups(
+            ctx.store,
+            ctx.runId,
+            (p) => p.kind === 'database' && p.service === `db:${name}`,
+          );
         },
       };
     }
