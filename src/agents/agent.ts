@@ -1,7 +1,7 @@
-import type { RepoRunnerError } from '../core/errors.js';
-import type { RunContext } from '../core/run-context.js';
-import type { PhaseName } from '../core/phases.js';
-import type { RunState } from '../core/run-state.js';
+import type { RepoRunnerError } from '../model/errors.js';
+import type { RunContext } from '../model/run-context.js';
+import type { PhaseName } from '../model/phases.js';
+import type { RunState } from '../model/run-state.js';
 
 /**
  * An agent performs one kind of work in one phase and returns a typed result, which the

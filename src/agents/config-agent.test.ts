@@ -3,10 +3,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { EventBus, type RunEvent } from '../core/events.js';
-import type { RunPlan, ServiceSpec } from '../core/plan.js';
-import type { RunContext } from '../core/run-context.js';
-import { RunOptionsSchema } from '../core/run-options.js';
+import type { RunEvent } from '../model/events.js';
+import { EventBus } from '../store/event-bus.js';
+import type { RunPlan, ServiceSpec } from '../model/plan.js';
+import type { RunContext } from '../model/run-context.js';
+import { RunOptionsSchema } from '../model/run-options.js';
 import { parseEnvText } from '../config/env-file.js';
 import { configAgent } from './config-agent.js';
 

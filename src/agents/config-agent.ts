@@ -7,8 +7,8 @@ import {
   isThirdPartyCredential,
 } from '../config/secrets.js';
 import { expectedVars } from '../config/sources.js';
-import type { RunContext } from '../core/run-context.js';
-import type { ServiceConfig } from '../core/run-state.js';
+import type { RunContext } from '../model/run-context.js';
+import type { ServiceConfig } from '../model/run-state.js';
 import { RepoView } from '../repo/repo-view.js';
 import type { Agent } from './agent.js';
 

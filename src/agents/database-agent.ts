@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { writeJsonAtomic } from '../core/state-files.js';
+import { writeJsonAtomic } from '../store/state-files.js';
 import { databaseDataDir } from './database-decisions.js';
-import { RepoRunnerError, UnrecoverableError } from '../core/errors.js';
-import { logFile } from '../core/paths.js';
-import type { RunContext } from '../core/run-context.js';
-import type { DecidedDatabase, RunState } from '../core/run-state.js';
+import { RepoRunnerError, UnrecoverableError } from '../model/errors.js';
+import { logFile } from '../model/paths.js';
+import type { RunContext } from '../model/run-context.js';
+import type { DecidedDatabase, RunState } from '../model/run-state.js';
 import { hasServerBinaries, installHint } from '../database/find-server-binaries.js';
 import { installServerPackages } from '../database/install-server-packages.js';
 import { startMariadb } from '../database/mariadb.js';

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { DatabaseSpec } from '../core/plan.js';
-import type { DecidedDatabase } from '../core/run-state.js';
+import type { DatabaseSpec } from '../model/plan.js';
+import type { DecidedDatabase } from '../model/run-state.js';
 import {
   mysqlConnection,
   postgresConnection,

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { NeedsFixError, UnrecoverableError } from '../core/errors.js';
-import { logFile } from '../core/paths.js';
-import type { ServiceSpec } from '../core/plan.js';
-import type { RunContext } from '../core/run-context.js';
-import type { InstallOutcome } from '../core/run-state.js';
+import { NeedsFixError, UnrecoverableError } from '../model/errors.js';
+import { logFile } from '../model/paths.js';
+import type { ServiceSpec } from '../model/plan.js';
+import type { RunContext } from '../model/run-context.js';
+import type { InstallOutcome } from '../model/run-state.js';
 import { outputTail } from '../exec/process-result.js';
 import { serviceEnv } from '../exec/service-env.js';
 import { runTracked } from '../exec/tracked-command.js';

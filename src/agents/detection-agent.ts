@@ -1,5 +1,5 @@
-import { UnrecoverableError } from '../core/errors.js';
-import type { RunPlan } from '../core/plan.js';
+import { UnrecoverableError } from '../model/errors.js';
+import type { RunPlan } from '../model/plan.js';
 import { LOOKED_FOR } from '../providers/registry.js';
 import { RepoView } from '../repo/repo-view.js';
 import type { Agent } from './agent.js';

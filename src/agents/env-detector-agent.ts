@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { EnvFacts } from '../core/env-facts.js';
+import type { EnvFacts } from '../model/env-facts.js';
 import { detectEnv } from '../env/detect-env.js';
 import type { Agent } from './agent.js';
 

@@ -1,7 +1,7 @@
 import { existsSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { RepoRunnerError, UnrecoverableError } from '../core/errors.js';
-import type { Workspace } from '../core/run-state.js';
+import { RepoRunnerError, UnrecoverableError } from '../model/errors.js';
+import type { Workspace } from '../model/run-state.js';
 import type { Agent } from './agent.js';
 import { parseSource } from './git-source.js';
 

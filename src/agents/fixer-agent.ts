@@ -1,10 +1,10 @@
-import type { RepoRunnerError } from '../core/errors.js';
-import { PHASES, type PhaseName } from '../core/phases.js';
-import type { FixAttempt } from '../core/report.js';
-import type { RunContext } from '../core/run-context.js';
-import { stopProcessGroups } from '../core/run-control.js';
+import type { RepoRunnerError } from '../model/errors.js';
+import { PHASES, type PhaseName } from '../model/phases.js';
+import type { FixAttempt } from '../model/report.js';
+import type { RunContext } from '../model/run-context.js';
+import { stopProcessGroups } from '../exec/run-processes.js';
 import { applyAction } from '../fixer/actions/apply.js';
-import { FixActionSchema, type FixAction, type FixSource } from '../fixer/actions/schema.js';
+import { FixActionSchema, type FixAction, type FixSource } from '../model/fix-action.js';
 import { proposeFixes } from '../fixer/catalogue.js';
 import { classifyRunFailure } from '../fixer/classify-run.js';
 import { signatureKey, type ErrorSignature } from '../fixer/index.js';

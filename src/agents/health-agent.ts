@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RepoRunnerError } from '../core/errors.js';
-import type { HealthOutcome } from '../core/run-state.js';
+import { RepoRunnerError } from '../model/errors.js';
+import type { HealthOutcome } from '../model/run-state.js';
 import { isProcessAlive } from '../exec/process-group.js';
 import { tailFile } from '../health/log-tail.js';
 import { waitForReady } from '../health/readiness.js';

@@ -1,4 +1,4 @@
-import type { PhaseName } from '../core/phases.js';
+import type { PhaseName } from '../model/phases.js';
 import type { Agent } from './agent.js';
 import { configAgent } from './config-agent.js';
 import { databaseAgent } from './database-agent.js';

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { InstallSpec } from '../core/plan.js';
+import type { InstallSpec } from '../model/plan.js';
 import { MARKER_NAME, installHash, readMarker, writeMarker } from './install-marker.js';
 
 const spec = (over: Partial<InstallSpec> = {}): InstallSpec => ({

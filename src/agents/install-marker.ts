@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { InstallSpec } from '../core/plan.js';
-import { writeJsonAtomic } from '../core/state-files.js';
+import type { InstallSpec } from '../model/plan.js';
+import { writeJsonAtomic } from '../store/state-files.js';
 
 /** Name of the marker file left inside an isolated install dir after a successful install. */
 export const MARKER_NAME = '.repo-runner-install.json';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ServiceSpec } from '../core/plan.js';
+import type { ServiceSpec } from '../model/plan.js';
 import { withTree } from '../providers/temp-tree.js';
 import { migrationsFor } from './migrations.js';
 

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { NeedsFixError } from '../core/errors.js';
-import { logFile } from '../core/paths.js';
-import type { CommandSpec, ServiceSpec } from '../core/plan.js';
-import type { RunContext } from '../core/run-context.js';
+import { NeedsFixError } from '../model/errors.js';
+import { logFile } from '../model/paths.js';
+import type { CommandSpec, ServiceSpec } from '../model/plan.js';
+import type { RunContext } from '../model/run-context.js';
 import { outputTail } from '../exec/process-result.js';
 import { appEnvFor, serviceEnv } from '../exec/service-env.js';
 import { runTracked } from '../exec/tracked-command.js';

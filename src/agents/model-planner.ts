@@ -1,5 +1,5 @@
-import type { RunContext } from '../core/run-context.js';
-import type { ModelsDecided } from '../core/run-state.js';
+import type { RunContext } from '../model/run-context.js';
+import type { ModelsDecided } from '../model/run-state.js';
 import { loadModelConfigOrWarn } from '../llm/config.js';
 import { modelManager } from '../managers/model-manager.js';
 import type { Agent } from './agent.js';

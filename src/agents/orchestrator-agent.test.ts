@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RepoRunnerError } from '../core/errors.js';
-import { PHASES } from '../core/phases.js';
-import type { RunPlan, ServiceSpec } from '../core/plan.js';
-import type { HealthOutcome, RunState, RunningService } from '../core/run-state.js';
+import { RepoRunnerError } from '../model/errors.js';
+import { PHASES } from '../model/phases.js';
+import type { RunPlan, ServiceSpec } from '../model/plan.js';
+import type { HealthOutcome, RunState, RunningService } from '../model/run-state.js';
 import type { PhaseRecord } from '../store/store.js';
 import { buildReport, type ReportInput } from './orchestrator-agent.js';
 

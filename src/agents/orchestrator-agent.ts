@@ -1,10 +1,10 @@
-import type { RepoRunnerError } from '../core/errors.js';
-import { PHASES, type PhaseName } from '../core/phases.js';
+import type { RepoRunnerError } from '../model/errors.js';
+import { PHASES, type PhaseName } from '../model/phases.js';
 import { classifyRunFailure } from '../fixer/classify-run.js';
 import { signatureKey } from '../fixer/index.js';
 import { nextStepFor } from '../fixer/next-step.js';
-import { ReportSchema, type Report } from '../core/report.js';
-import type { RunState } from '../core/run-state.js';
+import { ReportSchema, type Report } from '../model/report.js';
+import type { RunState } from '../model/run-state.js';
 import { connectHost } from '../health/readiness.js';
 import type { PhaseRecord } from '../store/store.js';
 

@@ -1,6 +1,6 @@
-import type { DatabaseSpec } from '../core/plan.js';
-import type { RunContext } from '../core/run-context.js';
-import type { DecidedDatabase, DecidedPlan } from '../core/run-state.js';
+import type { DatabaseSpec } from '../model/plan.js';
+import type { RunContext } from '../model/run-context.js';
+import type { DecidedDatabase, DecidedPlan } from '../model/run-state.js';
 import { databaseDataDir, decideDatabase, savedPassword } from './database-decisions.js';
 import { portManager } from '../managers/port-manager.js';
 import type { Agent } from './agent.js';

@@ -12,10 +12,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { detectToolchains } from '../env/detect-toolchains.js';
-import { EventBus, type RunEvent } from '../core/events.js';
-import type { ServiceSpec } from '../core/plan.js';
-import type { RunContext } from '../core/run-context.js';
-import { RunOptionsSchema } from '../core/run-options.js';
+import type { RunEvent } from '../model/events.js';
+import { EventBus } from '../store/event-bus.js';
+import type { ServiceSpec } from '../model/plan.js';
+import type { RunContext } from '../model/run-context.js';
+import { RunOptionsSchema } from '../model/run-options.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import { ensureVenv } from './python-venv.js';
 

@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { UnrecoverableError } from '../core/errors.js';
-import type { ServiceSpec } from '../core/plan.js';
-import type { RunContext } from '../core/run-context.js';
-import { writeJsonAtomic } from '../core/state-files.js';
+import { UnrecoverableError } from '../model/errors.js';
+import type { ServiceSpec } from '../model/plan.js';
+import type { RunContext } from '../model/run-context.js';
+import { writeJsonAtomic } from '../store/state-files.js';
 import { outputTail } from '../exec/process-result.js';
 import { runTracked } from '../exec/tracked-command.js';
 

@@ -1,12 +1,12 @@
-import { UnrecoverableError } from '../core/errors.js';
+import { UnrecoverableError } from '../model/errors.js';
 import {
   OverridesSchema,
   applyOverrides,
   describeIssues,
   type Overrides,
   type ServiceOverride,
-} from '../core/overrides.js';
-import type { RunPlan } from '../core/plan.js';
+} from '../model/overrides.js';
+import type { RunPlan } from '../model/plan.js';
 import { planRepo } from '../providers/registry.js';
 import type { RepoView } from '../repo/repo-view.js';
 

@@ -1,15 +1,16 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { RepoRunnerError } from '../core/errors.js';
-import { logFile } from '../core/paths.js';
-import type { ServiceSpec } from '../core/plan.js';
-import type { RunContext } from '../core/run-context.js';
-import type { RunningService } from '../core/run-state.js';
+import { RepoRunnerError } from '../model/errors.js';
+import { logFile } from '../model/paths.js';
+import type { ServiceSpec } from '../model/plan.js';
+import type { RunContext } from '../model/run-context.js';
+import type { RunningService } from '../model/run-state.js';
 import { spawnServiceProcess } from '../exec/process-group.js';
 import { installHint } from '../exec/toolchain-hints.js';
 import { appEnvFor, serviceEnv } from '../exec/service-env.js';
 import type { Agent } from './agent.js';
-import { resolveArgv, serviceUrls, startOrder, urlVariable } from './start-command.js';
+import { resolveArgv, serviceUrls, startOrder } from './start-command.js';
+import { urlVariable } from '../model/service-url.js';
 
 /**
  * Starts one service: its own process group, `PORT` and `HOST` in its environment (and in

@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { NeedsFixError, UnrecoverableError } from '../core/errors.js';
+import { NeedsFixError, UnrecoverableError } from '../model/errors.js';
 import { installHint } from '../exec/toolchain-hints.js';
-import { logFile } from '../core/paths.js';
-import type { RunState } from '../core/run-state.js';
+import { logFile } from '../model/paths.js';
+import type { RunState } from '../model/run-state.js';
 import { outputTail } from '../exec/process-result.js';
 import { appEnvFor, serviceEnv } from '../exec/service-env.js';
 import { runTracked } from '../exec/tracked-command.js';

@@ -1,16 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ServiceSpec } from '../core/plan.js';
+import type { ServiceSpec } from '../model/plan.js';
 import { connectHost } from '../health/readiness.js';
-import { urlVariable } from '../core/service-url.js';
-
-export { urlVariable };
-
-/**
- * Placeholder a provider may put as argv[0] for Repo Runner's built-in static file server
- * (`src/static/serve-static.ts`): it becomes `node <dist>/static/serve-static.js`.
- */
-export const STATIC_SERVER = '{repo-runner-static}';
+import { urlVariable } from '../model/service-url.js';
+import { STATIC_SERVER } from '../model/plan.js';
 
 /** Path of the compiled built-in static server (beside this file's folder in dist/ or src/). */
 export function staticServerEntry(): string {

@@ -1,4 +1,4 @@
-import { RepoRunnerError, type ErrorCode } from '../core/errors.js';
+import { RepoRunnerError, type ErrorCode } from '../model/errors.js';
 
 /** The error codes the multi-user core raises, each with its HTTP status. */
 export const AUTH_STATUS = {

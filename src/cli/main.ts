@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import pc from 'picocolors';
-import { toRepoRunnerError } from '../core/errors.js';
+import { toRepoRunnerError } from '../model/errors.js';
 import { overrideFlags } from './override-flags.js';
 
 // Commands are imported when they run, so `--help` or `status` do not load what `run` needs.

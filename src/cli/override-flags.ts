@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { RepoRunnerError } from '../core/errors.js';
-import { ServiceOverrideSchema, describeIssues } from '../core/overrides.js';
+import { RepoRunnerError } from '../model/errors.js';
+import { ServiceOverrideSchema, describeIssues } from '../model/overrides.js';
 import type { CliOverrides } from '../agents/repo-overrides.js';
 
 /** Adds the override flags shared by `run` and `plan`. */

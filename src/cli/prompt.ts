@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import { RepoRunnerError } from '../core/errors.js';
+import { RepoRunnerError } from '../model/errors.js';
 
 /** Asks one line on the terminal, echoed. */
 export async function askLine(question: string): Promise<string> {

@@ -1,6 +1,6 @@
 import { ApiClient } from '../client/api-client.js';
 import { loadCredential, normalizeServerUrl } from '../client/credentials.js';
-import { RepoRunnerError } from '../core/errors.js';
+import { RepoRunnerError } from '../model/errors.js';
 
 /** The server a command talks to: `--server`, else `REPO_RUNNER_SERVER`; undefined for local. */
 export function serverOf(flags: { server?: string }): string | undefined {

@@ -1,4 +1,4 @@
-import { repoRunnerHome } from '../core/paths.js';
+import { repoRunnerHome } from '../model/paths.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 

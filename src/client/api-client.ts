@@ -1,5 +1,5 @@
 import type { IssuedToken, User, Usage } from '../auth/types.js';
-import type { Report } from '../core/report.js';
+import type { Report } from '../model/report.js';
 import { ApiError, unreachable } from './api-error.js';
 import { readSse, type SseEvent } from './sse-reader.js';
 

@@ -1,4 +1,4 @@
-import { ERROR_CODES, RepoRunnerError, type ErrorCode } from '../core/errors.js';
+import { ERROR_CODES, RepoRunnerError, type ErrorCode } from '../model/errors.js';
 
 const BY_STATUS: Record<number, ErrorCode> = {
   401: 'UNAUTHORIZED',

@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
-import { writeTextAtomic } from '../core/state-files.js';
+import { writeTextAtomic } from '../store/state-files.js';
 
 /** Keys and values of a dotenv file (dotenv's own parser), in file order. */
 export function parseEnvText(text: string): Record<string, string> {

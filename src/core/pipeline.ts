@@ -5,12 +5,17 @@ import { buildReport } from '../agents/orchestrator-agent.js';
 import { HEALABLE_PHASES, heal } from '../agents/fixer-agent.js';
 import { proposeWithModel } from '../fixer/model-fixes.js';
 import { orchestratorManager, type PhaseDecision } from '../managers/orchestrator-manager.js';
-import { RepoRunnerError, UnrecoverableError, toRepoRunnerError } from './errors.js';
-import { LIVE_PHASES, PHASES, type PhaseName } from './phases.js';
-import type { Report } from './report.js';
-import type { RunContext } from './run-context.js';
-import type { RunState } from './run-state.js';
-import { agentStateFile, managerStateFile, runStateFile, writeJsonAtomic } from './state-files.js';
+import { RepoRunnerError, UnrecoverableError, toRepoRunnerError } from '../model/errors.js';
+import { LIVE_PHASES, PHASES, type PhaseName } from '../model/phases.js';
+import type { Report } from '../model/report.js';
+import type { RunContext } from '../model/run-context.js';
+import type { RunState } from '../model/run-state.js';
+import {
+  agentStateFile,
+  managerStateFile,
+  runStateFile,
+  writeJsonAtomic,
+} from '../store/state-files.js';
 
 /**
  * Runs (or resumes) a run's phases in the order the OrchestratorManager decides: restores

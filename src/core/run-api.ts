@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { mkdirSync } from 'node:fs';
-import { EventBus, type RunEvent } from './events.js';
-import { RepoRunnerError } from './errors.js';
-import { runDir } from './paths.js';
+import type { RunEvent } from '../model/events.js';
+import { EventBus } from '../store/event-bus.js';
+import { RepoRunnerError } from '../model/errors.js';
+import { runDir } from '../model/paths.js';
 import { executePipeline } from './pipeline.js';
-import type { Report } from './report.js';
-import type { RunContext } from './run-context.js';
+import type { Report } from '../model/report.js';
+import type { RunContext } from '../model/run-context.js';
 import { stopRunProcesses, waitForExit } from './run-control.js';
-import { RunOptionsSchema, type RunOptions } from './run-options.js';
+import { RunOptionsSchema, type RunOptions } from '../model/run-options.js';
 import { isProcessAlive } from '../exec/process-group.js';
 import type { RunRecord, Store } from '../store/store.js';
 

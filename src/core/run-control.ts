@@ -1,26 +1,7 @@
 import { portManager } from '../managers/port-manager.js';
-import { isProcessAlive, stopProcessGroup } from '../exec/process-group.js';
-import type { ProcessRecord, Store } from '../store/store.js';
-
-/**
- * Stops the run's process groups that are not recorded as ended and that `which` selects
- * (default: all), at once, and records each as ended. Returns how many were still alive.
- */
-export async function stopProcessGroups(
-  store: Store,
-  runId: string,
-  which: (p: ProcessRecord) => boolean = () => true,
-): Promise<number> {
-  const open = (await store.openProcesses(runId)).filter(which);
-  const outcomes = await Promise.all(
-    open.map(async (p) => {
-      const outcome = await stopProcessGroup(p.pid);
-      await store.endProcess(p.id);
-      return outcome;
-    }),
-  );
-  return outcomes.filter((o) => o !== 'gone').length;
-}
+import { isProcessAlive } from '../exec/process-group.js';
+import { stopProcessGroups } from '../exec/run-processes.js';
+import type { Store } from '../store/store.js';
 
 /**
  * Stops every process group a run started that is not recorded as ended (services, and

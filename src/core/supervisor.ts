@@ -3,9 +3,9 @@ import { startService } from '../agents/runner-agent.js';
 import { isProcessAlive, stopProcessGroup } from '../exec/process-group.js';
 import { probeHttp } from '../health/http-check.js';
 import { connectHost } from '../health/readiness.js';
-import type { RunContext } from './run-context.js';
-import type { RunningService } from './run-state.js';
-import { runStateFile, writeJsonAtomic } from './state-files.js';
+import type { RunContext } from '../model/run-context.js';
+import type { RunningService } from '../model/run-state.js';
+import { runStateFile, writeJsonAtomic } from '../store/state-files.js';
 
 /** Restart backoff: 1 s doubling to 30 s; reset after a service stays up 60 s. */
 const BACKOFF_START_MS = 1000;

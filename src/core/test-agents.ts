@@ -1,7 +1,7 @@
 import type { Agent } from '../agents/agent.js';
-import type { RepoRunnerError } from './errors.js';
-import type { PhaseName } from './phases.js';
-import type { RunContext } from './run-context.js';
+import type { RepoRunnerError } from '../model/errors.js';
+import type { PhaseName } from '../model/phases.js';
+import type { RunContext } from '../model/run-context.js';
 
 /** Fake agents for pipeline tests: one per phase, each returning plain data. */
 /** What each fake agent returns unless a test says otherwise. */

@@ -1,4 +1,4 @@
-import { RepoRunnerError } from '../core/errors.js';
+import { RepoRunnerError } from '../model/errors.js';
 
 /** Where and as whom an app connects to a provisioned SQL database. */
 export interface SqlConnectionParts {

@@ -8,7 +8,7 @@ import {
   statSync,
 } from 'node:fs';
 import path from 'node:path';
-import { RepoRunnerError } from '../core/errors.js';
+import { RepoRunnerError } from '../model/errors.js';
 import type { ServiceUser } from './service-user.js';
 
 function chownTree(dir: string, uid: number, gid: number): void {

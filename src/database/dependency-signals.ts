@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import { parseRequirementName } from '../providers/python/requirement-name.js';
+import { parseRequirementName } from '../repo/python-requirement-name.js';
 import {
   GO_MODULES,
   JAVA_ARTIFACTS,

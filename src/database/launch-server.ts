@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RepoRunnerError } from '../core/errors.js';
+import { RepoRunnerError } from '../model/errors.js';
 import { spawnServiceProcess, stopProcessGroup } from '../exec/process-group.js';
 import type { ProcessResult } from '../exec/process-result.js';
 import { tailFile } from '../health/log-tail.js';

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { RepoRunnerError } from '../core/errors.js';
+import { RepoRunnerError } from '../model/errors.js';
 import { outputTail } from '../exec/process-result.js';
 import { runCommand } from '../exec/run-command.js';
 import { sqlStringLiteral } from './connection-info.js';

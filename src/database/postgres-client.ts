@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { RepoRunnerError } from '../core/errors.js';
+import { RepoRunnerError } from '../model/errors.js';
 import type { ProcessResult } from '../exec/process-result.js';
 import { runCommand } from '../exec/run-command.js';
 import { probeTcp } from '../health/tcp-check.js';

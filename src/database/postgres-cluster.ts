@@ -1,7 +1,7 @@
 import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { RepoRunnerError } from '../core/errors.js';
+import { RepoRunnerError } from '../model/errors.js';
 import { outputTail } from '../exec/process-result.js';
 import { runCommand } from '../exec/run-command.js';
 import type { PostgresBinaries } from './find-server-binaries.js';

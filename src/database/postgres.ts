@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { RepoRunnerError } from '../core/errors.js';
+import { RepoRunnerError } from '../model/errors.js';
 import { stopProcessGroup } from '../exec/process-group.js';
 import { outputTail } from '../exec/process-result.js';
 import { assertSqlName, postgresConnection } from './connection-info.js';

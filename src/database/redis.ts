@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { RepoRunnerError } from '../core/errors.js';
+import { RepoRunnerError } from '../model/errors.js';
 import { redisConnection } from './connection-info.js';
 import { findRedisBinaries, installHint } from './find-server-binaries.js';
 import { launchServer } from './launch-server.js';

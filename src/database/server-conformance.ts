@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it, type TestContext } from 'node:test';
 import getPort from 'get-port';
-import { RepoRunnerError } from '../core/errors.js';
+import { RepoRunnerError } from '../model/errors.js';
 import { isGroupAlive, stopProcessGroup } from '../exec/process-group.js';
 import { probeTcp } from '../health/tcp-check.js';
 import type { DatabaseKind, ProvisionedDatabase, StartDatabaseOptions } from './types.js';

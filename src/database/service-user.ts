@@ -1,4 +1,4 @@
-import { RepoRunnerError } from '../core/errors.js';
+import { RepoRunnerError } from '../model/errors.js';
 import { runCommand } from '../exec/run-command.js';
 import { findProgram } from './find-server-binaries.js';
 

@@ -3,7 +3,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { EnvFactsSchema } from '../core/env-facts.js';
+import { EnvFactsSchema } from '../model/env-facts.js';
 import { detectEnv } from './detect-env.js';
 
 describe('detectEnv', () => {

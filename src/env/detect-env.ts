@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { EnvFactsSchema, type EnvFacts } from '../core/env-facts.js';
+import { EnvFactsSchema, type EnvFacts } from '../model/env-facts.js';
 import { detectEnvironmentKind, type EnvironmentSignals } from './detect-environment-kind.js';
 import { detectGpus } from './detect-gpus.js';
 import { detectToolchains, findExecutable, runProbe } from './detect-toolchains.js';

@@ -1,4 +1,4 @@
-import type { EnvironmentKind } from '../core/env-facts.js';
+import type { EnvironmentKind } from '../model/env-facts.js';
 
 /**
  * Passive inputs of {@link detectEnvironmentKind}. Paths are absolute host paths such as

@@ -1,4 +1,4 @@
-import type { EnvFacts } from '../core/env-facts.js';
+import type { EnvFacts } from '../model/env-facts.js';
 import type { ProcessResult } from '../exec/process-result.js';
 import type { ProbeRunner } from './detect-toolchains.js';
 

@@ -3,7 +3,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Toolchain } from '../core/env-facts.js';
+import type { Toolchain } from '../model/env-facts.js';
 import type { ProcessResult } from '../exec/process-result.js';
 import { runCommand } from '../exec/run-command.js';
 

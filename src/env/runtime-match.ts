@@ -1,5 +1,5 @@
 import semver from 'semver';
-import type { Toolchain } from '../core/env-facts.js';
+import type { Toolchain } from '../model/env-facts.js';
 
 /**
  * A version requirement as repos write it, as a semver range: `3.11` and `3.11.4` (prefix:

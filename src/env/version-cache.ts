@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { writeJsonAtomic } from '../core/state-files.js';
+import { writeJsonAtomic } from '../store/state-files.js';
 
 /** Cached versions are trusted this long: 24 h (a shim such as pyenv's can change what it runs). */
 export const VERSION_CACHE_TTL_MS = 24 * 60 * 60 * 1000;

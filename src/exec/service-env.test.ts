@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import type { ServiceSpec } from '../core/plan.js';
+import type { ServiceSpec } from '../model/plan.js';
 import { serviceEnv } from './service-env.js';
 
 const web: ServiceSpec = {

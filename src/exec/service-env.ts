@@ -1,6 +1,6 @@
 import path from 'node:path';
-import type { ServiceSpec } from '../core/plan.js';
-import { rewriteComposeHost, type DatabaseHost } from '../database/compose-hosts.js';
+import type { ServiceSpec } from '../model/plan.js';
+import { rewriteComposeHost, type DatabaseHost } from './compose-hosts.js';
 
 /**
  * Environment for a service's install, build and start commands: Repo Runner's own

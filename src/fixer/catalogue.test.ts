@@ -3,13 +3,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { EventBus } from '../core/events.js';
-import type { ServiceSpec } from '../core/plan.js';
-import type { RunContext } from '../core/run-context.js';
-import { RunOptionsSchema, type RunOptions } from '../core/run-options.js';
+import { EventBus } from '../store/event-bus.js';
+import type { ServiceSpec } from '../model/plan.js';
+import type { RunContext } from '../model/run-context.js';
+import { RunOptionsSchema, type RunOptions } from '../model/run-options.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/store.js';
-import { FixActionSchema, type FixAction } from './actions/schema.js';
+import { FixActionSchema, type FixAction } from '../model/fix-action.js';
 import { proposeFixes, serviceFor } from './catalogue.js';
 import type { ErrorClass } from './classes.js';
 import type { ErrorSignature } from './signature.js';

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ServiceSpec } from '../core/plan.js';
-import type { RunContext } from '../core/run-context.js';
-import type { FixAction } from './actions/schema.js';
+import type { ServiceSpec } from '../model/plan.js';
+import type { RunContext } from '../model/run-context.js';
+import type { FixAction } from '../model/fix-action.js';
 import {
   NODE_COMMAND_PACKAGES,
   PYTHON_COMMAND_PACKAGES,

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import type { RepoRunnerError } from '../core/errors.js';
-import { logFile } from '../core/paths.js';
-import type { PhaseName } from '../core/phases.js';
-import type { RunState } from '../core/run-state.js';
+import type { RepoRunnerError } from '../model/errors.js';
+import { logFile } from '../model/paths.js';
+import type { PhaseName } from '../model/phases.js';
+import type { RunState } from '../model/run-state.js';
 import { classifyFailure } from './classify.js';
 import type { ErrorSignature } from './signature.js';
 

@@ -1,4 +1,4 @@
-import type { PhaseName } from '../core/phases.js';
+import type { PhaseName } from '../model/phases.js';
 import type { ProcessResult } from '../exec/process-result.js';
 import { isFixable } from './classes.js';
 import { RULES } from './rules/index.js';

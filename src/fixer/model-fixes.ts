@@ -2,12 +2,12 @@ import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import type { Candidate, ProposeMore } from '../agents/fixer-agent.js';
-import type { RepoRunnerError } from '../core/errors.js';
-import type { RunContext } from '../core/run-context.js';
+import type { RepoRunnerError } from '../model/errors.js';
+import type { RunContext } from '../model/run-context.js';
 import { callWithTools } from '../llm/client.js';
 import { loadModelConfigOrWarn } from '../llm/config.js';
 import { modelManager } from '../managers/model-manager.js';
-import { FixActionSchema, type FixAction } from './actions/schema.js';
+import { FixActionSchema, type FixAction } from '../model/fix-action.js';
 import type { ErrorSignature } from './signature.js';
 import { vetModelAction } from './vet-model-action.js';
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ServiceSpec } from '../core/plan.js';
-import type { RunContext } from '../core/run-context.js';
+import type { ServiceSpec } from '../model/plan.js';
+import type { RunContext } from '../model/run-context.js';
 
 /** `name` as pip compares it (PEP 503 normalisation). */
 const normalise = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');

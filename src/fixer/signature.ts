@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PHASES } from '../core/phases.js';
+import { PHASES } from '../model/phases.js';
 import { ERROR_CLASS_INFO, ErrorClassSchema } from './classes.js';
 
 /** Longest evidence kept in a signature: 300 characters (one log line, enough to recognise it). */

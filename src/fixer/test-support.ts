@@ -1,4 +1,4 @@
-import type { PhaseName } from '../core/phases.js';
+import type { PhaseName } from '../model/phases.js';
 import type { ProcessResult } from '../exec/process-result.js';
 import { classifyFailure, type FailureInput } from './classify.js';
 import type { ErrorSignature } from './signature.js';

@@ -3,13 +3,13 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { EventBus } from '../core/events.js';
-import type { ServiceSpec } from '../core/plan.js';
-import type { RunContext } from '../core/run-context.js';
-import { RunOptionsSchema, type RunOptions } from '../core/run-options.js';
+import { EventBus } from '../store/event-bus.js';
+import type { ServiceSpec } from '../model/plan.js';
+import type { RunContext } from '../model/run-context.js';
+import { RunOptionsSchema, type RunOptions } from '../model/run-options.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/store.js';
-import { FixActionSchema, type FixAction } from './actions/schema.js';
+import { FixActionSchema, type FixAction } from '../model/fix-action.js';
 import { vetModelAction } from './vet-model-action.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'rr-vet-'));

@@ -1,7 +1,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import type { RunContext } from '../core/run-context.js';
-import type { FixAction } from './actions/schema.js';
+import type { RunContext } from '../model/run-context.js';
+import type { FixAction } from '../model/fix-action.js';
 
 /**
  * Programs a model may name as a command's first word: the toolchains and servers a repo's

@@ -11,7 +11,7 @@ import {
   type RefusedCall,
   type ToolSpecs,
 } from './tool-calls.js';
-import type { ModelChoice, ModelDecision, ModelUsage } from './types.js';
+import type { ModelChoice, ModelDecision, ModelUsage } from '../model/llm-types.js';
 
 // Agents never print: the SDK's warnings go into our result instead of the console.
 const sdkGlobal = globalThis as { AI_SDK_LOG_WARNINGS?: unknown };

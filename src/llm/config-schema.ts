@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { RepoRunnerError } from '../core/errors.js';
+import { RepoRunnerError } from '../model/errors.js';
 import {
   COST_POLICIES,
   MODEL_TIERS,
   type CostPolicy,
   type ModelTier,
   type ProviderKind,
-} from './types.js';
+} from '../model/llm-types.js';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
 const envName = z

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { RepoRunnerError } from '../core/errors.js';
+import { RepoRunnerError } from '../model/errors.js';
 import { ENV_MODEL_CONTEXT_TOKENS, loadModelConfig } from './config.js';
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-models-'));

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describeIssues } from '../core/overrides.js';
-import { repoRunnerHome } from '../core/paths.js';
+import { describeIssues } from '../model/overrides.js';
+import { repoRunnerHome } from '../model/paths.js';
 import { ModelFileSchema, modelConfigError, type ModelConfig } from './config-schema.js';
 import { envProviders } from './env-providers.js';
 

@@ -2,7 +2,7 @@ import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModel } from 'ai';
 import type { ModelConfig, ProviderConfig } from './config.js';
-import type { ModelChoice } from './types.js';
+import type { ModelChoice } from '../model/llm-types.js';
 
 /**
  * An AI SDK `LanguageModel` for one model of a provider: `createOpenAICompatible` (OpenAI,

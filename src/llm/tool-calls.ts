@@ -1,6 +1,6 @@
 import { jsonSchema, tool, type JSONSchema7, type ToolSet } from 'ai';
 import { z } from 'zod';
-import { describeIssues } from '../core/overrides.js';
+import { describeIssues } from '../model/overrides.js';
 
 /** A tool the model may propose: what it does, and the zod schema its input must pass. */
 export interface ToolSpec {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { FixAction } from '../fixer/actions/schema.js';
+import type { FixAction } from '../model/fix-action.js';
 import type { Store } from '../store/store.js';
 import { testStoreBackends } from '../store/test-stores.js';
 import { GLOBAL_SCOPE, agentMemoryManager as memory, bindService } from './agent-memory-manager.js';

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { FixActionSchema, type FixAction } from '../fixer/actions/schema.js';
+import { FixActionSchema, type FixAction } from '../model/fix-action.js';
 import type { Store } from '../store/store.js';
 
 /** The scope of fixes that hold for every repository. */

@@ -9,7 +9,7 @@ import {
   type ModelTier,
   type SkippedModel,
   type TaskKind,
-} from '../llm/types.js';
+} from '../model/llm-types.js';
 
 /** Limits by task kind before per-agent overrides: decisions are short and near-deterministic. */
 export const DEFAULT_LIMITS: Readonly<Record<TaskKind, Readonly<CallLimits>>> = {

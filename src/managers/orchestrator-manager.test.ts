@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PHASES, type PhaseName } from '../core/phases.js';
+import { PHASES, type PhaseName } from '../model/phases.js';
 import type { PhaseRecord, PhaseStatus } from '../store/store.js';
 import { orchestratorManager } from './orchestrator-manager.js';
 

@@ -1,4 +1,4 @@
-import { LIVE_PHASES, PHASES, type PhaseName } from '../core/phases.js';
+import { LIVE_PHASES, PHASES, type PhaseName } from '../model/phases.js';
 import type { PhaseRecord } from '../store/store.js';
 
 /** Retry policy of a phase, as data (bullmq style): attempts in all, wait between them in ms. */

@@ -1,5 +1,5 @@
 import getPort from 'get-port';
-import { RepoRunnerError } from '../core/errors.js';
+import { RepoRunnerError } from '../model/errors.js';
 import type { Store } from '../store/store.js';
 
 /** How many candidate ports to try before giving up. */

@@ -1,4 +1,4 @@
-import type { DatabaseSpec, ServiceSpec } from '../core/plan.js';
+import type { DatabaseSpec, ServiceSpec } from '../model/plan.js';
 import { parseEnvText } from '../config/env-file.js';
 import type { RepoView } from '../repo/repo-view.js';
 import { readCompose } from './compose/index.js';

@@ -1,5 +1,5 @@
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
-import type { CommandSpec, ServiceSpec } from '../core/plan.js';
+import type { CommandSpec, ServiceSpec } from '../model/plan.js';
 import type { RepoView } from '../repo/repo-view.js';
 
 /** Where a devcontainer configuration may be (containers.dev spec), in order. */

@@ -1,4 +1,4 @@
-import type { ServiceSpec } from '../core/plan.js';
+import type { ServiceSpec } from '../model/plan.js';
 import type { RepoView } from '../repo/repo-view.js';
 
 /** Source files a start command names (`app.py`, `node server.js`, `sh -c "node index.js"`). */

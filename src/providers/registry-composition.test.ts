@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RunPlan } from '../core/plan.js';
+import type { RunPlan } from '../model/plan.js';
 import { withTree, type Tree } from './temp-tree.js';
 import { planRepo } from './registry.js';
 

@@ -1,4 +1,4 @@
-import { RunPlanSchema, type RunPlan, type ServiceSpec } from '../core/plan.js';
+import { RunPlanSchema, type RunPlan, type ServiceSpec } from '../model/plan.js';
 import type { RepoView } from '../repo/repo-view.js';
 import { goProvider } from './go/index.js';
 import { nodeProvider } from './node/index.js';
@@ -8,7 +8,7 @@ import { phpProvider } from './php/index.js';
 import { staticProvider } from './static/index.js';
 import { pythonProvider } from './python/index.js';
 import type { Provider } from './types.js';
-import { urlVariable } from '../core/service-url.js';
+import { urlVariable } from '../model/service-url.js';
 import { findDatabaseNeeds } from '../database/needs.js';
 import { applyCompose } from './compose-apply.js';
 import { applyDevcontainer } from './devcontainer.js';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { CommandSpec, ServiceSpec } from '../core/plan.js';
+import type { CommandSpec, ServiceSpec } from '../model/plan.js';
 import { RepoView } from '../repo/repo-view.js';
 
 /** Folder names that hold an app next to another one ("frontend + API" repos). */

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ServiceSpecSchema } from '../core/plan.js';
+import { ServiceSpecSchema } from '../model/plan.js';
 import { RepoView } from '../repo/repo-view.js';
 import type { Provider, ProviderPlan } from './types.js';
 

@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/types.js';
-import type { Report } from '../core/report.js';
+import type { Report } from '../model/report.js';
 import type { RunRecord } from '../store/store.js';
 import type { ServerContext } from './context.js';
 import { HttpError } from './http-error.js';

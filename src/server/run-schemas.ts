@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ServiceOverrideSchema } from '../core/overrides.js';
+import { ServiceOverrideSchema } from '../model/overrides.js';
 
 /** Options an API caller may give a run: the CLI's, less those the server decides (host, detach). */
 export const ApiRunOptionsSchema = z.strictObject({

@@ -1,5 +1,5 @@
 import { spawnSupervisor } from '../core/detach.js';
-import { runDir } from '../core/paths.js';
+import { runDir } from '../model/paths.js';
 import { executeQueuedRun, resumeRun, type RunOutcome } from '../core/run-api.js';
 import { stopRunProcesses } from '../core/run-control.js';
 import type { RunJob } from '../queue/queue.js';

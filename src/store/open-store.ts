@@ -1,5 +1,5 @@
-import { RepoRunnerError } from '../core/errors.js';
-import { storeFile } from '../core/paths.js';
+import { RepoRunnerError } from '../model/errors.js';
+import { storeFile } from '../model/paths.js';
 import type { Store } from './store.js';
 
 /** The environment variable that moves the store to PostgreSQL. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RepoRunnerError } from '../core/errors.js';
+import { RepoRunnerError } from '../model/errors.js';
 import { storeConformance } from './conformance.js';
 import { openPostgresStore, redactUrl } from './postgres.js';
 import { postgresForTests } from './test-postgres.js';

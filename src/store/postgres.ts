@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { CustomTypesConfig } from 'pg';
-import { RepoRunnerError } from '../core/errors.js';
+import { RepoRunnerError } from '../model/errors.js';
 import type { Database } from './schema.js';
 import { Store } from './store.js';
 

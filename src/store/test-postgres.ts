@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after } from 'node:test';
 import getPort from 'get-port';
-import { RepoRunnerError } from '../core/errors.js';
+import { RepoRunnerError } from '../model/errors.js';
 import { serverSkipReason } from '../database/install-server-packages.js';
 import { startPostgres } from '../database/postgres.js';
 import type { ProvisionedDatabase } from '../database/types.js';

@@ -1,6 +1,6 @@
 import { ApiClient } from '../../client/api-client.js';
 import { credentialsPath, removeCredential, saveCredential } from '../../client/credentials.js';
-import { RepoRunnerError } from '../../core/errors.js';
+import { RepoRunnerError } from '../../model/errors.js';
 import { askLine, readPassword } from '../prompt.js';
 import { connect, serverOf } from '../remote-session.js';
 

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { RepoRunnerError } from '../../core/errors.js';
-import { runDir } from '../../core/paths.js';
+import { RepoRunnerError } from '../../model/errors.js';
+import { runDir } from '../../model/paths.js';
 import { requireRun } from '../../core/run-api.js';
 import { withSession } from '../session.js';
 

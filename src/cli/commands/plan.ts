@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { RepoRunnerError } from '../../core/errors.js';
+import { RepoRunnerError } from '../../model/errors.js';
 import { planRepository } from '../../agents/repo-overrides.js';
 import { overridesFromFlags, type OverrideFlagValues } from '../override-flags.js';
 import { RepoView } from '../../repo/repo-view.js';

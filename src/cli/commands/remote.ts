@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import type { Report } from '../../core/report.js';
+import type { Report } from '../../model/report.js';
 import { overridesFromFlags, type OverrideFlagValues } from '../override-flags.js';
 import { renderReport } from '../render/report-text.js';
 import { connect } from '../remote-session.js';

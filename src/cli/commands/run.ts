@@ -1,9 +1,9 @@
 import pc from 'picocolors';
 import { spawnSupervisor } from '../../core/detach.js';
-import { ERROR_CODES, RepoRunnerError } from '../../core/errors.js';
+import { ERROR_CODES, RepoRunnerError } from '../../model/errors.js';
 import { resumeRun, startRun, type RunCaller, type RunOutcome } from '../../core/run-api.js';
 import { stopRunProcesses } from '../../core/run-control.js';
-import type { Report } from '../../core/report.js';
+import type { Report } from '../../model/report.js';
 import { Supervisor } from '../../core/supervisor.js';
 import { renderReport } from '../render/report-text.js';
 import { TaskList } from '../render/task-list.js';

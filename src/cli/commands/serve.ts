@@ -1,7 +1,7 @@
 import path from 'node:path';
 import pc from 'picocolors';
-import { RepoRunnerError } from '../../core/errors.js';
-import { repoRunnerHome } from '../../core/paths.js';
+import { RepoRunnerError } from '../../model/errors.js';
+import { repoRunnerHome } from '../../model/paths.js';
 
 /** `serve` flags. */
 export interface ServeFlags {

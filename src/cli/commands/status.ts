@@ -1,6 +1,6 @@
 import pc from 'picocolors';
 import { requireRun } from '../../core/run-api.js';
-import type { Report } from '../../core/report.js';
+import type { Report } from '../../model/report.js';
 import { isProcessAlive } from '../../exec/process-group.js';
 import { renderReport } from '../render/report-text.js';
 import { withSession } from '../session.js';

@@ -1,10 +1,10 @@
-import { EventBus } from '../../core/events.js';
-import { runDir } from '../../core/paths.js';
+import { EventBus } from '../../store/event-bus.js';
+import { runDir } from '../../model/paths.js';
 import { requireRun } from '../../core/run-api.js';
-import type { RunContext } from '../../core/run-context.js';
+import type { RunContext } from '../../model/run-context.js';
 import { stopRunProcesses } from '../../core/run-control.js';
-import { RunOptionsSchema } from '../../core/run-options.js';
-import type { RunState } from '../../core/run-state.js';
+import { RunOptionsSchema } from '../../model/run-options.js';
+import type { RunState } from '../../model/run-state.js';
 import { Supervisor } from '../../core/supervisor.js';
 import { withSession } from '../session.js';
 

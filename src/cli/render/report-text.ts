@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import type { Report } from '../../core/report.js';
+import type { Report } from '../../model/report.js';
 
 const seconds = (ms: number | null) =>
   ms === null ? '-' : ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;

@@ -1,6 +1,6 @@
 import { Listr, type ListrTaskWrapper } from 'listr2';
-import type { RunEvent } from '../../core/events.js';
-import { PHASES, type PhaseName } from '../../core/phases.js';
+import type { RunEvent } from '../../model/events.js';
+import { PHASES, type PhaseName } from '../../model/phases.js';
 
 type Final = { status: 'done' | 'skipped' | 'failed'; message: string };
 

@@ -14,17 +14,17 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
-import { RepoRunnerError } from '../../core/errors.js';
-import { EventBus } from '../../core/events.js';
-import { logFile } from '../../core/paths.js';
-import type { ServiceSpec } from '../../core/plan.js';
-import type { RunContext } from '../../core/run-context.js';
-import { RunOptionsSchema, type RunOptions } from '../../core/run-options.js';
+import { RepoRunnerError } from '../../model/errors.js';
+import { EventBus } from '../../store/event-bus.js';
+import { logFile } from '../../model/paths.js';
+import type { ServiceSpec } from '../../model/plan.js';
+import type { RunContext } from '../../model/run-context.js';
+import { RunOptionsSchema, type RunOptions } from '../../model/run-options.js';
 import { portManager } from '../../managers/port-manager.js';
 import { openSqliteStore } from '../../store/sqlite.js';
 import type { Store } from '../../store/store.js';
 import { applyAction, insideRepo } from './apply.js';
-import type { FixAction } from './schema.js';
+import type { FixAction } from '../../model/fix-action.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'rr-apply-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));

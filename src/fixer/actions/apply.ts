@@ -9,17 +9,17 @@ import {
   statSync,
 } from 'node:fs';
 import path from 'node:path';
-import { RepoRunnerError } from '../../core/errors.js';
-import { logFile } from '../../core/paths.js';
-import type { PhaseName } from '../../core/phases.js';
-import type { CommandSpec, ServiceSpec } from '../../core/plan.js';
-import type { RunContext } from '../../core/run-context.js';
-import { stopProcessGroups } from '../../core/run-control.js';
+import { RepoRunnerError } from '../../model/errors.js';
+import { logFile } from '../../model/paths.js';
+import type { PhaseName } from '../../model/phases.js';
+import type { CommandSpec, ServiceSpec } from '../../model/plan.js';
+import type { RunContext } from '../../model/run-context.js';
+import { stopProcessGroups } from '../../exec/run-processes.js';
 import { outputTail } from '../../exec/process-result.js';
 import { appEnvFor, serviceEnv } from '../../exec/service-env.js';
 import { runTracked } from '../../exec/tracked-command.js';
 import { portManager } from '../../managers/port-manager.js';
-import type { FixAction } from './schema.js';
+import type { FixAction } from '../../model/fix-action.js';
 
 /** What applying an action did: how to undo it, and the earliest phase it changes. */
 export interface AppliedAction {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { withTree as withRepo } from '../temp-tree.js';
-import { RepoRunnerError } from '../../core/errors.js';
+import { RepoRunnerError } from '../../model/errors.js';
 import { findComposeFile, parseCompose } from './parse-compose.js';
 
 test('findComposeFile follows Compose order and is null without a file', async () => {

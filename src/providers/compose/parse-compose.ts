@@ -1,5 +1,5 @@
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import { RepoRunnerError } from '../../core/errors.js';
+import { RepoRunnerError } from '../../model/errors.js';
 import type { RepoView } from '../../repo/repo-view.js';
 import { ComposeFileSchema, type ComposeService } from './compose-schema.js';
 import { parseDotenv } from './dotenv.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RepoRunnerError } from '../../core/errors.js';
+import { RepoRunnerError } from '../../model/errors.js';
 import { dependenciesOf, startOrder, type Dependency } from './start-order.js';
 
 const on = (name: string, condition: Dependency['condition'] = 'service_started'): Dependency => ({

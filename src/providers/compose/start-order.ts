@@ -1,4 +1,4 @@
-import { RepoRunnerError } from '../../core/errors.js';
+import { RepoRunnerError } from '../../model/errors.js';
 import type { ComposeService, DependsCondition } from './compose-schema.js';
 
 /** One `depends_on` entry, normalised from the list or the map form. */

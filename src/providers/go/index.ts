@@ -1,4 +1,4 @@
-import type { InstallSpec, ServiceSpec } from '../../core/plan.js';
+import type { InstallSpec, ServiceSpec } from '../../model/plan.js';
 import type { RepoView } from '../../repo/repo-view.js';
 import type { Detection, Provider, ProviderPlan } from '../types.js';
 import { detectGoFramework } from './frameworks.js';

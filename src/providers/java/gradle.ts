@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { CommandSpec, ServiceSpec } from '../../core/plan.js';
+import type { CommandSpec, ServiceSpec } from '../../model/plan.js';
 import type { RepoView } from '../../repo/repo-view.js';
 import type { ProviderPlan } from '../types.js';
 import { gradleJavaVersion } from './java-version.js';

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { urlVariable } from '../../agents/start-command.js';
+import { urlVariable } from '../../model/service-url.js';
 import { RepoView } from '../../repo/repo-view.js';
 import { findDependsOn, urlVariableOf } from './depends-on.js';
 

@@ -1,4 +1,4 @@
-import type { InstallSpec } from '../../core/plan.js';
+import type { InstallSpec } from '../../model/plan.js';
 import type { PackageJson } from './package-json.js';
 import type { PackageManager } from './package-manager.js';
 

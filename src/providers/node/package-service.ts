@@ -1,4 +1,4 @@
-import type { CommandSpec, ServiceSpec } from '../../core/plan.js';
+import type { CommandSpec, ServiceSpec } from '../../model/plan.js';
 import type { RepoView } from '../../repo/repo-view.js';
 import { findHealthPath } from '../health-path.js';
 import { detectFramework } from './frameworks.js';

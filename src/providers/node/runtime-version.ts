@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { ServiceSpec } from '../../core/plan.js';
+import type { ServiceSpec } from '../../model/plan.js';
 import type { RepoView } from '../../repo/repo-view.js';
 import type { PackageJson } from './package-json.js';
 

@@ -1,4 +1,4 @@
-import type { CommandSpec } from '../../core/plan.js';
+import type { CommandSpec } from '../../model/plan.js';
 import type { PackageJson } from './package-json.js';
 import type { PackageManagerName } from './package-manager.js';
 import { BUILD_OUTPUT } from './start-command.js';

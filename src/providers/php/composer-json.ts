@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { InstallSpec } from '../../core/plan.js';
+import type { InstallSpec } from '../../model/plan.js';
 import type { RepoView } from '../../repo/repo-view.js';
 
 const StringMap = z.record(z.string(), z.string());

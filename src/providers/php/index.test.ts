@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ServiceSpecSchema, type ServiceSpec } from '../../core/plan.js';
+import { ServiceSpecSchema, type ServiceSpec } from '../../model/plan.js';
 import { RepoView } from '../../repo/repo-view.js';
 import type { ProviderPlan } from '../types.js';
 import { isPlatformPackage } from './composer-json.js';

@@ -1,4 +1,4 @@
-import type { ServiceSpec } from '../../core/plan.js';
+import type { ServiceSpec } from '../../model/plan.js';
 import type { RepoView } from '../../repo/repo-view.js';
 import { parseProcfile } from './parse-procfile.js';
 

@@ -1,6 +1,6 @@
 import type { RepoView } from '../../repo/repo-view.js';
 import { readPipfileDependencies, readPyprojectDependencies } from './manifest-dependencies.js';
-import type { RequirementName } from './requirement-name.js';
+import type { RequirementName } from '../../repo/python-requirement-name.js';
 import { readRequirementsFile } from './requirements-txt.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { CommandSpec, InstallSpec } from '../../core/plan.js';
+import type { CommandSpec, InstallSpec } from '../../model/plan.js';
 import type { PythonDependencies } from './dependencies.js';
 import type { LocalProject } from './local-project.js';
 import { VENV_PYTHON } from './python-start.js';

@@ -1,6 +1,6 @@
 import type { RepoView } from '../../repo/repo-view.js';
 import { poetryToPep440 } from './poetry-constraint.js';
-import { parseRequirementName, type RequirementName } from './requirement-name.js';
+import { parseRequirementName, type RequirementName } from '../../repo/python-requirement-name.js';
 
 /** Dependencies declared in a TOML manifest, as pip-installable specs. */
 export interface ManifestDependencies {

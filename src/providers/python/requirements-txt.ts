@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { RepoView } from '../../repo/repo-view.js';
-import { parseRequirementName, type RequirementName } from './requirement-name.js';
+import { parseRequirementName, type RequirementName } from '../../repo/python-requirement-name.js';
 
 /** What a requirements file and the files it includes (`-r other.txt`) declare. */
 export interface RequirementsFile {

@@ -1,4 +1,4 @@
-import type { ServiceSpec } from '../../core/plan.js';
+import type { ServiceSpec } from '../../model/plan.js';
 import type { RepoView } from '../../repo/repo-view.js';
 
 /** The interpreter version a repository asks for (`ServiceSpec.runtime`). */

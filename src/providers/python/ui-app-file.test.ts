@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { withTree as withRepo } from '../temp-tree.js';
-import { ServiceSpecSchema, type ServiceSpec } from '../../core/plan.js';
+import { ServiceSpecSchema, type ServiceSpec } from '../../model/plan.js';
 import { pythonProvider } from './index.js';
 import { gradioWarnings } from './start-command.js';
 import { findUiAppFile } from './ui-app-file.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type ServiceSpec } from '../../core/plan.js';
+import { type ServiceSpec } from '../../model/plan.js';
 import { planWith, type Tree } from '../temp-tree.js';
 import type { ProviderPlan } from '../types.js';
 import { rustProvider } from './index.js';

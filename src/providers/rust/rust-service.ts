@@ -1,4 +1,4 @@
-import type { CommandSpec, InstallSpec, ServiceSpec } from '../../core/plan.js';
+import type { CommandSpec, InstallSpec, ServiceSpec } from '../../model/plan.js';
 import type { RepoView } from '../../repo/repo-view.js';
 import { findHealthPath } from '../health-path.js';
 import type { BinTarget } from './bin-targets.js';

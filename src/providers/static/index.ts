@@ -1,5 +1,5 @@
-import { STATIC_SERVER } from '../../agents/start-command.js';
-import type { CommandSpec, InstallSpec, ServiceSpec } from '../../core/plan.js';
+import { STATIC_SERVER } from '../../model/plan.js';
+import type { CommandSpec, InstallSpec, ServiceSpec } from '../../model/plan.js';
 import type { RepoView } from '../../repo/repo-view.js';
 import type { Detection, Provider, ProviderPlan } from '../types.js';
 import { findNodeStaticBuild, NODE_BUILD_DIR } from './node-build.js';

@@ -1,4 +1,4 @@
-import type { InstallSpec } from '../../core/plan.js';
+import type { InstallSpec } from '../../model/plan.js';
 import type { RepoView } from '../../repo/repo-view.js';
 import { detectFramework } from '../node/frameworks.js';
 import { nodeInstall } from '../node/install.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AuthError } from '../../auth/errors.js';
-import { RepoRunnerError } from '../../core/errors.js';
+import { RepoRunnerError } from '../../model/errors.js';
 import { HttpError } from '../http-error.js';
 import { renderError } from './errors.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { RepoRunnerError } from '../../core/errors.js';
+import { RepoRunnerError } from '../../model/errors.js';
 import { HttpError } from '../http-error.js';
 
 /** The one error body of the API. */

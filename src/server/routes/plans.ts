@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { planRepository } from '../../agents/repo-overrides.js';
-import { RunPlanSchema } from '../../core/plan.js';
+import { RunPlanSchema } from '../../model/plan.js';
 import { RepoView } from '../../repo/repo-view.js';
 import type { ServerContext } from '../context.js';
 import { badRequest, forbidden } from '../http-error.js';

@@ -1,5 +1,5 @@
 import type { Store } from '../store/store.js';
-import type { EventBus } from './events.js';
+import type { RunEventBus } from './events.js';
 import type { RunOptions } from './run-options.js';
 import type { RunState } from './run-state.js';
 
@@ -17,7 +17,7 @@ export interface RunContext {
   runDir: string;
   options: RunOptions;
   store: Store;
-  bus: EventBus;
+  bus: RunEventBus;
   /** Aborted on Ctrl-C or `stop`: every process, probe and wait must honour it. */
   signal: AbortSignal;
   state: RunState;

@@ -1,24 +1,13 @@
 import { EventEmitter } from 'node:events';
-import type { Store } from '../store/store.js';
-
-/** What happened, for the task list, the store and (later) SSE. */
-export type RunEventKind = 'phase' | 'log' | 'service' | 'warning' | 'info' | 'result';
-
-/** One event on a run's bus. `data` is plain JSON. */
-export interface RunEvent {
-  kind: RunEventKind;
-  message: string;
-  phase?: string;
-  service?: string;
-  data?: Record<string, unknown>;
-}
+import type { RunEvent, RunEventBus } from '../model/events.js';
+import type { Store } from './store.js';
 
 /**
  * A run's event bus. Agents and managers never print: they emit here. Every event is
  * recorded in the store in order (writes are chained) and handed to listeners (the CLI's
  * task list, the server's SSE stream).
  */
-export class EventBus extends EventEmitter<{ event: [RunEvent] }> {
+export class EventBus extends EventEmitter<{ event: [RunEvent] }> implements RunEventBus {
   private pending: Promise<unknown> = Promise.resolve();
 
   constructor(

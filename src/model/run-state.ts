@@ -1,4 +1,4 @@
-import type { ModelDecision } from '../llm/types.js';
+import type { ModelDecision } from './llm-types.js';
 import type { EnvFacts } from './env-facts.js';
 import type { RunPlan } from './plan.js';
 import type { FixAttempt, Report, ServiceHealth } from './report.js';

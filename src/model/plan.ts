@@ -122,3 +122,9 @@ export const RunPlanSchema = z.object({
   databases: z.array(DatabaseSpecSchema).optional(),
 });
 export type RunPlan = z.infer<typeof RunPlanSchema>;
+
+/**
+ * Placeholder a provider may put as argv[0] for Repo Runner's built-in static file server
+ * (`src/static/serve-static.ts`): it becomes `node <dist>/static/serve-static.js`.
+ */
+export const STATIC_SERVER = '{repo-runner-static}';
