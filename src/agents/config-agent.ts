@@ -22,7 +22,7 @@ import type { Agent } from './agent.js';
  * `.env` is never overwritten: only missing keys are added, after a backup copy. The
  * resulting values also go into the service's environment.
  */
-export const configAgent: Agent<'config'> = {
+export const configAgent = {
   name: 'ConfigAgent',
   phase: 'configure',
   produces: 'config',
@@ -92,7 +92,7 @@ export const configAgent: Agent<'config'> = {
     }
     return configs;
   },
-};
+} satisfies Agent<'config'>;
 
 function report(ctx: RunContext, c: ServiceConfig, created: boolean): void {
   const where = path.relative(ctx.state.workspace?.repoPath ?? '.', c.file) || '.env';

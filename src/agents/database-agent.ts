@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { writeJsonAtomic } from '../store/state-files.js';
 import { databaseDataDir } from './database-decisions.js';
-import { RepoRunnerError, UnrecoverableError } from '../model/errors.js';
+import { NeedsFixError, UnrecoverableError } from '../model/errors.js';
 import { logFile } from '../model/paths.js';
 import type { RunContext } from '../model/run-context.js';
 import type { DecidedDatabase, RunState } from '../model/run-state.js';
@@ -27,7 +27,7 @@ const STARTERS = { postgres: startPostgres, mysql: startMariadb, redis: startRed
  * started. Servers are recorded as the run's processes: `stop` ends them.
  *
  * @throws UnrecoverableError DATABASE_FAILED naming what to install when a server is
- *   missing and cannot be installed; RepoRunnerError DATABASE_FAILED with the server's log
+ *   missing and cannot be installed; NeedsFixError DATABASE_FAILED with the server's log
  *   tail when it does not come up; MIGRATION_FAILED from the migrations.
  */
 export const databaseAgent: Agent<'databases'> = {
@@ -120,7 +120,7 @@ async function startOne(ctx: RunContext, d: DecidedDatabase): Promise<Provisione
   } catch (err) {
     await recorded;
     if (ctx.signal.aborted) throw err;
-    throw new RepoRunnerError(
+    throw new NeedsFixError(
       'DATABASE_FAILED',
       `${d.kind} server ${d.name} did not come up: ${(err as Error).message}`,
       `read ${log}`,

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
-import { RepoRunnerError } from '../model/errors.js';
+import { NeedsFixError } from '../model/errors.js';
 import { EventBus } from '../store/event-bus.js';
 import { executePipeline } from '../core/pipeline.js';
 import type { RunContext } from '../model/run-context.js';
@@ -65,7 +65,7 @@ function agentsWith(failing: Health, calls = new Map<string, number>()) {
     {
       health: (outcomes) =>
         (outcomes as Array<{ health: string; detail: string }>).some((o) => o.health !== 'healthy')
-          ? new RepoRunnerError('UNHEALTHY', 'web: not healthy')
+          ? new NeedsFixError('UNHEALTHY', 'web: not healthy')
           : null,
     },
   );

@@ -9,97 +9,52 @@ import { proposeFixes } from '../fixer/catalogue.js';
 import { classifyRunFailure } from '../fixer/classify-run.js';
 import { signatureKey, type ErrorSignature } from '../fixer/index.js';
 import { agentMemoryManager } from '../managers/agent-memory-manager.js';
+import { proposeWithModel } from '../fixer/model-fixes.js';
+import type { Candidate, ProposeMore } from '../fixer/candidate.js';
+import type { Agent, PhaseFailure, RerunRequest } from './agent.js';
 
 /** Attempt bounds (issue #5): 3 fixes per failing phase, 10 per run. */
 export const FIX_BOUNDS = { perPhase: 3, perRun: 10 } as const;
-
-/** Phases a fix can follow: the ones that run the repository's own tools and code. */
-export const HEALABLE_PHASES: readonly PhaseName[] = [
-  'dependencies',
-  'configure',
-  'database',
-  'build',
-  'start',
-  'health',
-];
-
-/** Re-runs phases `from`..`to` in order; the first failure, or null when all passed. */
-export type Rerun = (
-  from: PhaseName,
-  to: PhaseName,
-) => Promise<{ phase: PhaseName; error: RepoRunnerError } | null>;
-
-/** A candidate fix and where it came from. */
-export interface Candidate {
-  action: FixAction;
-  source: FixSource;
-}
-
-/** Extra candidates (e.g. a model's proposals) asked for when memory and rules have none. */
-export type ProposeMore = (
-  ctx: RunContext,
-  sig: ErrorSignature,
-  error: RepoRunnerError,
-) => Promise<{ candidates: Candidate[]; refused: Array<{ action: unknown; reason: string }> }>;
 
 const idx = (p: PhaseName) => PHASES.indexOf(p);
 const actionKey = (a: FixAction) => JSON.stringify(a, Object.keys(a).sort());
 
 /** The repository as fix memory knows it: the clone's URL, or the local folder. */
-export function repoKeyOf(ctx: RunContext): string {
+function fixMemoryRepoKey(ctx: RunContext): string {
   return ctx.state.workspace?.kind === 'clone'
     ? ctx.source
     : (ctx.state.workspace?.repoPath ?? ctx.source);
 }
 
 /**
- * FixerAgent: after a phase fails, classifies the failure, takes a fix from fix memory, the
- * rule catalogue, then (when configured) a model, applies it after snapshotting the run
- * state, and reruns from the earliest phase the fix changes up to the failed one. A fix
- * that passes, or fails later or differently (progress), is kept and remembered; one that
- * fails the same way or earlier is undone and the state restored. Bounded by
- * {@link FIX_BOUNDS}; every attempt goes into `ctx.state.fixes` (the Report's `fixes`).
- *
- * @returns the error still standing (null when healed) and the last phase that ran.
+ * FixerAgent (the `failure` role of the agent seam): after a phase fails with a
+ * `NeedsFixError`, classifies the failure, takes a fix from fix memory, the rule catalogue,
+ * then (when configured) a model, applies it after snapshotting the run state, and asks the
+ * pipeline to rerun from the earliest phase the fix changes up to the failed one. A fix that
+ * passes, or fails later or differently (progress), is kept and remembered; one that fails
+ * the same way or earlier is undone and the state restored. Bounded by {@link FIX_BOUNDS};
+ * every attempt goes into `ctx.state.fixes` (the Report's `fixes`), which it returns.
  */
-export async function heal(
+export const fixerAgent: Agent<'fixes'> = {
+  name: 'FixerAgent',
+  phase: 'fix',
+  on: 'failure',
+  produces: 'fixes',
+  run: (ctx, input) => fix(ctx, input.failure, proposeWithModel),
+};
+
+/** The FixerAgent's steps; `proposeMore` is the model path (tests pass their own). */
+export async function* fix(
   ctx: RunContext,
-  failedPhase: PhaseName,
-  firstError: RepoRunnerError,
-  rerun: Rerun,
+  failure: PhaseFailure | null,
   proposeMore?: ProposeMore,
-): Promise<{ error: RepoRunnerError | null; reachedPhase: PhaseName }> {
+): AsyncGenerator<RerunRequest, FixAttempt[], PhaseFailure | null> {
   const fixes = (ctx.state.fixes ??= []);
+  if (!failure) return fixes;
   const perPhase = new Map<PhaseName, number>();
   const tried = new Set<string>();
-  let phase = failedPhase;
-  let error: RepoRunnerError = firstError;
-  const repoKey = repoKeyOf(ctx);
-  const started = fixes.length;
-  const finish = async (
-    status: 'done' | 'failed' | 'skipped',
-    reached: PhaseName,
-    err: RepoRunnerError | null,
-  ) => {
-    await ctx.store.setPhase(ctx.runId, 'fix', {
-      status,
-      attempts: fixes.length,
-      endedAt: new Date().toISOString(),
-    });
-    await ctx.store.saveCheckpoint(ctx.runId, 'fix', { fixes });
-    ctx.bus.publish({
-      kind: 'phase',
-      phase: 'fix',
-      message: `${fixes.length - started} attempt(s): ${status}`,
-      data: { status },
-    });
-    return { error: err, reachedPhase: reached };
-  };
-  await ctx.store.setPhase(ctx.runId, 'fix', {
-    status: 'running',
-    startedAt: new Date().toISOString(),
-  });
-  ctx.bus.publish({ kind: 'phase', phase: 'fix', message: 'started', data: { status: 'running' } });
+  let { phase, error } = failure;
+  const repoKey = fixMemoryRepoKey(ctx);
   while (!ctx.signal.aborted && error.code !== 'INTERRUPTED') {
     if (fixes.length >= FIX_BOUNDS.perRun || (perPhase.get(phase) ?? 0) >= FIX_BOUNDS.perPhase)
       break;
@@ -187,10 +142,10 @@ export async function heal(
     // A fix that re-plans reruns the database phase: its servers restart on their data.
     if (idx(from) <= idx('plan'))
       await stopProcessGroups(ctx.store, ctx.runId, (p) => p.kind === 'database');
-    const outcome = await rerun(from, phase);
+    const outcome = yield { from, to: phase };
     if (!outcome) {
       await record('fixed', applied.detail);
-      return finish('done', phase, null);
+      return fixes;
     }
     const after = classifyRunFailure(ctx.state, outcome.phase, outcome.error, ctx.runDir);
     const later = idx(outcome.phase) > idx(phase);
@@ -207,7 +162,7 @@ export async function heal(
     restore();
     await record('rolled-back', applied.detail);
   }
-  return finish(fixes.length > started ? 'failed' : 'skipped', phase, error);
+  return fixes;
 }
 
 function attemptOf(

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RepoRunnerError } from '../model/errors.js';
+import { NeedsFixError } from '../model/errors.js';
 import type { HealthOutcome } from '../model/run-state.js';
 import { isProcessAlive } from '../exec/process-group.js';
 import { tailFile } from '../health/log-tail.js';
@@ -84,7 +84,7 @@ export const healthAgent: Agent<'health'> = {
   judge(outcomes) {
     const bad = outcomes.filter((o) => o.health !== 'healthy');
     if (bad.length === 0) return null;
-    return new RepoRunnerError(
+    return new NeedsFixError(
       'UNHEALTHY',
       `${bad.map((b) => `${b.service}: ${b.detail}`).join('; ')}`,
       `read the service log (\`repo-runner logs <run-id> ${bad[0]?.service ?? ''}\`)`,

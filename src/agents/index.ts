@@ -1,4 +1,3 @@
-import type { PhaseName } from '../model/phases.js';
 import type { Agent } from './agent.js';
 import { configAgent } from './config-agent.js';
 import { databaseAgent } from './database-agent.js';
@@ -6,15 +5,19 @@ import { dependencyAgent } from './dependency-agent.js';
 import { detectionAgent } from './detection-agent.js';
 import { envDetectorAgent } from './env-detector-agent.js';
 import { fileAgent } from './file-agent.js';
+import { fixerAgent } from './fixer-agent.js';
 import { healthAgent } from './health-agent.js';
 import { modelPlanner } from './model-planner.js';
+import { orchestratorAgent } from './orchestrator-agent.js';
 import { portPlanner } from './port-planner.js';
 import { runnerAgent } from './runner-agent.js';
 import { setupAgent } from './setup-agent.js';
 
 /**
  * Every agent, in one array, in phase order; within a phase they run in this order. The
- * report phase is the OrchestratorAgent's (`buildReport`), which the pipeline always runs.
+ * FixerAgent is called when a phase fails (`on: 'failure'`), the OrchestratorAgent at the end
+ * of every run (`on: 'end'`); the pipeline reads nothing else. A custom agent is added by
+ * putting it here, or into the array a caller hands to `executePipeline`.
  */
 export const AGENTS: readonly Agent[] = [
   envDetectorAgent,
@@ -28,8 +31,6 @@ export const AGENTS: readonly Agent[] = [
   setupAgent,
   runnerAgent,
   healthAgent,
+  fixerAgent,
+  orchestratorAgent,
 ] as Agent[];
-
-/** The agents of one phase, in registry order. */
-export const agentsFor = (phase: PhaseName, agents: readonly Agent[] = AGENTS): Agent[] =>
-  agents.filter((a) => a.phase === phase);

@@ -1,4 +1,5 @@
 import type { RepoRunnerError } from '../model/errors.js';
+import type { Agent } from './agent.js';
 import { PHASES, type PhaseName } from '../model/phases.js';
 import { classifyRunFailure } from '../fixer/classify-run.js';
 import { signatureKey } from '../fixer/index.js';
@@ -18,7 +19,32 @@ export interface ReportInput {
   error: RepoRunnerError | null;
   /** The run's directory: failed install and build logs are read from it to classify. */
   runDir?: string;
+  /** The registered agents, named under their phase in the report. */
+  agents?: ReadonlyArray<{ name: string; phase: string }>;
 }
+
+/**
+ * OrchestratorAgent (the `end` role of the agent seam): at the end of every run, whatever
+ * happened, builds the Report from the run state and the recorded phases.
+ */
+export const orchestratorAgent = {
+  name: 'OrchestratorAgent',
+  phase: 'report',
+  on: 'end',
+  produces: 'report',
+  async run(ctx, input) {
+    return buildReport({
+      runId: ctx.runId,
+      source: ctx.source,
+      state: ctx.state,
+      phases: await ctx.store.getPhases(ctx.runId),
+      warnings: [...input.warnings],
+      error: input.failure?.error ?? null,
+      runDir: ctx.runDir,
+      agents: input.agents,
+    });
+  },
+} satisfies Agent<'report'>;
 
 /**
  * OrchestratorAgent's report: services with their URL and health, every phase with its
@@ -65,11 +91,15 @@ export function buildReport(input: ReportInput): Report {
     source: input.source,
     repoPath: state.workspace?.repoPath ?? '',
     services,
-    phases: PHASES.map((name) => ({
-      name,
-      status: byName.get(name)?.status ?? 'pending',
-      durationMs: byName.get(name)?.durationMs ?? null,
-    })),
+    phases: PHASES.map((name) => {
+      const agents = input.agents?.filter((a) => a.phase === name).map((a) => a.name) ?? [];
+      return {
+        name,
+        status: byName.get(name)?.status ?? 'pending',
+        durationMs: byName.get(name)?.durationMs ?? null,
+        ...(agents.length > 0 ? { agents } : {}),
+      };
+    }),
     warnings: [...new Set(input.warnings)],
     needsValue: (state.config ?? []).flatMap((c) =>
       c.needsValue.map((key) => ({ service: c.services[0] ?? '', key, file: c.file })),

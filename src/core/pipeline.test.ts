@@ -9,6 +9,7 @@ import { RepoRunnerError, UnrecoverableError } from '../model/errors.js';
 import type { RunEvent } from '../model/events.js';
 import { EventBus } from '../store/event-bus.js';
 import { PHASES } from '../model/phases.js';
+import type { Agent } from '../agents/agent.js';
 import { executePipeline } from './pipeline.js';
 import { AGENT_NAMES, RESULTS, fakeAgents } from './test-agents.js';
 import type { RunContext } from '../model/run-context.js';
@@ -85,7 +86,7 @@ describe('executePipeline', () => {
       if (!skipped) assert.equal(typeof p.durationMs, 'number', `${p.name} has a duration`);
     }
     for (const name of calls.keys()) assert.equal(calls.get(name), 1, name);
-    assert.equal(calls.size, 8);
+    assert.equal(calls.size, 10);
 
     // One checkpoint per phase that ran, holding what its agents produced.
     const checkpoints = await store.getCheckpoints(runId);
@@ -307,5 +308,43 @@ describe('executePipeline', () => {
     assert.equal(report.status, 'failed');
     assert.notEqual(report.services[0]?.health, 'healthy');
     assert.equal(report.services[0]?.pid, null, 'no pid of a process from the earlier attempt');
+  });
+
+  it('runs an agent registered at a phase: checkpoint, state file, report; no pipeline edit', async () => {
+    const calls = new Map<string, number>();
+    const custom: Agent<'custom'> = {
+      name: 'RepoMapAgent',
+      phase: 'index',
+      produces: 'custom',
+      async run(ctx) {
+        calls.set('RepoMapAgent', (calls.get('RepoMapAgent') ?? 0) + 1);
+        return { ...ctx.state.custom, RepoMapAgent: { files: ctx.state.plan?.services.length } };
+      },
+    };
+    const [fixer, orchestrator, ...rest] = fakeAgents(calls).reverse();
+    const agents = [...rest.reverse(), custom, fixer!, orchestrator!];
+    const report = await executePipeline(newCtx(), agents);
+
+    assert.equal(report.status, 'healthy');
+    assert.equal(calls.get('RepoMapAgent'), 1);
+    const index = report.phases.find((p) => p.name === 'index');
+    assert.equal(index?.status, 'done');
+    assert.deepEqual(index?.agents, ['RepoMapAgent']);
+    assert.deepEqual(report.phases.find((p) => p.name === 'fix')?.agents, ['FixerAgent']);
+    assert.deepEqual((await store.getCheckpoints(runId)).get('index'), {
+      custom: { RepoMapAgent: { files: 1 } },
+    });
+    assert.deepEqual(readJson('agent_state_RepoMapAgent.json').result, {
+      RepoMapAgent: { files: 1 },
+    });
+
+    // Resumed: index comes after the first live phase (database), so it runs again, on its
+    // restored checkpoint.
+    await store.setPhase(runId, 'health', { status: 'failed' });
+    const ctx = newCtx();
+    const resumed = await executePipeline(ctx, agents);
+    assert.equal(resumed.status, 'healthy');
+    assert.equal(calls.get('RepoMapAgent'), 2);
+    assert.deepEqual(ctx.state.custom, { RepoMapAgent: { files: 1 } });
   });
 });

@@ -1,115 +1,98 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Agent } from '../agents/agent.js';
-import { agentsFor } from '../agents/index.js';
-import { buildReport } from '../agents/orchestrator-agent.js';
-import { HEALABLE_PHASES, heal } from '../agents/fixer-agent.js';
-import { proposeWithModel } from '../fixer/model-fixes.js';
+import {
+  triggerOf,
+  type Agent,
+  type AgentInput,
+  type PhaseFailure,
+  type RerunRequest,
+} from '../agents/agent.js';
+import { AGENTS } from '../agents/index.js';
 import { orchestratorManager, type PhaseDecision } from '../managers/orchestrator-manager.js';
-import { RepoRunnerError, UnrecoverableError, toRepoRunnerError } from '../model/errors.js';
-import { LIVE_PHASES, PHASES, type PhaseName } from '../model/phases.js';
+import { NeedsFixError, UnrecoverableError, toRepoRunnerError } from '../model/errors.js';
+import type { RepoRunnerError } from '../model/errors.js';
+import { PHASES, type PhaseName } from '../model/phases.js';
 import type { Report } from '../model/report.js';
 import type { RunContext } from '../model/run-context.js';
 import type { RunState } from '../model/run-state.js';
-import {
-  agentStateFile,
-  managerStateFile,
-  runStateFile,
-  writeJsonAtomic,
-} from '../store/state-files.js';
+import { agentStateFile, managerStateFile, writeJsonAtomic } from '../store/state-files.js';
+import { PhaseRecorder } from './phase-recorder.js';
+import { restoreState } from './restore-state.js';
+
+/** One pipeline execution: the run, its registered agents, its recorder and decisions. */
+interface Execution {
+  ctx: RunContext;
+  agents: readonly Agent[];
+  recorder: PhaseRecorder;
+  decisions: PhaseDecision[];
+  warnings: string[];
+}
 
 /**
  * Runs (or resumes) a run's phases in the order the OrchestratorManager decides: restores
- * finished phases from their checkpoints, runs the rest with their retry policy, writes a
- * checkpoint after every phase (store + the seeds' JSON state files), and always ends with
- * the report phase, whose Report it returns. It never throws for a failing phase: the
- * failure is in the Report's `status` and `error`.
+ * finished phases from their checkpoints, runs each phase's `phase` agents with their retry
+ * policy, hands a failure that is a `NeedsFixError` to the `failure` agents (the FixerAgent),
+ * doing the reruns they ask for, and always ends with the `end` agents (the
+ * OrchestratorAgent), whose Report it returns. Every change of a phase goes through one
+ * {@link PhaseRecorder}. It never throws for a failing phase: the failure is in the Report's
+ * `status` and `error`.
+ *
+ * @param agents the registered agents, in order (default: `AGENTS`); adding one here is all
+ *   it takes to run it at its phase.
  */
-export async function executePipeline(ctx: RunContext, agents?: readonly Agent[]): Promise<Report> {
+export async function executePipeline(
+  ctx: RunContext,
+  agents: readonly Agent[] = AGENTS,
+): Promise<Report> {
   const recorded = await ctx.store.getPhases(ctx.runId);
-  const checkpoints = await ctx.store.getCheckpoints(ctx.runId);
-  const decisions = orchestratorManager.decide(recorded);
+  const decisions = orchestratorManager.decide(recorded, new Set(agents.map((a) => a.phase)));
   writeJsonAtomic(managerStateFile(ctx.runDir, orchestratorManager.name), {
     runId: ctx.runId,
     decisions,
     decidedAt: new Date().toISOString(),
   });
-  // Every finished phase's output is loaded, even for phases that run again (plan re-leases
-  // the ports it had), except the live phases': their processes are gone, and a failure
-  // before they run again would report them as still running and healthy.
-  const finished = new Set(recorded.filter((p) => p.status === 'done').map((p) => p.name));
-  for (const d of decisions) {
-    if (finished.has(d.name) && !LIVE_PHASES.includes(d.name))
-      Object.assign(ctx.state, checkpoints.get(d.name) ?? {});
-  }
-  const attempts = new Map(recorded.map((p) => [p.name, p.attempts]));
-  const warnings: string[] = [];
+  Object.assign(ctx.state, await restoreState(ctx.store, ctx.runId, { live: false }));
+  const run: Execution = { ctx, agents, recorder: new PhaseRecorder(ctx), decisions, warnings: [] };
   ctx.bus.on('event', (e) => {
-    if (e.kind === 'warning') warnings.push(e.message);
+    if (e.kind === 'warning') run.warnings.push(e.message);
   });
-  let failure: RepoRunnerError | null = null;
-  let fixPhaseRan = false;
-  for (let i = 0; i < decisions.length; i++) {
+  const attempts = new Map(recorded.map((p) => [p.name, p.attempts]));
+  let failure: PhaseFailure | null = null;
+  let recovered = false;
+  for (let i = 0; i < decisions.length && !failure; i++) {
     const d = decisions[i]!;
-    if (d.name === 'report') break;
-    if (failure) continue;
-    if (d.name === 'fix' && d.action === 'run') {
-      // The FixerAgent runs when a phase fails (below); reaching its slot means nothing did.
-      if (!fixPhaseRan) {
-        await ctx.store.setPhase(ctx.runId, 'fix', { status: 'skipped' });
-        ctx.bus.publish({
-          kind: 'phase',
-          phase: 'fix',
-          message: 'nothing failed',
-          data: { status: 'skipped' },
-        });
-      }
+    const own = agents.filter((a) => a.phase === d.name && triggerOf(a) === 'phase');
+    if (d.action === 'skip') {
+      await run.recorder.end(d.name, { status: 'skipped', message: d.reason });
       continue;
     }
-    if (d.action === 'skip') {
-      await ctx.store.setPhase(ctx.runId, d.name, { status: 'skipped' });
-      ctx.bus.publish({
-        kind: 'phase',
-        phase: d.name,
-        message: d.reason,
-        data: { status: 'skipped' },
-      });
+    if (own.length === 0) {
+      // The slot of `failure` and `end` agents: reaching the fix slot means nothing failed.
+      const slot = agents.filter((a) => a.phase === d.name && triggerOf(a) === 'failure');
+      if (slot.length > 0 && !recovered)
+        await run.recorder.end(d.name, { status: 'skipped', message: 'nothing failed' });
       continue;
     }
     if (d.action === 'restore') {
-      ctx.bus.publish({
-        kind: 'phase',
-        phase: d.name,
-        message: 'restored from checkpoint',
-        data: { status: 'done', restored: true },
+      run.recorder.restored(d.name);
+      continue;
+    }
+    if (skippedByRepo(ctx, own)) {
+      const names = own.map((a) => a.name).join(', ');
+      await run.recorder.end(d.name, {
+        status: 'skipped',
+        message: `skipped by skip_agents (${names})`,
       });
       continue;
     }
-    const phaseAgents = agentsFor(d.name, agents);
-    if (phaseAgents.length > 0 && skippedByRepo(ctx, phaseAgents)) {
-      await ctx.store.setPhase(ctx.runId, d.name, { status: 'skipped' });
-      ctx.bus.publish({
-        kind: 'phase',
-        phase: d.name,
-        message: `skipped by skip_agents (${phaseAgents.map((a) => a.name).join(', ')})`,
-        data: { status: 'skipped' },
-      });
-      continue;
-    }
-    failure = await runPhase(ctx, d.name, phaseAgents, attempts.get(d.name) ?? 0);
-    if (failure && ctx.options.fix && HEALABLE_PHASES.includes(d.name)) {
-      fixPhaseRan = true;
-      const healed = await heal(
-        ctx,
-        d.name,
-        failure,
-        (from, to) => rerunPhases(ctx, decisions, from, to, agents),
-        proposeWithModel,
-      );
-      failure = healed.error;
-      if (!failure) i = decisions.findIndex((x) => x.name === healed.reachedPhase);
+    failure = await runPhase(run, d.name, own, attempts.get(d.name) ?? 0);
+    if (failure && failure.error instanceof NeedsFixError && ctx.options.fix) {
+      recovered = true;
+      const after = await recover(run, failure);
+      failure = after.failure;
+      if (!failure) i = decisions.findIndex((x) => x.name === after.reached);
     }
   }
-  return reportPhase(ctx, warnings, failure);
+  return endRun(run, failure);
 }
 
 /** True when the repo's `skip_agents` turns off every one of these agents. */
@@ -118,76 +101,118 @@ function skippedByRepo(ctx: RunContext, agents: readonly Agent[]): boolean {
   return agents.every((a) => skipped.includes(a.name));
 }
 
+/** Stores an agent's result in the run state and its seeds' state file. */
+function keep(run: Execution, agent: Agent, phase: PhaseName, result: unknown): void {
+  Object.assign(run.ctx.state, { [agent.produces]: result });
+  const stateFile = agent.role === 'manager' ? managerStateFile : agentStateFile;
+  writeJsonAtomic(stateFile(run.ctx.runDir, agent.name), {
+    runId: run.ctx.runId,
+    phase,
+    result,
+    at: new Date().toISOString(),
+  });
+}
+
+/** What an agent's run returned, stepped when it is a generator of reruns. */
+async function drive(
+  run: Execution,
+  out: ReturnType<Agent['run']>,
+  onRerun: (outcome: PhaseFailure | null, asked: RerunRequest) => void,
+): Promise<unknown> {
+  if (!(Symbol.asyncIterator in out)) return out;
+  let step = await out.next(null);
+  while (!step.done) {
+    const outcome = await rerunPhases(run, step.value);
+    onRerun(outcome, step.value);
+    step = await out.next(outcome);
+  }
+  return step.value;
+}
+
 /**
- * Runs the phases from `from` to `to` again, in order, for a fix: skipped phases stay
- * skipped, and a database phase that is done is not rerun (its servers are still up).
+ * Hands a failure to the `failure` agents of its slot (the FixerAgent), doing the reruns they
+ * ask for. The slot's phase is `done` when the failure is gone, `failed` when they tried
+ * something and it stands, `skipped` when they had nothing to try.
+ *
+ * @returns the failure still standing (null when recovered) and the last phase that ran.
  */
-async function rerunPhases(
-  ctx: RunContext,
-  decisions: PhaseDecision[],
-  from: PhaseName,
-  to: PhaseName,
-  agents: readonly Agent[] | undefined,
-): Promise<{ phase: PhaseName; error: RepoRunnerError } | null> {
-  const first = PHASES.indexOf(from);
-  const last = PHASES.indexOf(to);
-  const recorded = new Map((await ctx.store.getPhases(ctx.runId)).map((p) => [p.name, p]));
-  for (const d of decisions) {
+async function recover(
+  run: Execution,
+  first: PhaseFailure,
+): Promise<{ failure: PhaseFailure | null; reached: PhaseName }> {
+  const { ctx, recorder } = run;
+  let failure: PhaseFailure | null = first;
+  let reached = first.phase;
+  for (const agent of run.agents.filter((a) => triggerOf(a) === 'failure')) {
+    if (!failure) break;
+    const before = JSON.stringify(ctx.state[agent.produces] ?? null);
+    await recorder.start(agent.phase, null);
+    const out = agent.run(ctx, { failure, warnings: run.warnings, agents: run.agents });
+    const result = await drive(run, out, (outcome, asked) => {
+      failure = outcome ?? null;
+      reached = outcome?.phase ?? asked.to;
+    });
+    keep(run, agent, agent.phase, result);
+    const tried = JSON.stringify(result ?? null) !== before;
+    const status = failure === null ? 'done' : tried ? 'failed' : 'skipped';
+    const n = Array.isArray(result) ? result.length : undefined;
+    await recorder.end(agent.phase, {
+      status,
+      message: `${agent.name}: ${status === 'done' ? 'recovered' : status === 'failed' ? 'not recovered' : 'nothing to try'}`,
+      produced: { [agent.produces]: result } as Partial<RunState>,
+      ...(n === undefined ? {} : { attempts: n }),
+    });
+  }
+  return { failure, reached };
+}
+
+/**
+ * Runs the phases `from`..`to` again, in order, for a `failure` agent: skipped phases stay
+ * skipped, and a database phase that is done is not rerun (its servers are still up) unless
+ * the rerun starts at or before plan (the fix re-planned, and stopped them).
+ */
+async function rerunPhases(run: Execution, asked: RerunRequest): Promise<PhaseFailure | null> {
+  const first = PHASES.indexOf(asked.from);
+  const last = PHASES.indexOf(asked.to);
+  const recorded = new Map((await run.ctx.store.getPhases(run.ctx.runId)).map((p) => [p.name, p]));
+  for (const d of run.decisions) {
     const at = PHASES.indexOf(d.name);
-    if (at < first || at > last || d.action === 'skip' || d.name === 'fix') continue;
-    // Database servers stay up across a fix unless the fix re-planned (then they were stopped).
+    if (at < first || at > last || d.action === 'skip') continue;
     if (
       d.name === 'database' &&
       recorded.get('database')?.status === 'done' &&
       first > PHASES.indexOf('plan')
     )
       continue;
-    const phaseAgents = agentsFor(d.name, agents);
-    if (phaseAgents.length === 0 || skippedByRepo(ctx, phaseAgents)) continue;
-    const error = await runPhase(ctx, d.name, phaseAgents, recorded.get(d.name)?.attempts ?? 0);
-    if (error) return { phase: d.name, error };
+    const own = run.agents.filter((a) => a.phase === d.name && triggerOf(a) === 'phase');
+    if (own.length === 0 || skippedByRepo(run.ctx, own)) continue;
+    const failure = await runPhase(run, d.name, own, recorded.get(d.name)?.attempts ?? 0);
+    if (failure) return failure;
   }
   return null;
 }
 
+/** Runs one phase's agents with its retry policy; the failure, or null when it passed. */
 async function runPhase(
-  ctx: RunContext,
+  run: Execution,
   phase: PhaseName,
-  agents: Agent[],
+  agents: readonly Agent[],
   previousAttempts: number,
-): Promise<RepoRunnerError | null> {
+): Promise<PhaseFailure | null> {
+  const { ctx, recorder } = run;
   const policy = orchestratorManager.retryPolicy(phase);
   let error: RepoRunnerError | null = null;
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {
     const started = Date.now();
-    await ctx.store.setPhase(ctx.runId, phase, {
-      status: 'running',
-      attempts: previousAttempts + attempt,
-      startedAt: new Date(started).toISOString(),
-      endedAt: null,
-      error: null,
-    });
-    writeRunState(ctx, phase, 'running');
-    ctx.bus.publish({
-      kind: 'phase',
-      phase,
-      message: attempt > 1 ? `retrying (attempt ${attempt})` : 'started',
-      data: { status: 'running', attempt },
-    });
+    await recorder.start(phase, previousAttempts + attempt, attempt);
     error = null;
     const produced: Partial<RunState> = {};
     try {
       for (const agent of agents) {
-        const result = await agent.run(ctx);
-        Object.assign(ctx.state, { [agent.produces]: result });
+        const input: AgentInput = { failure: null, warnings: run.warnings, agents: run.agents };
+        const result = await drive(run, agent.run(ctx, input), () => undefined);
+        keep(run, agent, phase, result);
         Object.assign(produced, { [agent.produces]: result });
-        const stateFile = agent.role === 'manager' ? managerStateFile : agentStateFile;
-        writeJsonAtomic(stateFile(ctx.runDir, agent.name), {
-          runId: ctx.runId,
-          phase,
-          result,
-          at: new Date().toISOString(),
-        });
         error = agent.judge?.(result as never) ?? null;
         if (error) break;
       }
@@ -197,17 +222,8 @@ async function runPhase(
         : toRepoRunnerError(err);
     }
     const durationMs = Date.now() - started;
-    const endedAt = new Date().toISOString();
     if (!error) {
-      await ctx.store.saveCheckpoint(ctx.runId, phase, produced);
-      await ctx.store.setPhase(ctx.runId, phase, { status: 'done', endedAt, durationMs });
-      writeRunState(ctx, phase, 'done');
-      ctx.bus.publish({
-        kind: 'phase',
-        phase,
-        message: `done in ${durationMs} ms`,
-        data: { status: 'done', durationMs },
-      });
+      await recorder.end(phase, { status: 'done', durationMs, produced });
       return null;
     }
     const final =
@@ -215,80 +231,42 @@ async function runPhase(
       error.code === 'INTERRUPTED' ||
       error.code === 'UNHEALTHY' ||
       attempt === policy.attempts;
-    await ctx.store.setPhase(ctx.runId, phase, {
-      status: final ? 'failed' : 'running',
-      endedAt,
-      durationMs,
-      error: {
-        code: error.code,
-        message: error.message,
-        ...(error.hint ? { hint: error.hint } : {}),
-      },
-    });
-    ctx.bus.publish({
-      kind: 'phase',
-      phase,
-      message: error.message,
-      data: { status: final ? 'failed' : 'retrying', code: error.code, hint: error.hint ?? null },
-    });
+    await recorder.end(phase, { status: final ? 'failed' : 'retrying', durationMs, error });
     if (final) break;
     await sleep(policy.backoffMs, undefined, { signal: ctx.signal }).catch(() => undefined);
   }
-  writeRunState(ctx, phase, 'failed');
-  return error;
+  return error ? { phase, error } : null;
 }
 
-async function reportPhase(
-  ctx: RunContext,
-  warnings: string[],
-  failure: RepoRunnerError | null,
-): Promise<Report> {
+/**
+ * The report phase: runs the `end` agents (the OrchestratorAgent builds the Report), records
+ * the run's final status and returns the Report.
+ */
+async function endRun(run: Execution, failure: PhaseFailure | null): Promise<Report> {
+  const { ctx, recorder } = run;
   const started = Date.now();
-  await ctx.store.setPhase(ctx.runId, 'report', {
-    status: 'running',
-    startedAt: new Date(started).toISOString(),
-  });
-  const phases = await ctx.store.getPhases(ctx.runId);
-  const report = buildReport({
-    runId: ctx.runId,
-    source: ctx.source,
-    state: ctx.state,
-    phases,
-    warnings,
-    error: failure,
-    runDir: ctx.runDir,
-  });
+  await recorder.start('report', 1);
+  for (const agent of run.agents.filter((a) => triggerOf(a) === 'end')) {
+    const input: AgentInput = { failure, warnings: run.warnings, agents: run.agents };
+    keep(run, agent, 'report', await drive(run, agent.run(ctx, input), () => undefined));
+  }
   const durationMs = Date.now() - started;
-  await ctx.store.setPhase(ctx.runId, 'report', {
-    status: 'done',
-    endedAt: new Date().toISOString(),
-    durationMs,
-    attempts: 1,
-  });
-  const final = {
+  const report = ctx.state.report;
+  if (!report) throw new Error('no end agent produced the report: register the OrchestratorAgent');
+  const final: Report = {
     ...report,
     phases: report.phases.map((p) =>
       p.name === 'report' ? { ...p, status: 'done' as const, durationMs } : p,
     ),
   };
-  ctx.state.report = final;
+  for (const agent of run.agents.filter((a) => a.produces === 'report' && triggerOf(a) === 'end'))
+    keep(run, agent, 'report', final);
+  await recorder.end('report', { status: 'done', durationMs, attempts: 1 });
   await ctx.store.updateRun(ctx.runId, {
     report: final,
-    status: failure?.code === 'INTERRUPTED' ? 'interrupted' : final.status,
+    status: failure?.error.code === 'INTERRUPTED' ? 'interrupted' : final.status,
   });
-  writeJsonAtomic(agentStateFile(ctx.runDir, 'OrchestratorAgent'), {
-    runId: ctx.runId,
-    phase: 'report',
-    result: final,
-    at: new Date().toISOString(),
-  });
-  writeRunState(ctx, 'report', final.status);
-  ctx.bus.publish({
-    kind: 'phase',
-    phase: 'report',
-    message: `done in ${durationMs} ms`,
-    data: { status: 'done', durationMs },
-  });
+  recorder.writeRunState('report', final.status);
   ctx.bus.publish({
     kind: 'result',
     phase: 'report',
@@ -297,18 +275,4 @@ async function reportPhase(
   });
   await ctx.bus.flush();
   return final;
-}
-
-/** The seeds' `run_state.json`: where the run is, for people and tools to read. */
-function writeRunState(ctx: RunContext, phase: string, status: string): void {
-  writeJsonAtomic(runStateFile(ctx.runDir), {
-    runId: ctx.runId,
-    source: ctx.source,
-    repoPath: ctx.state.workspace?.repoPath ?? null,
-    currentPhase: phase,
-    phaseStatus: status,
-    ports: ctx.state.decided?.ports ?? {},
-    services: ctx.state.services?.map((s) => ({ name: s.name, pid: s.pid, port: s.port })) ?? [],
-    updatedAt: new Date().toISOString(),
-  });
 }

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import type { RunEvent } from '../model/events.js';
-import { EventBus } from '../store/event-bus.js';
 import { RepoRunnerError } from '../model/errors.js';
 import { runDir } from '../model/paths.js';
 import { executePipeline } from './pipeline.js';
+import { createRunContext } from './run-context.js';
 import type { Report } from '../model/report.js';
 import type { RunContext } from '../model/run-context.js';
 import { stopRunProcesses, waitForExit } from './run-control.js';
@@ -127,21 +127,17 @@ async function execute(
   mkdirSync(dir, { recursive: true });
   // Many probes (toolchain versions, readiness) listen on the run's signal at once.
   setMaxListeners(100, caller.signal);
-  const bus = new EventBus(runId, caller.store);
-  if (caller.onEvent) bus.on('event', caller.onEvent);
-  const ctx: RunContext = {
+  const ctx = createRunContext({
     runId,
     source,
     home: caller.home,
     runDir: dir,
     options,
     store: caller.store,
-    bus,
     signal: caller.signal,
-    state: {},
-    env: caller.env ?? process.env,
-    exits: new Map(),
-  };
+    ...(caller.env ? { env: caller.env } : {}),
+  });
+  if (caller.onEvent) ctx.bus.on('event', caller.onEvent);
   await caller.store.updateRun(runId, { status: 'running', ownerPid: process.pid });
   const report = await executePipeline(ctx);
   if (ctx.state.workspace)

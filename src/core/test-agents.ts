@@ -1,4 +1,6 @@
 import type { Agent } from '../agents/agent.js';
+import { fixerAgent } from '../agents/fixer-agent.js';
+import { orchestratorAgent } from '../agents/orchestrator-agent.js';
 import type { RepoRunnerError } from '../model/errors.js';
 import type { PhaseName } from '../model/phases.js';
 import type { RunContext } from '../model/run-context.js';
@@ -15,6 +17,8 @@ export const RESULTS = {
   },
   decided: { host: '127.0.0.1', ports: { web: 5001 } },
   installs: [{ service: 'web', status: 'installed', reason: 'new', durationMs: 3, hash: 'h' }],
+  config: [],
+  databases: [],
   builds: [{ service: 'web', status: 'none', durationMs: 0 }],
   services: [
     {
@@ -41,6 +45,8 @@ export const AGENT_NAMES: Record<Produces, [string, PhaseName]> = {
   plan: ['DetectionAgent', 'detect'],
   decided: ['PortManager', 'plan'],
   installs: ['DependencyAgent', 'dependencies'],
+  config: ['ConfigAgent', 'configure'],
+  databases: ['DatabaseAgent', 'database'],
   builds: ['SetupAgent', 'build'],
   services: ['RunnerAgent', 'start'],
   health: ['HealthAgent', 'health'],
@@ -49,7 +55,8 @@ export const AGENT_NAMES: Record<Produces, [string, PhaseName]> = {
 export type Behaviour = (ctx: RunContext, call: number) => unknown;
 
 /**
- * One fake agent per phase, counting its calls. `override` replaces what an agent does
+ * One fake agent per phase, counting its calls, then the real FixerAgent and
+ * OrchestratorAgent (they act on what the fakes produce). `override` replaces what an agent does
  * (throw, return something else); `judge` adds a judge.
  */
 export function fakeAgents(
@@ -57,7 +64,7 @@ export function fakeAgents(
   override: Partial<Record<Produces, Behaviour>> = {},
   judge: Partial<Record<Produces, (result: unknown) => RepoRunnerError | null>> = {},
 ): Agent[] {
-  return (Object.keys(AGENT_NAMES) as Produces[]).map((produces) => {
+  const fakes = (Object.keys(AGENT_NAMES) as Produces[]).map((produces) => {
     const [name, phase] = AGENT_NAMES[produces];
     const agent = {
       name,
@@ -74,4 +81,5 @@ export function fakeAgents(
     };
     return agent as unknown as Agent;
   });
+  return [...fakes, fixerAgent, orchestratorAgent] as Agent[];
 }

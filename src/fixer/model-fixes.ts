@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import type { Candidate, ProposeMore } from '../agents/fixer-agent.js';
+import type { Candidate, ProposeMore } from './candidate.js';
 import type { RepoRunnerError } from '../model/errors.js';
 import type { RunContext } from '../model/run-context.js';
 import { callWithTools } from '../llm/client.js';

@@ -7,22 +7,6 @@ export interface RetryPolicy {
   backoffMs: number;
 }
 
-/** Phases with agents today; the others are recorded as skipped. */
-const IMPLEMENTED: ReadonlySet<PhaseName> = new Set([
-  'env',
-  'fetch',
-  'detect',
-  'plan',
-  'dependencies',
-  'configure',
-  'database',
-  'build',
-  'start',
-  'health',
-  'fix',
-  'report',
-]);
-
 /**
  * Fetch and install talk to remote hosts and package registries, where a second try after a
  * pause often succeeds; every other phase is deterministic, so one attempt.
@@ -51,18 +35,19 @@ export const orchestratorManager = {
    * Decides every phase for a run, given the phases already recorded (empty for a new run).
    * A resumed run restores every phase done before the first unfinished one, except that
    * live phases (start, health) are never restored: their processes died with the run, and
-   * plan always runs again: the run's port leases were released when it ended.
+   * plan always runs again: the run's port leases were released when it ended. A phase
+   * with no registered agent (`withAgents` lacks it) is skipped.
    */
-  decide(recorded: PhaseRecord[]): PhaseDecision[] {
+  decide(recorded: PhaseRecord[], withAgents: ReadonlySet<PhaseName>): PhaseDecision[] {
     const done = new Set(
       recorded.filter((p) => p.status === 'done' || p.status === 'skipped').map((p) => p.name),
     );
-    let firstOpen = PHASES.findIndex((p) => IMPLEMENTED.has(p) && !done.has(p));
+    let firstOpen = PHASES.findIndex((p) => withAgents.has(p) && !done.has(p));
     if (firstOpen === -1) firstOpen = PHASES.length;
     const firstLive = PHASES.findIndex((p) => LIVE_PHASES.includes(p));
     const resumeAt = Math.min(firstOpen, firstLive);
     return PHASES.map((name, i) => {
-      if (!IMPLEMENTED.has(name))
+      if (!withAgents.has(name))
         return { name, action: 'skip', reason: 'no agent for this phase yet' };
       if (name === 'plan' && done.has(name))
         return { name, action: 'run', reason: 're-lease the ports the run had' };

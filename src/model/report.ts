@@ -32,6 +32,8 @@ export const ReportSchema = z.object({
       name: z.string(),
       status: z.enum(['pending', 'running', 'done', 'skipped', 'failed']),
       durationMs: z.number().nullable(),
+      /** The agents registered at this phase, in the order they run. */
+      agents: z.array(z.string()).optional(),
     }),
   ),
   warnings: z.array(z.string()),

@@ -124,5 +124,10 @@ export interface RunState {
   health?: HealthOutcome[];
   /** Every fix the FixerAgent attempted, in order (the Report's `fixes`). */
   fixes?: FixAttempt[];
+  /**
+   * What agents registered beyond the built-in ones (custom agents, e.g. from specs) produce,
+   * by agent name: such an agent returns this map with its own entry set.
+   */
+  custom?: Record<string, unknown>;
   report?: Report;
 }

@@ -1,11 +1,9 @@
-import { EventBus } from '../../store/event-bus.js';
-import { runDir } from '../../model/paths.js';
 import { requireRun } from '../../core/run-api.js';
-import type { RunContext } from '../../model/run-context.js';
 import { stopRunProcesses } from '../../core/run-control.js';
 import { RunOptionsSchema } from '../../model/run-options.js';
-import type { RunState } from '../../model/run-state.js';
 import { Supervisor } from '../../core/supervisor.js';
+import { createRunContext } from '../../core/run-context.js';
+import { restoreState } from '../../core/restore-state.js';
 import { withSession } from '../session.js';
 
 /**
@@ -21,22 +19,17 @@ export async function superviseCommand(runId: string): Promise<number> {
       console.log(`run ${runId} is ${run.status}: nothing to supervise`);
       return 0;
     }
-    const state: RunState = {};
-    for (const data of (await store.getCheckpoints(runId)).values()) Object.assign(state, data);
     const abort = new AbortController();
-    const ctx: RunContext = {
+    const ctx = createRunContext({
       runId,
       source: run.source,
       home,
-      runDir: runDir(home, runId),
       options: RunOptionsSchema.parse(run.options),
       store,
-      bus: new EventBus(runId, store),
       signal: abort.signal,
-      state,
-      env: process.env,
-      exits: new Map(),
-    };
+      // The run is healthy: its live phases' processes are up, and adopted as they are.
+      state: await restoreState(store, runId, { live: true }),
+    });
     await store.updateRun(runId, { supervisorPid: process.pid });
     const supervisor = new Supervisor(ctx);
     supervisor.start();
