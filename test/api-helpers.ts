@@ -8,7 +8,7 @@ import type { AuthService, Principal, TierName, User } from '../src/auth/types.j
 import type { JobQueue, RunJob } from '../src/queue/queue.js';
 import { buildServer, type ServerOptions } from '../src/server/app.js';
 import { openStore } from '../src/store/open-store.js';
-import type { Store } from '../src/store/store.js';
+import type { Store } from '../src/model/store.js';
 import { tempDir } from './helpers.js';
 
 /** Every caller the authorization matrix walks. */

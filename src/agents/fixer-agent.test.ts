@@ -11,7 +11,7 @@ import { RunOptionsSchema, type RunOptions } from '../model/run-options.js';
 import { RESULTS, fakeAgents } from '../core/test-agents.js';
 import { agentMemoryManager } from '../managers/agent-memory-manager.js';
 import { openSqliteStore } from '../store/sqlite.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../model/store.js';
 import { FIX_BOUNDS } from './fixer-agent.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'rr-fixer-'));

@@ -4,7 +4,7 @@ import { RepoRunnerError } from '../model/errors.js';
 import { PHASES } from '../model/phases.js';
 import type { RunPlan, ServiceSpec } from '../model/plan.js';
 import type { HealthOutcome, RunState, RunningService } from '../model/run-state.js';
-import type { PhaseRecord } from '../store/store.js';
+import type { PhaseRecord } from '../model/store.js';
 import { buildReport, type ReportInput } from './orchestrator-agent.js';
 
 const service = (name: string): ServiceSpec => ({

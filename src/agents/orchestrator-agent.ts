@@ -7,7 +7,7 @@ import { nextStepFor } from '../fixer/next-step.js';
 import { ReportSchema, type Report } from '../model/report.js';
 import type { RunState } from '../model/run-state.js';
 import { connectHost } from '../health/readiness.js';
-import type { PhaseRecord } from '../store/store.js';
+import type { PhaseRecord } from '../model/store.js';
 
 /** Inputs of {@link buildReport}. */
 export interface ReportInput {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { foldRequests } from './quota-store.js';
 import { hourWindow } from './rate-limit.js';
 import { rejectsWith, tally, warm, withKit, type AuthBackend } from './test-kit.js';
 
@@ -129,14 +128,7 @@ export function limitCases(b: AuthBackend): void {
     it('counts requests exactly across windows while old windows are folded away', () =>
       withKit(b, async ({ auth, store, userOf, clock }) => {
         const { user } = await userOf('fold1', 'free');
-        const windows = async () =>
-          (
-            await store.db
-              .selectFrom('rate_windows')
-              .select('window_start')
-              .where('user_id', '=', user.id)
-              .execute()
-          ).length;
+        const windows = async () => (await store.rateWindows(user.id)).length;
         let expected = 0;
         for (const n of [3, 2, 4, 10, 1]) {
           for (let i = 0; i < n; i++) assert.equal((await auth.hit(user)).allowed, true);
@@ -173,7 +165,7 @@ export function limitCases(b: AuthBackend): void {
         await warm([auth, second], user.id);
         const reads = await Promise.all([
           ...Array.from({ length: 6 }, () =>
-            foldRequests(store.db, user.id, before, before).then(() => null),
+            store.foldRequests(user.id, before, before).then(() => null),
           ),
           ...Array.from({ length: 6 }, (_, i) => (i % 2 ? second : auth).usage(user.id)),
         ]);

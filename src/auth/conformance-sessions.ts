@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sql } from 'kysely';
+import { tableRows, warmConnections } from '../store/test-inspect.js';
 import { createAuthService } from './service.js';
 import { createArgon2Hasher } from './passwords.js';
 import {
@@ -42,13 +42,10 @@ export function sessionCases(b: AuthBackend): void {
           'CONFLICT',
           /taken/,
         );
-        const row = await store.db
-          .selectFrom('users')
-          .selectAll()
-          .where('username', '=', 'Alice')
-          .executeTakeFirstOrThrow();
-        assert.match(row.password_hash, /^\$argon2id\$v=19\$m=1024,t=1,p=1\$/);
-        assert.ok(!row.password_hash.includes(PASSWORD));
+        const found = await store.findUserByKey('alice');
+        assert.equal(found?.user.username, 'Alice');
+        assert.match(found.passwordHash, /^\$argon2id\$v=19\$m=1024,t=1,p=1\$/);
+        assert.ok(!found.passwordHash.includes(PASSWORD));
       }));
 
     it('refuses bad input with 400 and writes nothing (malformed names, SQL, short and long passwords, bad tiers)', () =>
@@ -83,9 +80,7 @@ export function sessionCases(b: AuthBackend): void {
         const services = stores.map((s) =>
           createAuthService(s, { hasher: createArgon2Hasher(TEST_ARGON2) }),
         );
-        await Promise.all(
-          stores.flatMap((s) => Array.from({ length: 10 }, () => sql`select 1`.execute(s.db))),
-        );
+        await Promise.all(stores.map((s) => warmConnections(s, 10)));
         const results = await tally(
           Array.from({ length: 10 }, (_, i) =>
             services[i % services.length]!.register({
@@ -193,12 +188,8 @@ export function sessionCases(b: AuthBackend): void {
           ),
         });
         await stronger.login({ username: 'erin', password: PASSWORD });
-        const row = await store.db
-          .selectFrom('users')
-          .select('password_hash')
-          .where('username', '=', 'erin')
-          .executeTakeFirstOrThrow();
-        assert.match(row.password_hash, /m=2048,/);
+        const found = await store.findUserByKey('erin');
+        assert.match(found?.passwordHash ?? '', /m=2048,/);
       }));
   });
 
@@ -207,8 +198,9 @@ export function sessionCases(b: AuthBackend): void {
       withKit(b, async ({ auth, store }) => {
         const { token } = await auth.login({ username: 'dev', password: PASSWORD });
         assert.match(token, /^rr_[A-Za-z0-9_-]{43}$/);
-        const rows = await store.db.selectFrom('auth_tokens').selectAll().execute();
-        assert.ok(rows.some((r) => r.token_hash === tokenHash(token)));
+        const rows = await tableRows(store, 'auth_tokens');
+        assert.ok(await store.findTokenByHash(tokenHash(token)));
+        assert.ok(rows.length > 0);
         assert.ok(!JSON.stringify(rows).includes(token.slice(3)));
         const tampered = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
         for (const t of [
@@ -230,12 +222,8 @@ export function sessionCases(b: AuthBackend): void {
         await auth.authenticate(token);
         clock.advance(1);
         await rejectsWith(auth.authenticate(token), 'UNAUTHORIZED', /expired/);
-        const left = await store.db
-          .selectFrom('auth_tokens')
-          .select('id')
-          .where('token_hash', '=', tokenHash(token))
-          .execute();
-        assert.equal(left.length, 0);
+        const rows = await tableRows(store, 'auth_tokens');
+        assert.ok(!JSON.stringify(rows).includes(tokenHash(token)), 'the expired row is gone');
       }));
 
     it('applies a block, an unblock and a tier change on the next request', () =>

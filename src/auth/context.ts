@@ -1,3 +1,4 @@
+import type { AuthStore } from '../model/auth-store.js';
 import { forbidden } from './errors.js';
 import { THROTTLE_DEFAULTS, type ThrottlePolicy } from './login-throttle.js';
 import { createArgon2Hasher, type Argon2Params, type PasswordHasher } from './passwords.js';
@@ -8,7 +9,6 @@ import {
   SESSION_TTL_MS_DEFAULT,
 } from './tokens.js';
 import type { Permission, Principal } from './types.js';
-import type { AuthDb } from './db.js';
 import { passwordMinLengthFromEnv, validateTtlDays } from './validation.js';
 
 /** Options of `createAuthService`; every one has a production default. */
@@ -35,7 +35,7 @@ export interface AuthServiceOptions {
 
 /** What every part of the service works with: the store, the hasher, the clock, the policy. */
 export interface AuthContext {
-  db: AuthDb;
+  store: AuthStore;
   hasher: PasswordHasher;
   now: () => Date;
   passwordMinLength: number;
@@ -50,12 +50,12 @@ export interface AuthContext {
  *
  * @throws AuthError `BAD_INPUT` for a bad `REPO_RUNNER_PASSWORD_MIN_LENGTH` or token lifetime.
  */
-export function authContext(db: AuthDb, o: AuthServiceOptions = {}): AuthContext {
+export function authContext(store: AuthStore, o: AuthServiceOptions = {}): AuthContext {
   const maxApiTokenTtlDays = o.maxApiTokenTtlDays ?? API_TOKEN_TTL_DAYS_MAX;
   const throttle = { ...THROTTLE_DEFAULTS, ...o.throttle };
   throttle.resetAfterMs = Math.max(throttle.resetAfterMs, throttle.maxDelayMs);
   return {
-    db,
+    store,
     hasher: o.hasher ?? createArgon2Hasher(o.argon2),
     now: o.now ?? (() => new Date()),
     passwordMinLength: o.passwordMinLength ?? passwordMinLengthFromEnv(o.env),

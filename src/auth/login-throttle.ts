@@ -1,5 +1,4 @@
-import { sql, type Expression } from 'kysely';
-import type { AuthDb } from './db.js';
+import type { LimitStore } from '../model/auth-store.js';
 
 /**
  * How failed logins slow down. Never a lockout: the delay is capped, and a key with no
@@ -47,72 +46,30 @@ export type Reservation =
  * Counts a login attempt on `key` before the password is checked, atomically, and refuses it
  * while the key's delay runs. Counting first (not after a failure) is what makes the
  * throttle hold under concurrency: a burst of simultaneous attempts cannot all pass the
- * check before the first failure is written. One statement: `insert … on conflict do update
- * set attempts = attempts + 1, next_attempt_at = <delay by attempts> where next_attempt_at
- * <= now returning attempts`; the delays are computed here and passed as a CASE ladder.
+ * check before the first failure is written. The delays are computed here, per attempt
+ * count up to the largest, and the store applies them in the same statement that counts.
  * `nowThrottled` is true on the attempt that starts the delays (for the audit log).
  */
 export async function reserveAttempt(
-  db: AuthDb,
+  store: LimitStore,
   key: string,
   free: number,
   policy: ThrottlePolicy,
   now: Date,
 ): Promise<Reservation> {
   const t = now.getTime();
-  const at = (n: number) => new Date(t + delayAfter(n, free, policy)).toISOString();
-  const iso = now.toISOString();
-  const stale = new Date(t - policy.resetAfterMs).toISOString();
   const steps = Math.ceil(Math.log2(policy.maxDelayMs / policy.baseDelayMs)) + 1;
-  const row = await db
-    .insertInto('login_throttle')
-    .values({ key, attempts: 1, next_attempt_at: at(1), updated_at: iso })
-    .onConflict((oc) =>
-      oc
-        .column('key')
-        .doUpdateSet((eb) => {
-          const attempts = eb.ref('login_throttle.attempts');
-          const isStale = eb(eb.ref('login_throttle.updated_at'), '<', stale);
-          let ladder = eb.case().when(isStale).then(at(1)).when(attempts, '<', free).then(iso);
-          for (let n = free; n < free + steps; n++)
-            ladder = ladder.when(attempts, '=', n).then(at(n + 1));
-          return {
-            attempts: eb
-              .case()
-              .when(isStale)
-              .then(1)
-              .else(eb(attempts, '+', 1))
-              .end(),
-            next_attempt_at: ladder.else(at(free + steps + 1)).end() as Expression<string>,
-            updated_at: iso,
-          };
-        })
-        .where('login_throttle.next_attempt_at', '<=', iso),
-    )
-    .returning('attempts')
-    .executeTakeFirst();
-  if (row)
-    return { allowed: true, attempts: row.attempts, nowThrottled: row.attempts === free + 1 };
-  const current = await db
-    .selectFrom('login_throttle')
-    .select('next_attempt_at')
-    .where('key', '=', key)
-    .executeTakeFirst();
-  const until = current ? Date.parse(current.next_attempt_at) : t;
+  const nextAttemptAt = Array.from({ length: free + steps + 1 }, (_, i) =>
+    new Date(t + delayAfter(i + 1, free, policy)).toISOString(),
+  );
+  const r = await store.reserveLoginAttempt({
+    key,
+    now: now.toISOString(),
+    staleBefore: new Date(t - policy.resetAfterMs).toISOString(),
+    nextAttemptAt,
+  });
+  if (r.allowed)
+    return { allowed: true, attempts: r.attempts, nowThrottled: r.attempts === free + 1 };
+  const until = r.nextAttemptAt ? Date.parse(r.nextAttemptAt) : t;
   return { allowed: false, retryAfterMs: Math.max(1000, until - t) };
-}
-
-/** Forgets a username's attempts after a successful login. */
-export async function clearAttempts(db: AuthDb, key: string): Promise<void> {
-  await db.deleteFrom('login_throttle').where('key', '=', key).execute();
-}
-
-/** Takes back one counted attempt (a successful login from an IP does not count against it). */
-export async function refundAttempt(db: AuthDb, key: string): Promise<void> {
-  await db
-    .updateTable('login_throttle')
-    .set({ attempts: sql<number>`attempts - 1` })
-    .where('key', '=', key)
-    .where('attempts', '>', 0)
-    .execute();
 }

@@ -1,8 +1,6 @@
-import { preparedQuery, type Param } from '../store/prepared.js';
-import { foldRequests } from './quota-store.js';
+import type { LimitStore } from '../model/auth-store.js';
 import { TIERS } from './tiers.js';
 import type { RateLimitDecision, User } from './types.js';
-import type { AuthDb } from './db.js';
 
 /** Length of a rate-limit window: one hour, in ms (the tiers' limits are per hour). */
 export const WINDOW_MS = 3_600_000;
@@ -19,20 +17,6 @@ export function hourWindow(now: Date): { start: string; resetSeconds: number } {
     resetSeconds: Math.max(1, Math.ceil((startMs + WINDOW_MS - now.getTime()) / 1000)),
   };
 }
-
-const countInWindow = preparedQuery(
-  (db: AuthDb, p: Param<{ userId: string; start: string; limit: number }>) =>
-    db
-      .insertInto('rate_windows')
-      .values({ user_id: p('userId'), window_start: p('start'), count: 1 })
-      .onConflict((oc) =>
-        oc
-          .columns(['user_id', 'window_start'])
-          .doUpdateSet((eb) => ({ count: eb(eb.ref('rate_windows.count'), '+', 1) }))
-          .where('rate_windows.count', '<', p('limit')),
-      )
-      .returning('count'),
-);
 
 /**
  * Counts one request of `user` against their tier's requests/hour (ARCHITECTURE.md §3).
@@ -53,14 +37,18 @@ const countInWindow = preparedQuery(
  * previous one are folded into `user_usage` and deleted (`foldRequests`), so a user keeps
  * only the current and the previous window.
  */
-export async function countRequest(db: AuthDb, user: User, now: Date): Promise<RateLimitDecision> {
+export async function countRequest(
+  store: LimitStore,
+  user: User,
+  now: Date,
+): Promise<RateLimitDecision> {
   const limit = TIERS[user.tier].requestsPerHour;
   const { start, resetSeconds } = hourWindow(now);
-  const row = (await countInWindow(db, { userId: user.id, start, limit })).rows[0];
-  if (!row) return { allowed: false, limit, remaining: 0, resetSeconds };
-  if (row.count === 1) {
+  const count = await store.countRequest({ userId: user.id, windowStart: start, limit });
+  if (count === undefined) return { allowed: false, limit, remaining: 0, resetSeconds };
+  if (count === 1) {
     const previous = new Date(Date.parse(start) - WINDOW_MS).toISOString();
-    await foldRequests(db, user.id, previous, now.toISOString());
+    await store.foldRequests(user.id, previous, now.toISOString());
   }
-  return { allowed: true, limit, remaining: Math.max(0, limit - row.count), resetSeconds };
+  return { allowed: true, limit, remaining: Math.max(0, limit - count), resetSeconds };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { openSqliteStore } from '../store/sqlite.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../model/store.js';
 import { AuthError } from './errors.js';
 import { createArgon2Hasher } from './passwords.js';
 import { createAuthService } from './service.js';
@@ -61,7 +61,7 @@ describe('AuthService under random input (property)', () => {
       }),
       { numRuns: Number(process.env.RUNS ?? 200) },
     );
-    const tables = await store.db.selectFrom('users').select('username').execute();
+    const tables = await store.listUsers();
     assert.ok(tables.every((u) => /^[A-Za-z0-9_.-]{3,64}$/.test(u.username)));
   });
 });

@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe } from 'node:test';
-import { sql } from 'kysely';
 import { openPostgresStore } from '../store/postgres.js';
 import { openSqliteStore } from '../store/sqlite.js';
-import type { Store } from '../store/store.js';
+import { emptyPostgresStore } from '../store/test-inspect.js';
 import { postgresForTests } from '../store/test-postgres.js';
 import { authConformance } from './conformance.js';
 
@@ -22,20 +21,6 @@ authConformance({
   openSecond: () => openSqliteStore(latestFile),
 });
 
-/**
- * Empties every table but the migration bookkeeping and the `auth_locks` rows the migration
- * wrote: ~15 ms, where a new migrated database per test costs ~300 ms.
- */
-async function emptyPostgres(store: Store): Promise<void> {
-  const { rows } = await sql<{ tablename: string }>`
-    select tablename from pg_tables
-    where schemaname = current_schema() and tablename not like 'kysely%' and tablename <> 'auth_locks'`.execute(
-    store.db,
-  );
-  const tables = rows.map((r) => sql.table(r.tablename));
-  await sql`truncate ${sql.join(tables)} restart identity cascade`.execute(store.db);
-}
-
 const pg = await postgresForTests();
 let url: string | undefined;
 describe('PostgreSQL', { skip: pg.skip }, () => {
@@ -44,7 +29,7 @@ describe('PostgreSQL', { skip: pg.skip }, () => {
     async open() {
       if (url) {
         const store = await openPostgresStore(url);
-        await emptyPostgres(store);
+        await emptyPostgresStore(store);
         return store;
       }
       return openPostgresStore((url = await pg.createDatabase()));

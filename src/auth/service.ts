@@ -1,8 +1,7 @@
-import type { Store } from '../store/store.js';
-import { listAudit } from './audit-store.js';
+import type { AuthStore } from '../model/auth-store.js';
 import { authContext, can, requirePermission, type AuthServiceOptions } from './context.js';
 import { badInput } from './errors.js';
-import { addUsage, claimRepoRow, readUsage } from './quota-store.js';
+import { claimRepo, readUsage } from './quota.js';
 import { countRequest } from './rate-limit.js';
 import { repoKeyOf } from './repo-key.js';
 import * as sessions from './sessions.js';
@@ -12,6 +11,18 @@ import { validateRepoKey } from './validation.js';
 
 export type { AuthServiceOptions } from './context.js';
 
+/** Number of audit entries returned when no limit is given. */
+export const AUDIT_LIMIT_DEFAULT = 100;
+/** Most audit entries returned at once. */
+export const AUDIT_LIMIT_MAX = 1000;
+
+/** The audit limit asked for, made a whole number from 1 to {@link AUDIT_LIMIT_MAX}. */
+const auditLimit = (asked: number | undefined): number =>
+  Math.min(
+    AUDIT_LIMIT_MAX,
+    Math.max(1, Number.isFinite(asked) ? Math.floor(asked as number) : AUDIT_LIMIT_DEFAULT),
+  );
+
 const count = (value: unknown, what: string): number => {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 1_000_000)
     throw badInput(`${what} must be a whole number from 0 to 1000000`, `pass a count of ${what}`);
@@ -19,7 +30,7 @@ const count = (value: unknown, what: string): number => {
 };
 
 /**
- * The multi-user core over the store (`store.db`, SQLite or PostgreSQL): users, argon2id
+ * The multi-user core over the store's auth operations (SQLite or PostgreSQL): users, argon2id
  * passwords, sessions and API tokens, the one-admin rule, rate limits (fixed UTC-hour
  * windows), max repos, usage and the audit log. Stateless apart from the store, so any
  * number of server processes can share one database. Every refusal is an `AuthError`
@@ -31,11 +42,8 @@ const count = (value: unknown, what: string): number => {
  * const { token } = await auth.register({ username: 'dev', password: 'a long passphrase', tier: 'developer' });
  * const principal = await auth.authenticate(token);
  */
-export function createAuthService(
-  store: Pick<Store, 'db'>,
-  options: AuthServiceOptions = {},
-): AuthService {
-  const ctx = authContext(store.db, options);
+export function createAuthService(store: AuthStore, options: AuthServiceOptions = {}): AuthService {
+  const ctx = authContext(store, options);
   const iso = () => ctx.now().toISOString();
   return {
     register: (input) => sessions.register(ctx, input),
@@ -44,18 +52,18 @@ export function createAuthService(
     authenticate: (token) => sessions.authenticate(ctx, token),
     createApiToken: (principal, input) => sessions.createApiToken(ctx, principal, input),
     can,
-    hit: (user) => countRequest(ctx.db, user, ctx.now()),
+    hit: (user) => countRequest(store, user, ctx.now()),
     async claimRepo(user, repoKey) {
-      await claimRepoRow(ctx.db, user.id, repoKeyOf(validateRepoKey(repoKey)), iso());
+      await claimRepo(store, user.id, repoKeyOf(validateRepoKey(repoKey)), iso());
     },
     async recordRun(user, opts = {}) {
       const agentCalls = count(opts.agentCalls ?? 0, 'agent calls');
-      await addUsage(ctx.db, user.id, { runs: 1, agentCalls }, iso());
+      await store.addUsage(user.id, { runs: 1, agentCalls }, iso());
     },
     async recordAgentCalls(user, n) {
-      await addUsage(ctx.db, user.id, { agentCalls: count(n, 'agent calls') }, iso());
+      await store.addUsage(user.id, { agentCalls: count(n, 'agent calls') }, iso());
     },
-    usage: (userId) => readUsage(ctx.db, userId),
+    usage: (userId) => readUsage(store, userId),
     listUsers: (actor) => admin.listUsers(ctx, actor),
     getUser: (actor, id) => admin.getUser(ctx, actor, id),
     createUser: (actor, input) => admin.createUser(ctx, actor, input),
@@ -64,7 +72,10 @@ export function createAuthService(
     deleteUser: (actor, id) => admin.deleteUser(ctx, actor, id),
     async audit(actor, opts = {}) {
       requirePermission(actor, 'audit:read', 'read the audit log');
-      return listAudit(ctx.db, opts);
+      return store.listAudit({
+        limit: auditLimit(opts.limit),
+        ...(opts.userId !== undefined && { userId: opts.userId }),
+      });
     },
   };
 }

@@ -1,11 +1,9 @@
-import { appendAudit } from './audit-store.js';
 import type { AuthContext } from './context.js';
 import { forbidden, invalidCredentials, invalidToken, rateLimited } from './errors.js';
-import { clearAttempts, refundAttempt, reserveAttempt, throttleKey } from './login-throttle.js';
-import { deleteExpiredTokens, deleteToken, findTokenByHash, insertToken } from './token-store.js';
-import { isWellFormedToken, newToken, tokenHash } from './tokens.js';
+import { reserveAttempt, throttleKey } from './login-throttle.js';
+import { isWellFormedToken, newId, newToken, tokenHash } from './tokens.js';
 import type { IssuedToken, Principal, TierName, User } from './types.js';
-import { findUserByName, insertUser, updatePasswordHash } from './user-store.js';
+import { userOf } from './user-writes.js';
 import {
   usernameKey,
   validatePassword,
@@ -29,9 +27,9 @@ export async function issueToken(
   const now = ctx.now();
   const token = newToken();
   const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
-  const id = await insertToken(
-    ctx.db,
-    { userId: user.id, kind, name, hash: tokenHash(token), expiresAt },
+  const id = newId();
+  await ctx.store.insertToken(
+    { id, userId: user.id, kind, name, hash: tokenHash(token), expiresAt },
     now.toISOString(),
   );
   return { id, token, expiresAt, user };
@@ -47,13 +45,19 @@ export async function register(
   const tier: TierName = input.tier === undefined ? 'free' : validateTier(input.tier);
   const passwordHash = await ctx.hasher.hash(password);
   const now = ctx.now().toISOString();
-  const user = await insertUser(
-    ctx.db,
-    { username, passwordHash, tier, firstMayChoose: true },
+  const write = await ctx.store.insertUser(
+    {
+      id: newId(),
+      username,
+      usernameKey: usernameKey(username),
+      passwordHash,
+      tier,
+      onlyFirstMayChoose: true,
+    },
     now,
   );
-  await appendAudit(
-    ctx.db,
+  const user = userOf(write, { username, tier });
+  await ctx.store.appendAudit(
     { action: 'register', actorId: user.id, targetId: user.id, details: { username, tier } },
     now,
   );
@@ -79,7 +83,7 @@ export async function login(
     keys.push([throttleKey('ip', input.ip.slice(0, 64)), ctx.throttle.freeAttemptsPerIp]);
   keys.push([throttleKey('u', usernameKey(username)), ctx.throttle.freeAttempts]);
   for (const [key, free] of keys) {
-    const r = await reserveAttempt(ctx.db, key, free, ctx.throttle, now);
+    const r = await reserveAttempt(ctx.store, key, free, ctx.throttle, now);
     if (!r.allowed)
       throw rateLimited(
         'too many login attempts for this username or address',
@@ -87,8 +91,7 @@ export async function login(
         r.retryAfterMs / 1000,
       );
     if (r.nowThrottled)
-      await appendAudit(
-        ctx.db,
+      await ctx.store.appendAudit(
         {
           action: 'login-throttled',
           actorId: null,
@@ -98,13 +101,12 @@ export async function login(
         iso,
       );
   }
-  const found = await findUserByName(ctx.db, username);
+  const found = await ctx.store.findUserByKey(usernameKey(username));
   const ok = found
     ? await ctx.hasher.verify(found.passwordHash, password)
     : await ctx.hasher.verifyDummy(password);
   if (!found || !ok) {
-    await appendAudit(
-      ctx.db,
+    await ctx.store.appendAudit(
       {
         action: 'login-failed',
         actorId: null,
@@ -119,16 +121,15 @@ export async function login(
     );
     throw invalidCredentials();
   }
-  await clearAttempts(ctx.db, throttleKey('u', usernameKey(username)));
-  if (input.ip) await refundAttempt(ctx.db, throttleKey('ip', input.ip.slice(0, 64)));
+  await ctx.store.clearLoginAttempts(throttleKey('u', usernameKey(username)));
+  if (input.ip) await ctx.store.refundLoginAttempt(throttleKey('ip', input.ip.slice(0, 64)));
   const { user } = found;
   if (user.blocked) throw blocked();
   if (ctx.hasher.needsRehash(found.passwordHash))
-    await updatePasswordHash(ctx.db, user.id, await ctx.hasher.hash(password), iso);
-  await deleteExpiredTokens(ctx.db, user.id, iso);
+    await ctx.store.updatePasswordHash(user.id, await ctx.hasher.hash(password), iso);
+  await ctx.store.deleteExpiredTokens(user.id, iso);
   const { id, ...issued } = await issueToken(ctx, user, 'session', ctx.sessionTtlMs);
-  await appendAudit(
-    ctx.db,
+  await ctx.store.appendAudit(
     {
       action: 'login',
       actorId: user.id,
@@ -143,10 +144,10 @@ export async function login(
 /** `AuthService.authenticate`: format check, hash lookup, expiry, then the user as stored now. */
 export async function authenticate(ctx: AuthContext, token: unknown): Promise<Principal> {
   if (!isWellFormedToken(token)) throw invalidToken('malformed (expected rr_ and 43 characters)');
-  const found = await findTokenByHash(ctx.db, tokenHash(token));
+  const found = await ctx.store.findTokenByHash(tokenHash(token));
   if (!found) throw invalidToken();
   if (found.expiresAt <= ctx.now().toISOString()) {
-    await deleteToken(ctx.db, found.id);
+    await ctx.store.deleteToken(found.id);
     throw invalidToken('expired');
   }
   if (found.user.blocked) throw blocked();
@@ -155,10 +156,9 @@ export async function authenticate(ctx: AuthContext, token: unknown): Promise<Pr
 
 /** `AuthService.logout`: deletes the principal's token (idempotent). */
 export async function logout(ctx: AuthContext, p: Principal): Promise<void> {
-  await deleteToken(ctx.db, p.tokenId);
+  await ctx.store.deleteToken(p.tokenId);
   const now = ctx.now().toISOString();
-  await appendAudit(
-    ctx.db,
+  await ctx.store.appendAudit(
     {
       action: 'logout',
       actorId: p.user.id,
@@ -181,8 +181,7 @@ export async function createApiToken(
       ? ctx.apiTokenTtlDays
       : validateTtlDays(input.ttlDays, ctx.maxApiTokenTtlDays);
   const { id, ...issued } = await issueToken(ctx, p.user, 'api', days * 86_400_000, name);
-  await appendAudit(
-    ctx.db,
+  await ctx.store.appendAudit(
     {
       action: 'token-create',
       actorId: p.user.id,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import type { Store } from '../store/store.js';
+import type { Store } from '../model/store.js';
+import { tableRowCounts } from '../store/test-inspect.js';
 import { AuthError, type AuthErrorCode } from './errors.js';
 import { createArgon2Hasher, type PasswordHasher } from './passwords.js';
 import { createAuthService, type AuthServiceOptions } from './service.js';
@@ -138,8 +139,7 @@ export async function rejectsWith(
 
 /** Row counts of every auth table, to prove a refused call wrote nothing. */
 export async function rowCounts(store: Store): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  for (const t of [
+  return tableRowCounts(store, [
     'users',
     'auth_tokens',
     'rate_windows',
@@ -147,14 +147,7 @@ export async function rowCounts(store: Store): Promise<Record<string, number>> {
     'user_usage',
     'audit_log',
     'runs',
-  ] as const) {
-    const { n } = await store.db
-      .selectFrom(t)
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    out[t] = Number(n);
-  }
-  return out;
+  ]);
 }
 
 /**

@@ -5,18 +5,9 @@
  * `src/auth/service.ts` is the implementation over the store.
  */
 
-/** A tier name (ARCHITECTURE.md §3). */
-export type TierName = 'free' | 'advanced' | 'premium' | 'tester' | 'admin' | 'developer';
+import type { AuditEntry, TierName, Usage, User } from '../model/users.js';
 
-/** A user as callers see it: never the password hash. Times are ISO-8601 (UTC). */
-export interface User {
-  id: string;
-  username: string;
-  tier: TierName;
-  blocked: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { AuditEntry, TierName, Usage, User } from '../model/users.js';
 
 /** An authenticated request's principal: the user and the token that proved it. */
 export interface Principal {
@@ -43,28 +34,6 @@ export interface RateLimitDecision {
   remaining: number;
   /** Seconds until the window resets (for `RateLimit-Reset` and `Retry-After`). */
   resetSeconds: number;
-}
-
-/** Usage of one user, for admins and `GET /me`. */
-export interface Usage {
-  userId: string;
-  requests: number;
-  runs: number;
-  repos: number;
-  agentCalls: number;
-}
-
-/** One audit log entry. `details` never holds a password or a token. */
-export interface AuditEntry {
-  id: number;
-  ts: string;
-  /** `login`, `login-failed`, `login-throttled`, `register`, `logout`, `user-create`, `user-block`, `user-unblock`, `user-delete`, `tier-change`, `token-create`. */
-  action: string;
-  /** The user who acted (null for anonymous, e.g. a failed login of an unknown name). */
-  actorId: string | null;
-  /** The user acted on, when there is one. */
-  targetId: string | null;
-  details: Record<string, unknown>;
 }
 
 /**

@@ -1,16 +1,9 @@
-import { appendAudit } from './audit-store.js';
 import { requirePermission, type AuthContext } from './context.js';
 import { forbidden } from './errors.js';
+import { newId } from './tokens.js';
 import type { Principal, TierName, User } from './types.js';
-import {
-  deleteUserRow,
-  insertUser,
-  listUsers as listUserRows,
-  requireUser,
-  updateBlocked,
-  updateTier,
-} from './user-store.js';
-import { validatePassword, validateTier, validateUsername } from './validation.js';
+import { requireUser, userOf } from './user-writes.js';
+import { usernameKey, validatePassword, validateTier, validateUsername } from './validation.js';
 
 /*
  * User management (`users:manage`: admin and developer; ARCHITECTURE.md §3). Two rules on top
@@ -42,13 +35,13 @@ function developerOnly(actor: Principal, tiers: TierName[]): void {
 /** `AuthService.listUsers`. @throws AuthError 403 without `users:manage`. */
 export async function listUsers(ctx: AuthContext, actor: Principal): Promise<User[]> {
   manage(actor);
-  return listUserRows(ctx.db);
+  return ctx.store.listUsers();
 }
 
 /** `AuthService.getUser`. @throws AuthError 403, 404. */
 export async function getUser(ctx: AuthContext, actor: Principal, id: string): Promise<User> {
   manage(actor);
-  return requireUser(ctx.db, id);
+  return requireUser(ctx.store, id);
 }
 
 /** `AuthService.createUser`: any tier (one-admin rule and developer rule apply). @throws AuthError 400, 403, 409. */
@@ -64,13 +57,19 @@ export async function createUser(
   developerOnly(actor, [tier]);
   const passwordHash = await ctx.hasher.hash(password);
   const now = ctx.now().toISOString();
-  const user = await insertUser(
-    ctx.db,
-    { username, passwordHash, tier, firstMayChoose: false },
+  const write = await ctx.store.insertUser(
+    {
+      id: newId(),
+      username,
+      usernameKey: usernameKey(username),
+      passwordHash,
+      tier,
+      onlyFirstMayChoose: false,
+    },
     now,
   );
-  await appendAudit(
-    ctx.db,
+  const user = userOf(write, { username, tier });
+  await ctx.store.appendAudit(
     {
       action: 'user-create',
       actorId: actor.user.id,
@@ -91,12 +90,11 @@ export async function setBlocked(
 ): Promise<User> {
   manage(actor);
   notSelf(actor, id, blocked ? 'block' : 'unblock');
-  const target = await requireUser(ctx.db, id);
+  const target = await requireUser(ctx.store, id);
   developerOnly(actor, [target.tier]);
   const now = ctx.now().toISOString();
-  const user = await updateBlocked(ctx.db, id, blocked, now);
-  await appendAudit(
-    ctx.db,
+  const user = userOf(await ctx.store.updateUserBlocked(id, blocked, now), { id });
+  await ctx.store.appendAudit(
     {
       action: blocked ? 'user-block' : 'user-unblock',
       actorId: actor.user.id,
@@ -118,13 +116,12 @@ export async function setTier(
   manage(actor);
   const to = validateTier(tier);
   notSelf(actor, id, 'change the tier of');
-  const target = await requireUser(ctx.db, id);
+  const target = await requireUser(ctx.store, id);
   developerOnly(actor, [target.tier, to]);
   const now = ctx.now().toISOString();
-  const user = await updateTier(ctx.db, id, to, now);
+  const user = userOf(await ctx.store.updateUserTier(id, to, now), { id, adminWouldBe: 'demoted' });
   if (target.tier !== to)
-    await appendAudit(
-      ctx.db,
+    await ctx.store.appendAudit(
       {
         action: 'tier-change',
         actorId: actor.user.id,
@@ -140,11 +137,10 @@ export async function setTier(
 export async function deleteUser(ctx: AuthContext, actor: Principal, id: string): Promise<void> {
   manage(actor);
   notSelf(actor, id, 'delete');
-  const target = await requireUser(ctx.db, id);
+  const target = await requireUser(ctx.store, id);
   developerOnly(actor, [target.tier]);
-  const user = await deleteUserRow(ctx.db, id);
-  await appendAudit(
-    ctx.db,
+  const user = userOf(await ctx.store.deleteUser(id), { id, adminWouldBe: 'deleted' });
+  await ctx.store.appendAudit(
     {
       action: 'user-delete',
       actorId: actor.user.id,

@@ -1,6 +1,6 @@
 import { repoRunnerHome } from '../model/paths.js';
 import { openStore } from '../store/open-store.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../model/store.js';
 
 /** What every command works with: the data directory and the store (SQLite in it, or PostgreSQL). */
 export interface Session {

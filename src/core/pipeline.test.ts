@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import { openSqliteStore } from '../store/sqlite.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../model/store.js';
 import { RepoRunnerError, UnrecoverableError } from '../model/errors.js';
 import type { RunEvent } from '../model/events.js';
 import { EventBus } from '../store/event-bus.js';

@@ -11,7 +11,7 @@ import type { RunContext } from '../model/run-context.js';
 import { stopRunProcesses, waitForExit } from './run-control.js';
 import { RunOptionsSchema, type RunOptions } from '../model/run-options.js';
 import { isProcessAlive } from '../exec/process-group.js';
-import type { RunRecord, Store } from '../store/store.js';
+import type { RunRecord, Store } from '../model/store.js';
 
 /**
  * The run API the CLI (and later the server) use: start, resume and stop runs. The CLI only

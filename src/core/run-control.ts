@@ -1,7 +1,7 @@
 import { portManager } from '../managers/port-manager.js';
 import { isProcessAlive } from '../exec/process-group.js';
 import { stopProcessGroups } from '../exec/run-processes.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../model/store.js';
 
 /**
  * Stops every process group a run started that is not recorded as ended (services, and

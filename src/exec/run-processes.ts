@@ -1,5 +1,5 @@
 import { stopProcessGroup } from './process-group.js';
-import type { ProcessRecord, Store } from '../store/store.js';
+import type { ProcessRecord, Store } from '../model/store.js';
 
 /**
  * Stops the run's process groups that are not recorded as ended and that `which` selects

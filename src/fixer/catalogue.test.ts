@@ -8,7 +8,7 @@ import type { ServiceSpec } from '../model/plan.js';
 import type { RunContext } from '../model/run-context.js';
 import { RunOptionsSchema, type RunOptions } from '../model/run-options.js';
 import { openSqliteStore } from '../store/sqlite.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../model/store.js';
 import { FixActionSchema, type FixAction } from '../model/fix-action.js';
 import { proposeFixes, serviceFor } from './catalogue.js';
 import type { ErrorClass } from './classes.js';

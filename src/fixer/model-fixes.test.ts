@@ -9,7 +9,7 @@ import type { ServiceSpec } from '../model/plan.js';
 import type { RunContext } from '../model/run-context.js';
 import { RunOptionsSchema } from '../model/run-options.js';
 import { openSqliteStore } from '../store/sqlite.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../model/store.js';
 import { fixPrompt } from './model-fixes.js';
 import type { ErrorSignature } from './signature.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { FixAction } from '../model/fix-action.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../model/store.js';
 import { testStoreBackends } from '../store/test-stores.js';
 import { GLOBAL_SCOPE, agentMemoryManager as memory, bindService } from './agent-memory-manager.js';
 
@@ -87,14 +87,13 @@ for (const backend of await testStoreBackends()) {
 
     it('skips stored actions that are no longer valid', async () => {
       await record('/a', secret('ok'), true);
-      for (const action_json of ['{"kind":"reboot","service":"{service}"}', 'not json'])
-        await store.db
-          .insertInto('fix_memory')
-          .values({
-            ...{ scope: '/a', signature_key: KEY, action_json, error_class: 'env-var-missing' },
-            ...{ successes: 9, failures: 0, last_run_id: null, updated_at: '2099-01-01' },
-          })
-          .execute();
+      // Rows an older action set (or a broken write) left, newer and more successful.
+      for (const actionJson of ['{"kind":"reboot","service":"{service}"}', 'not json'])
+        for (let i = 0; i < 9; i++)
+          await store.recordFixOutcome({
+            ...{ scope: '/a', signatureKey: KEY, actionJson, errorClass: 'env-var-missing' },
+            ...{ worked: true, runId: null, at: '2099-01-01' },
+          });
       assert.deepEqual((await memory.recall(store, KEY, '/a', 'web')).map(valueOf), ['ok']);
       assert.deepEqual(
         (await memory.list(store, { repoKey: '/a' })).map((r) => valueOf(r.action)),

@@ -1,6 +1,5 @@
-import { sql } from 'kysely';
 import { FixActionSchema, type FixAction } from '../model/fix-action.js';
-import type { Store } from '../store/store.js';
+import type { FixMemoryStore } from '../model/fix-memory.js';
 
 /** The scope of fixes that hold for every repository. */
 export const GLOBAL_SCOPE = 'global';
@@ -47,42 +46,37 @@ export function bindService(actionJson: string, service: string | null): FixActi
 }
 
 /**
- * AgentMemoryManager (the seeds' name): fix memory. Records, per repository and globally,
- * which action fixed (or failed to fix) an error signature, and answers with the actions to
- * try first next time: this repository's successes, then global ones, most successful
- * first, and never one that failed more often than it worked.
+ * AgentMemoryManager (the seeds' name): the policy over fix memory (the store's
+ * {@link FixMemoryStore}, which only counts outcomes). It records, per repository and
+ * globally, which action fixed (or failed to fix) an error signature, with the service
+ * generalised, and decides what to try first next time: this repository's successes, then
+ * global ones, most successful first, and never one that failed more often than it worked.
  */
 export const agentMemoryManager = {
   name: 'AgentMemoryManager',
 
   /** Actions remembered for a signature, best first, bound to `service`. */
   async recall(
-    store: Store,
+    store: FixMemoryStore,
     signatureKey: string,
     repoKey: string,
     service: string | null,
   ): Promise<FixAction[]> {
-    const rows = await store.db
-      .selectFrom('fix_memory')
-      .selectAll()
-      .where('signature_key', '=', signatureKey)
-      .where('scope', 'in', [repoKey, GLOBAL_SCOPE])
-      .where('successes', '>', 0)
-      .execute();
+    const rows = await store.fixesThatWorked(signatureKey, [repoKey, GLOBAL_SCOPE]);
     const ranked = rows
       .filter((r) => r.successes >= r.failures)
       .sort(
         (a, b) =>
           Number(b.scope === repoKey) - Number(a.scope === repoKey) ||
           b.successes - b.failures - (a.successes - a.failures) ||
-          b.updated_at.localeCompare(a.updated_at),
+          b.updatedAt.localeCompare(a.updatedAt),
       );
     const seen = new Set<string>();
     const actions: FixAction[] = [];
     for (const r of ranked) {
-      if (seen.has(r.action_json)) continue;
-      seen.add(r.action_json);
-      const action = bindService(r.action_json, service);
+      if (seen.has(r.actionJson)) continue;
+      seen.add(r.actionJson);
+      const action = bindService(r.actionJson, service);
       if (action) actions.push(action);
     }
     return actions;
@@ -90,7 +84,7 @@ export const agentMemoryManager = {
 
   /** Counts one outcome of `action` for the signature, in the repository's scope and globally. */
   async record(
-    store: Store,
+    store: FixMemoryStore,
     entry: {
       signatureKey: string;
       errorClass: string;
@@ -102,56 +96,41 @@ export const agentMemoryManager = {
   ): Promise<void> {
     const actionJson = generalise(entry.action);
     const at = new Date().toISOString();
-    for (const scope of [entry.repoKey, GLOBAL_SCOPE]) {
-      await store.db
-        .insertInto('fix_memory')
-        .values({
-          scope,
-          signature_key: entry.signatureKey,
-          action_json: actionJson,
-          error_class: entry.errorClass,
-          successes: entry.worked ? 1 : 0,
-          failures: entry.worked ? 0 : 1,
-          last_run_id: entry.runId,
-          updated_at: at,
-        })
-        .onConflict((oc) =>
-          oc.columns(['scope', 'signature_key', 'action_json']).doUpdateSet({
-            successes: entry.worked ? sql`fix_memory.successes + 1` : sql`fix_memory.successes`,
-            failures: entry.worked ? sql`fix_memory.failures` : sql`fix_memory.failures + 1`,
-            last_run_id: entry.runId,
-            updated_at: at,
-          }),
-        )
-        .execute();
-    }
+    for (const scope of [entry.repoKey, GLOBAL_SCOPE])
+      await store.recordFixOutcome({
+        scope,
+        signatureKey: entry.signatureKey,
+        errorClass: entry.errorClass,
+        actionJson,
+        worked: entry.worked,
+        runId: entry.runId,
+        at,
+      });
   },
 
   /** Every remembered fix, for `repo-runner fixes`; only one repository's with `repoKey`. */
   async list(
-    store: Store,
+    store: FixMemoryStore,
     opts: { repoKey?: string; limit?: number } = {},
   ): Promise<RememberedFix[]> {
-    let q = store.db.selectFrom('fix_memory').selectAll();
-    q = opts.repoKey ? q.where('scope', '=', opts.repoKey) : q;
-    const rows = await q
-      .orderBy('updated_at', 'desc')
-      .limit(opts.limit ?? 200)
-      .execute();
+    const rows = await store.listFixMemory({
+      ...(opts.repoKey && { scope: opts.repoKey }),
+      ...(opts.limit !== undefined && { limit: opts.limit }),
+    });
     return rows.flatMap((r) => {
       // Still a valid action of today's set? (checked with a stand-in service name; this
       // also skips a row that is not JSON at all, which must not break the whole listing)
-      if (bindService(r.action_json, 'service') === null) return [];
+      if (bindService(r.actionJson, 'service') === null) return [];
       return [
         {
           scope: r.scope,
-          signatureKey: r.signature_key,
-          errorClass: r.error_class,
-          action: JSON.parse(r.action_json) as FixAction,
+          signatureKey: r.signatureKey,
+          errorClass: r.errorClass,
+          action: JSON.parse(r.actionJson) as FixAction,
           successes: r.successes,
           failures: r.failures,
-          lastRunId: r.last_run_id,
-          updatedAt: r.updated_at,
+          lastRunId: r.lastRunId,
+          updatedAt: r.updatedAt,
         },
       ];
     });

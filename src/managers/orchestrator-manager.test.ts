@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PHASES, type PhaseName } from '../model/phases.js';
-import type { PhaseRecord, PhaseStatus } from '../store/store.js';
+import type { PhaseRecord, PhaseStatus } from '../model/store.js';
 import { orchestratorManager } from './orchestrator-manager.js';
 
 const NOT_IMPLEMENTED = ['index', 'fix'];

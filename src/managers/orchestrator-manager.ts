@@ -1,5 +1,5 @@
 import { LIVE_PHASES, PHASES, type PhaseName } from '../model/phases.js';
-import type { PhaseRecord } from '../store/store.js';
+import type { PhaseRecord } from '../model/store.js';
 
 /** Retry policy of a phase, as data (bullmq style): attempts in all, wait between them in ms. */
 export interface RetryPolicy {

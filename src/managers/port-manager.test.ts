@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { openSqliteStore } from '../store/sqlite.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../model/store.js';
 import { portManager } from './port-manager.js';
 
 const HOST = '127.0.0.1';

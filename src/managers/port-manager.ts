@@ -1,6 +1,6 @@
 import getPort from 'get-port';
 import { RepoRunnerError } from '../model/errors.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../model/store.js';
 
 /** How many candidate ports to try before giving up. */
 const MAX_TRIES = 50;

@@ -1,4 +1,4 @@
-import type { Store } from '../store/store.js';
+import type { Store } from './store.js';
 import type { RunEventBus } from './events.js';
 import type { RunOptions } from './run-options.js';
 import type { RunState } from './run-state.js';

@@ -7,7 +7,7 @@ import {
 import type { AuthService } from '../auth/types.js';
 import { createInProcessQueue } from '../queue/in-process.js';
 import type { JobQueue, RunJob } from '../queue/queue.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../model/store.js';
 import type { ServerContext } from './context.js';
 import './fastify-types.js';
 import { authPlugin } from './plugins/auth.js';

@@ -1,6 +1,6 @@
 import type { AuthService } from '../auth/types.js';
 import type { JobQueue, RunJob } from '../queue/queue.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../model/store.js';
 import type { RunWorker } from './run-worker.js';
 import type { SseHub } from './sse.js';
 

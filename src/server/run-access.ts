@@ -1,6 +1,6 @@
 import type { Principal } from '../auth/types.js';
 import type { Report } from '../model/report.js';
-import type { RunRecord } from '../store/store.js';
+import type { RunRecord } from '../model/store.js';
 import type { ServerContext } from './context.js';
 import { HttpError } from './http-error.js';
 

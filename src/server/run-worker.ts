@@ -3,7 +3,7 @@ import { runDir } from '../model/paths.js';
 import { executeQueuedRun, resumeRun, type RunOutcome } from '../core/run-api.js';
 import { stopRunProcesses } from '../core/run-control.js';
 import type { RunJob } from '../queue/queue.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../model/store.js';
 
 /** How often an executing run checks whether it was stopped by another process. */
 const STOP_POLL_MS = 1000;

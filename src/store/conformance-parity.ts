@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Store } from './store.js';
+import type { Store } from '../model/store.js';
+import { kyselyOf } from './kysely-store.js';
 
 /** Options of `storeConformance` beyond the factory. */
 export interface ConformanceOptions {
@@ -132,7 +133,7 @@ export function parityCases(current: () => Store, options: ConformanceOptions): 
       assert.equal(run?.ownerPid, 2_147_483_647);
       assert.equal(run?.supervisorPid, 0);
       assert.equal((await store.getPhases('r1'))[0]?.durationMs, 2_147_483_647);
-      const row = await store.db
+      const row = await kyselyOf(store)
         .selectFrom('phases')
         .select((eb) => [eb.fn.countAll().as('n'), eb.fn.sum('attempts').as('total')])
         .executeTakeFirstOrThrow();
@@ -142,26 +143,30 @@ export function parityCases(current: () => Store, options: ConformanceOptions): 
     it('a transaction commits all or nothing', async () => {
       const store = current();
       await assert.rejects(
-        store.db.transaction().execute(async (trx) => {
+        kyselyOf(store)
+          .transaction()
+          .execute(async (trx) => {
+            await trx
+              .insertInto('ports')
+              .values({ port: 47001, run_id: 'r1', service: 'web', leased_at: 'now' })
+              .execute();
+            throw new Error('rolled back');
+          }),
+        /rolled back/,
+      );
+      assert.deepEqual(await store.leasedPorts(), []);
+      await kyselyOf(store)
+        .transaction()
+        .execute(async (trx) => {
           await trx
             .insertInto('ports')
             .values({ port: 47001, run_id: 'r1', service: 'web', leased_at: 'now' })
             .execute();
-          throw new Error('rolled back');
-        }),
-        /rolled back/,
-      );
-      assert.deepEqual(await store.leasedPorts(), []);
-      await store.db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('ports')
-          .values({ port: 47001, run_id: 'r1', service: 'web', leased_at: 'now' })
-          .execute();
-        await trx
-          .insertInto('ports')
-          .values({ port: 47002, run_id: 'r1', service: 'api', leased_at: 'now' })
-          .execute();
-      });
+          await trx
+            .insertInto('ports')
+            .values({ port: 47002, run_id: 'r1', service: 'api', leased_at: 'now' })
+            .execute();
+        });
       assert.equal((await store.leasedPorts()).length, 2);
     });
   });

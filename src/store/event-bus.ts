@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { RunEvent, RunEventBus } from '../model/events.js';
-import type { Store } from './store.js';
+import type { Store } from '../model/store.js';
 
 /**
  * A run's event bus. Agents and managers never print: they emit here. Every event is

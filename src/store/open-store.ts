@@ -1,6 +1,6 @@
 import { RepoRunnerError } from '../model/errors.js';
 import { storeFile } from '../model/paths.js';
-import type { Store } from './store.js';
+import type { Store } from '../model/store.js';
 
 /** The environment variable that moves the store to PostgreSQL. */
 export const DATABASE_URL_VAR = 'REPO_RUNNER_DATABASE_URL';

@@ -2,7 +2,8 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { CustomTypesConfig } from 'pg';
 import { RepoRunnerError } from '../model/errors.js';
 import type { Database } from './schema.js';
-import { Store } from './store.js';
+import type { Store } from '../model/store.js';
+import { kyselyStore } from './kysely-store.js';
 
 /** Options of {@link openPostgresStore}. */
 export interface PostgresStoreOptions {
@@ -65,9 +66,10 @@ export async function openPostgresStore(
   // An idle connection that breaks (server restart) is dropped from the pool and emits
   // 'error'; unhandled, that would kill the CLI or a supervisor. The next query reconnects.
   pool.on('error', () => {});
-  const store = new Store(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const store = kyselyStore(db);
   try {
-    await sql`select 1`.execute(store.db);
+    await sql`select 1`.execute(db);
   } catch (err) {
     await store.close();
     throw new RepoRunnerError(

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql, type Kysely } from 'kysely';
+import { kyselyOf } from './kysely-store.js';
 import { preparedQuery, type Param } from './prepared.js';
 import type { Database } from './schema.js';
 import { testStoreBackends } from './test-stores.js';
@@ -37,23 +38,25 @@ for (const backend of await testStoreBackends()) {
           await store.createRun({ id, source, options: {} });
         await store.updateRun('a2', { status: 'stopped' });
         const ids = async (source: string, limit: number) =>
-          (await runsOf(store.db, { source, limit })).rows.map((r) => r.id);
+          (await runsOf(kyselyOf(store), { source, limit })).rows.map((r) => r.id);
         assert.deepEqual(await ids('A', 10), ['a1', 'a3']);
         assert.deepEqual(await ids('A', 1), ['a1']);
         assert.deepEqual(await ids('B', 10), ['b1']);
         assert.deepEqual(await ids('C', 10), []);
         // In a transaction (another kysely instance): compiled for it, and rolled back with it.
         await assert.rejects(
-          store.db.transaction().execute(async (trx) => {
-            assert.deepEqual((await bump(trx, { id: 'b1', status: 'failed' })).rows, [
-              { id: 'b1' },
-            ]);
-            throw new Error('roll back');
-          }),
+          kyselyOf(store)
+            .transaction()
+            .execute(async (trx) => {
+              assert.deepEqual((await bump(trx, { id: 'b1', status: 'failed' })).rows, [
+                { id: 'b1' },
+              ]);
+              throw new Error('roll back');
+            }),
           /roll back/,
         );
         assert.equal((await store.getRun('b1'))?.status, 'queued');
-        await bump(store.db, { id: 'b1', status: 'healthy' });
+        await bump(kyselyOf(store), { id: 'b1', status: 'healthy' });
         assert.equal((await store.getRun('b1'))?.status, 'healthy');
       } finally {
         await store.close();
@@ -69,7 +72,7 @@ for (const backend of await testStoreBackends()) {
             .select('id')
             .where('id', '=', sql.lit(p('id'))),
         );
-        await assert.rejects(inlined(store.db, { id: 'x' }), /param id is not bound/);
+        await assert.rejects(inlined(kyselyOf(store), { id: 'x' }), /param id is not bound/);
       } finally {
         await store.close();
       }

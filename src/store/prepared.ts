@@ -36,7 +36,7 @@ interface Compiled {
  * @example
  * const byId = preparedQuery((db: Kysely<Database>, p: Param<{ id: string }>) =>
  *   db.selectFrom('runs').selectAll().where('id', '=', p('id')));
- * const { rows } = await byId(store.db, { id: 'r1' });
+ * const { rows } = await byId(db, { id: 'r1' });
  */
 export function preparedQuery<DB, P extends Record<string, unknown>, O>(
   build: (db: Kysely<DB>, param: Param<P>) => Compilable<O>,

@@ -4,7 +4,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './schema.js';
 import { cachingStatements } from './statement-cache.js';
-import { Store } from './store.js';
+import type { Store } from '../model/store.js';
+import { kyselyStore } from './kysely-store.js';
 
 /**
  * Opens (creating when missing) the embedded SQLite store at `file` (`:memory:` for tests) and
@@ -32,7 +33,7 @@ export async function openSqliteStore(file: string): Promise<Store> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const store = new Store(
+  const store = kyselyStore(
     new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) }),
   );
   await store.migrate();

@@ -1,6 +1,6 @@
 import { openPostgresStore } from './postgres.js';
 import { openSqliteStore } from './sqlite.js';
-import type { Store } from './store.js';
+import type { Store } from '../model/store.js';
 import { postgresForTests } from './test-postgres.js';
 
 /** One store backend, for tests that must pass on every backend. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
-import { readUsage } from '../auth/quota-store.js';
+import { usageOperations } from './usage.js';
 import { migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
 import { usageWindowsMigration } from './usage-windows-migration.js';
@@ -52,9 +52,9 @@ async function keepsTotals(db: Kysely<Database>, crashBeforeRecord = false): Pro
   // runs it again on the next open, which must not adjust the counts twice.
   if (crashBeforeRecord) await usageWindowsMigration.up(db as unknown as Kysely<unknown>);
   assert.equal((await migrator.migrateToLatest()).error, undefined);
-  const requests = async (id: string) => (await readUsage(db, id)).requests;
+  const requests = async (id: string) => (await usageOperations(db).readUsage(id))?.requests;
   assert.equal(await requests('a'), 12);
-  assert.equal((await readUsage(db, 'a')).runs, 2);
+  assert.equal((await usageOperations(db).readUsage('a'))?.runs, 2);
   assert.equal(await requests('b'), 4);
   assert.equal(await requests('c'), 0);
   assert.equal(

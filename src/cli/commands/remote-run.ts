@@ -4,7 +4,7 @@ import pc from 'picocolors';
 import type { ApiClient } from '../../client/api-client.js';
 import { ERROR_CODES } from '../../model/errors.js';
 import type { Report } from '../../model/report.js';
-import type { EventRecord } from '../../store/store.js';
+import type { EventRecord } from '../../model/store.js';
 import { overridesFromFlags } from '../override-flags.js';
 import { renderReport } from '../render/report-text.js';
 import { connect } from '../remote-session.js';

@@ -22,7 +22,7 @@ import type { RunContext } from '../../model/run-context.js';
 import { RunOptionsSchema, type RunOptions } from '../../model/run-options.js';
 import { portManager } from '../../managers/port-manager.js';
 import { openSqliteStore } from '../../store/sqlite.js';
-import type { Store } from '../../store/store.js';
+import type { Store } from '../../model/store.js';
 import { applyAction, insideRepo } from './apply.js';
 import type { FixAction } from '../../model/fix-action.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { RunStatus } from '../../store/store.js';
+import type { RunStatus } from '../../model/store.js';
 import type { ServerContext } from '../context.js';
 import { badRequest } from '../http-error.js';
 import { principalOf } from '../plugins/auth.js';

@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
-import { storeDialect } from '../store/dialect.js';
-import type { AuthDb } from './db.js';
+import { storeDialect } from './dialect.js';
+import type { Database } from './schema.js';
+
+/** The store's kysely instance or a transaction on it: what every query module takes. */
+export type StoreDb = Kysely<Database>;
 
 /**
  * Runs a check-and-write so that concurrent callers taking the same lock run it one at a
@@ -15,9 +18,9 @@ import type { AuthDb } from './db.js';
  *   each other until the busy timeout.
  */
 export async function serialized<T>(
-  db: AuthDb,
-  lock: (trx: AuthDb) => Promise<void>,
-  fn: (db: AuthDb) => Promise<T>,
+  db: StoreDb,
+  lock: (trx: StoreDb) => Promise<void>,
+  fn: (db: StoreDb) => Promise<T>,
 ): Promise<T> {
   if (storeDialect(db as unknown as Kysely<unknown>) === 'sqlite') return fn(db);
   return db.transaction().execute(async (trx) => {
@@ -27,12 +30,12 @@ export async function serialized<T>(
 }
 
 /** Locks a user's row (PostgreSQL `select … for update`); no row when the user is gone. */
-export async function lockUser(trx: AuthDb, userId: string): Promise<void> {
+export async function lockUser(trx: StoreDb, userId: string): Promise<void> {
   await trx.selectFrom('users').select('id').where('id', '=', userId).forUpdate().execute();
 }
 
 /** Locks the `register` row of `auth_locks`, which serialises registrations. */
-export async function lockRegistrations(trx: AuthDb): Promise<void> {
+export async function lockRegistrations(trx: StoreDb): Promise<void> {
   await trx
     .selectFrom('auth_locks')
     .select('name')

@@ -1,22 +1,15 @@
 import type { ExpressionBuilder } from 'kysely';
-import type { Database } from '../store/schema.js';
-import { forbidden, userNotFound } from './errors.js';
-import { lockUser, serialized } from './serialized.js';
-import { TIER_NAMES, TIERS } from './tiers.js';
-import type { TierName, Usage } from './types.js';
-import type { AuthDb } from './db.js';
-
-/** Counter increments of {@link addUsage}. Requests are counted by the rate windows instead. */
-export interface UsageDelta {
-  runs?: number;
-  agentCalls?: number;
-}
+import type { LimitStore, RepoClaim } from '../model/auth-store.js';
+import type { TierName, Usage } from '../model/users.js';
+import { preparedQuery, type Param } from './prepared.js';
+import type { Database } from './schema.js';
+import { lockUser, serialized, type StoreDb } from './serialized.js';
 
 /** Adds to a user's lifetime usage counters, atomically (`insert … on conflict do update`). */
-export async function addUsage(
-  db: AuthDb,
+async function addUsage(
+  db: StoreDb,
   userId: string,
-  d: UsageDelta,
+  d: { runs?: number; agentCalls?: number },
   now: string,
 ): Promise<void> {
   const runs = d.runs ?? 0;
@@ -50,8 +43,8 @@ export async function addUsage(
  * less than a window still counts into a live window. (One more than a window behind would
  * count into a folded window: rate-limited as ever, but missing from the usage total.)
  */
-export async function foldRequests(
-  db: AuthDb,
+async function foldRequests(
+  db: StoreDb,
   userId: string,
   before: string,
   now: string,
@@ -107,10 +100,9 @@ export async function foldRequests(
  * A user's usage: lifetime requests (allowed ones: those folded into `user_usage` plus the
  * counts of the live rate windows, see {@link foldRequests}), runs and agent calls, and the
  * number of distinct repositories claimed. One statement, so the parts are read together.
- *
- * @throws AuthError `NOT_FOUND` (404) for an unknown user.
+ * Undefined for an unknown user.
  */
-export async function readUsage(db: AuthDb, userId: string): Promise<Usage> {
+async function readUsage(db: StoreDb, userId: string): Promise<Usage | undefined> {
   const row = await db
     .selectFrom('users as u')
     .leftJoin('user_usage as uu', 'uu.user_id', 'u.id')
@@ -134,7 +126,7 @@ export async function readUsage(db: AuthDb, userId: string): Promise<Usage> {
     ])
     .where('u.id', '=', userId)
     .executeTakeFirst();
-  if (!row) throw userNotFound(userId);
+  if (!row) return undefined;
   return {
     userId,
     requests: (row.requests ?? 0) + Number(row.live_requests ?? 0),
@@ -145,9 +137,14 @@ export async function readUsage(db: AuthDb, userId: string): Promise<Usage> {
 }
 
 /** `case users.tier when 'free' then 3 … end`: the tier's max repos, read inside the statement. */
-function maxReposOfTier(eb: ExpressionBuilder<Database, 'users'>) {
-  let c = eb.case(eb.ref('users.tier')).when(TIER_NAMES[0]).then(TIERS[TIER_NAMES[0]].maxRepos);
-  for (const t of TIER_NAMES.slice(1)) c = c.when(t).then(TIERS[t].maxRepos);
+function maxReposOfTier(
+  eb: ExpressionBuilder<Database, 'users'>,
+  maxRepos: Readonly<Record<TierName, number>>,
+) {
+  const [first, ...rest] = Object.entries(maxRepos);
+  if (!first) return eb.lit(0);
+  let c = eb.case(eb.ref('users.tier')).when(first[0]).then(first[1]);
+  for (const [t, max] of rest) c = c.when(t).then(max);
   return c.else(0).end();
 }
 
@@ -159,16 +156,11 @@ function maxReposOfTier(eb: ExpressionBuilder<Database, 'users'>) {
  * row locked `for update` on PostgreSQL), so N concurrent claims of new repos at max − 1 let
  * exactly one through. After a downgrade below the repos already claimed, those stay usable
  * and new ones are refused.
- *
- * @returns true when the repository was new to the user.
- * @throws AuthError `FORBIDDEN` (403) over the limit; `NOT_FOUND` (404) for an unknown user.
  */
-export async function claimRepoRow(
-  db: AuthDb,
-  userId: string,
-  repoKey: string,
-  now: string,
-): Promise<boolean> {
+async function claimRepo(
+  db: StoreDb,
+  { userId, repoKey, maxRepos, now }: Parameters<LimitStore['claimRepo']>[0],
+): Promise<RepoClaim> {
   const inserted = await serialized(
     db,
     (trx) => lockUser(trx, userId),
@@ -192,7 +184,7 @@ export async function claimRepoRow(
                   .select((c) => c.fn.countAll<number>().as('n'))
                   .where('user_repos.user_id', '=', userId),
                 '<',
-                maxReposOfTier(w),
+                maxReposOfTier(w, maxRepos),
               ),
             ),
         )
@@ -201,24 +193,61 @@ export async function claimRepoRow(
       return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
     },
   );
-  if (inserted) return true;
+  if (inserted) return { outcome: 'new' };
   const seen = await db
     .selectFrom('user_repos')
     .select('repo_key')
     .where('user_id', '=', userId)
     .where('repo_key', '=', repoKey)
     .executeTakeFirst();
-  if (seen) return false;
+  if (seen) return { outcome: 'known' };
   const user = await db
     .selectFrom('users')
     .select('tier')
     .where('id', '=', userId)
     .executeTakeFirst();
-  if (!user) throw userNotFound(userId);
-  const tier = user.tier as TierName;
-  const max = TIERS[tier].maxRepos;
-  throw forbidden(
-    `tier ${tier} allows ${max} repositories and all ${max} are used`,
-    'run one of the repositories you already have, or ask an admin for a higher tier',
-  );
+  return user ? { outcome: 'full', tier: user.tier as TierName } : { outcome: 'no-user' };
+}
+
+const countInWindow = preparedQuery(
+  (db: StoreDb, p: Param<{ userId: string; start: string; limit: number }>) =>
+    db
+      .insertInto('rate_windows')
+      .values({ user_id: p('userId'), window_start: p('start'), count: 1 })
+      .onConflict((oc) =>
+        oc
+          .columns(['user_id', 'window_start'])
+          .doUpdateSet((eb) => ({ count: eb(eb.ref('rate_windows.count'), '+', 1) }))
+          .where('rate_windows.count', '<', p('limit')),
+      )
+      .returning('count'),
+);
+
+/**
+ * Rate windows, quotas and usage over kysely (the login throttle is in `login-throttle.ts`).
+ * A request's only write is `countRequest`: one `insert … on conflict do update set count =
+ * count + 1 where count < limit returning count` statement, so concurrent requests in any
+ * number of processes never let more than `limit` through a window.
+ */
+export function usageOperations(
+  db: StoreDb,
+): Omit<LimitStore, 'reserveLoginAttempt' | 'clearLoginAttempts' | 'refundLoginAttempt'> {
+  return {
+    async countRequest({ userId, windowStart, limit }) {
+      return (await countInWindow(db, { userId, start: windowStart, limit })).rows[0]?.count;
+    },
+    foldRequests: (userId, before, now) => foldRequests(db, userId, before, now),
+    async rateWindows(userId) {
+      const rows = await db
+        .selectFrom('rate_windows')
+        .select(['window_start', 'count'])
+        .where('user_id', '=', userId)
+        .orderBy('window_start')
+        .execute();
+      return rows.map((r) => ({ windowStart: r.window_start, count: r.count }));
+    },
+    addUsage: (userId, d, now) => addUsage(db, userId, d, now),
+    readUsage: (userId) => readUsage(db, userId),
+    claimRepo: (r) => claimRepo(db, r),
+  };
 }
