@@ -1,6 +1,6 @@
 import { LIVE_PHASES, PHASES } from '../model/phases.js';
 import type { RunState } from '../model/run-state.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../model/store.js';
 
 /**
  * The run state as the run's checkpoints hold it: the output of every phase recorded done,

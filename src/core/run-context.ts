@@ -3,7 +3,7 @@ import type { RunContext } from '../model/run-context.js';
 import type { RunOptions } from '../model/run-options.js';
 import type { RunState } from '../model/run-state.js';
 import { EventBus } from '../store/event-bus.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../model/store.js';
 
 /** What {@link createRunContext} needs; the rest has defaults. */
 export interface RunContextInit {
