@@ -1,5 +1,5 @@
 import type { PhaseName } from '../model/phases.js';
-import type { ProcessResult } from '../exec/process-result.js';
+import type { ProcessResult } from '../model/process-result.js';
 import { isFixable } from './classes.js';
 import { RULES } from './rules/index.js';
 import { logLines } from './rules/text.js';

@@ -1,4 +1,4 @@
-import type { ProcessResult } from '../../exec/process-result.js';
+import type { ProcessResult } from '../../model/process-result.js';
 import { compact, isBuildPath, programOf } from './text.js';
 import type { Rule } from './types.js';
 

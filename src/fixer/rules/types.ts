@@ -1,5 +1,5 @@
 import type { PhaseName } from '../../model/phases.js';
-import type { ProcessResult } from '../../exec/process-result.js';
+import type { ProcessResult } from '../../model/process-result.js';
 import type { ErrorClass } from '../classes.js';
 
 /** The facts a rule extracts (e.g. `{ module: 'flask_cors' }`); values are strings. */
