@@ -22,8 +22,9 @@ function skipOrFail(t: { skip: (m: string) => void }, why: string): void {
 /**
  * Classes with no fixture, and why (fixtures/broken/README.md says more): reproducing them
  * would change the machine (disk-full, watcher-limit-reached) or send traffic off loopback
- * (network-unreachable); command-timed-out needs a ProcessResult, which the report's
- * classification does not get (a readiness timeout is never-binds, which has a fixture).
+ * (network-unreachable); command-timed-out now reaches the report through a timed-out
+ * step's ProcessResult (StepFailedError), but no fixture has a step slower than the run's
+ * command timeout yet (a readiness timeout is never-binds, which has a fixture).
  */
 const NOT_REPRODUCED = [
   'disk-full',

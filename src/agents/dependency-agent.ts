@@ -1,19 +1,16 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { NeedsFixError, UnrecoverableError } from '../model/errors.js';
 import { logFile } from '../model/paths.js';
 import type { ServiceSpec } from '../model/plan.js';
 import type { RunContext } from '../model/run-context.js';
 import type { InstallOutcome } from '../model/run-state.js';
-import { outputTail } from '../exec/process-result.js';
 import { serviceEnv } from '../exec/service-env.js';
-import { runTracked } from '../exec/tracked-command.js';
+import { runStep } from '../exec/run-step.js';
 import type { Agent } from './agent.js';
 import { installHash, readMarker, writeMarker } from './install-marker.js';
 import { ensureVenv } from './python-venv.js';
 import { chooseRuntime } from '../env/runtime-match.js';
-import { installHint } from '../exec/toolchain-hints.js';
 
 /** Toolchains that build older source: the repo's version is a minimum (go.mod's `go` line, Java's release). */
 const MINIMUM_ONLY = new Set(['go', 'java', 'cargo', 'rustc']);
@@ -24,8 +21,8 @@ const MINIMUM_ONLY = new Set(['go', 'java', 'cargo', 'rustc']);
  * the marker its last successful install left (so warm runs do not reinstall). An existing
  * `.venv` with a working `bin/python` is reused, never deleted.
  *
- * @throws UnrecoverableError TOOLCHAIN_MISSING when python3/npm/… is not on PATH;
- *   NeedsFixError INSTALL_FAILED with the command's log tail when an install step fails.
+ * @throws StepFailedError TOOLCHAIN_MISSING when python3/npm/… is not on PATH, INSTALL_FAILED
+ *   (with the command's log tail) when an install step fails; both carry the ProcessResult.
  */
 export const dependencyAgent: Agent<'installs'> = {
   name: 'DependencyAgent',
@@ -114,35 +111,12 @@ async function installService(
   };
   if (install.isolation === 'venv')
     await ensureVenv(ctx, repoPath, service, dir, tracked, runtime?.use?.path);
-  for (const step of install.steps) {
-    const result = await runTracked(ctx, step, repoPath, tracked);
-    if (result.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
-    if (result.spawnError?.includes('ENOENT')) {
-      const cmd = step.argv[0] ?? '';
-      throw new UnrecoverableError(
-        'TOOLCHAIN_MISSING',
-        `${cmd} is not installed (needed to ${step.description})`,
-        `${installHint(cmd)}, then run again`,
-      );
-    }
-    if (result.failed && step.optional) {
-      ctx.bus.publish({
-        kind: 'warning',
-        phase: 'dependencies',
-        service: service.name,
-        message: `${step.description} failed (exit ${result.exitCode ?? result.signal}); it is optional, so the run goes on`,
-      });
-      continue;
-    }
-    if (result.failed) {
-      throw new NeedsFixError(
-        'INSTALL_FAILED',
-        `${step.description} failed (${result.timedOut ? 'timed out' : `exit ${result.exitCode ?? result.signal}`}): ${step.argv.join(' ')}\n${outputTail(result, 15).join('\n')}`,
-        `read ${log}; fix the dependency files, then \`repo-runner resume ${ctx.runId}\``,
-        { details: { logFile: log } },
-      );
-    }
-  }
+  for (const step of install.steps)
+    await runStep(ctx, step, repoPath, tracked, {
+      code: 'INSTALL_FAILED',
+      hint: `read ${log}; fix the dependency files, then \`repo-runner resume ${ctx.runId}\``,
+      missingProgramIsToolchain: true,
+    });
   writeMarker(markerDir, hash);
   return {
     service: service.name,

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NeedsFixError } from '../model/errors.js';
 import type { HealthOutcome } from '../model/run-state.js';
+import { describeExit } from '../model/service-exit.js';
 import { isProcessAlive } from '../exec/process-group.js';
 import { tailFile } from '../health/log-tail.js';
 import { waitForReady } from '../health/readiness.js';
@@ -25,7 +26,11 @@ export const healthAgent: Agent<'health'> = {
     return Promise.all(
       services.map(async (svc): Promise<HealthOutcome> => {
         const spec = plan.services.find((s) => s.name === svc.name);
-        const exited = () => ctx.exits.get(svc.pid) ?? (isProcessAlive(svc.pid) ? null : 'exited');
+        const exitOf = () => ctx.exits.get(svc.pid) ?? null;
+        const exited = () => {
+          const exit = exitOf();
+          return exit ? describeExit(exit) : isProcessAlive(svc.pid) ? null : 'exited';
+        };
         if (svc.port === null || !spec || spec.protocol === 'none') {
           // A worker has nothing to probe: it is healthy if it is still up after a settle time.
           await sleep(WORKER_SETTLE_MS, undefined, { signal: ctx.signal }).catch(() => undefined);
@@ -37,6 +42,7 @@ export const healthAgent: Agent<'health'> = {
                 url: null,
                 detail: `worker ${gone}`,
                 logTail: tailFile(svc.logFile, 20),
+                exit: exitOf(),
               }
             : {
                 service: svc.name,
@@ -69,6 +75,7 @@ export const healthAgent: Agent<'health'> = {
               url: null,
               detail: result.detail,
               logTail: tailFile(svc.logFile, 20),
+              exit: exitOf(),
             };
         ctx.bus.publish({
           kind: 'service',

@@ -1,11 +1,9 @@
 import path from 'node:path';
-import { NeedsFixError } from '../model/errors.js';
 import { logFile } from '../model/paths.js';
 import type { CommandSpec, ServiceSpec } from '../model/plan.js';
 import type { RunContext } from '../model/run-context.js';
-import { outputTail } from '../exec/process-result.js';
 import { appEnvFor, serviceEnv } from '../exec/service-env.js';
-import { runTracked } from '../exec/tracked-command.js';
+import { runStep } from '../exec/run-step.js';
 import { RepoView } from '../repo/repo-view.js';
 
 /**
@@ -67,7 +65,7 @@ async function firstFile(repo: RepoView, candidates: string[]): Promise<string |
  * Runs every service's migrations once per folder, with the service's environment (its
  * `.env` values and the provisioned databases' URLs).
  *
- * @throws NeedsFixError MIGRATION_FAILED with the log tail; the run stops at the database
+ * @throws StepFailedError MIGRATION_FAILED with the log tail and the ProcessResult; the run stops at the database
  *   phase and `resume` retries it after a fix.
  */
 export async function runMigrations(ctx: RunContext): Promise<void> {
@@ -80,24 +78,24 @@ export async function runMigrations(ctx: RunContext): Promise<void> {
     done.add(s.root);
     const log = logFile(ctx.runDir, `migrate-${s.name}`);
     const env = serviceEnv(ctx.env, workspace.repoPath, s, appEnvFor(ctx.state, s.name));
-    for (const step of await migrationsFor(repo, s)) {
-      const result = await runTracked(ctx, step, workspace.repoPath, {
-        phase: 'database',
-        service: s.name,
-        kind: 'migrate',
-        logFile: log,
-        env,
-        timeoutMs: ctx.options.commandTimeoutMs,
-      });
-      if (result.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
-      if (result.failed) {
-        throw new NeedsFixError(
-          'MIGRATION_FAILED',
-          `${step.description} failed (exit ${result.exitCode ?? result.signal ?? result.spawnError}): ${step.argv.join(' ')}\n${outputTail(result, 15).join('\n')}`,
-          `read ${log}; fix it, then \`repo-runner resume ${ctx.runId}\` (the run resumes at the database phase)`,
-        );
-      }
-    }
+    for (const step of await migrationsFor(repo, s))
+      await runStep(
+        ctx,
+        step,
+        workspace.repoPath,
+        {
+          phase: 'database',
+          service: s.name,
+          kind: 'migrate',
+          logFile: log,
+          env,
+          timeoutMs: ctx.options.commandTimeoutMs,
+        },
+        {
+          code: 'MIGRATION_FAILED',
+          hint: `read ${log}; fix it, then \`repo-runner resume ${ctx.runId}\` (the run resumes at the database phase)`,
+        },
+      );
   }
 }
 

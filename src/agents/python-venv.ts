@@ -5,7 +5,8 @@ import type { ServiceSpec } from '../model/plan.js';
 import type { RunContext } from '../model/run-context.js';
 import { writeJsonAtomic } from '../store/state-files.js';
 import { outputTail } from '../exec/process-result.js';
-import { runTracked } from '../exec/tracked-command.js';
+import { runStep } from '../exec/run-step.js';
+import type { TrackedOptions } from '../exec/tracked-command.js';
 
 function toolchainPath(ctx: RunContext, name: string): string | null {
   return ctx.state.env?.toolchains.find((t) => t.name === name)?.path ?? null;
@@ -46,7 +47,7 @@ export async function ensureVenv(
   repoPath: string,
   service: ServiceSpec,
   dir: string,
-  tracked: Parameters<typeof runTracked>[3],
+  tracked: TrackedOptions,
   /** The interpreter to build the venv with (chosen for the repo's wanted version); default python3. */
   chosen?: string,
 ): Promise<void> {
@@ -88,7 +89,7 @@ export async function ensureVenv(
     );
   mkdirSync(dir, { recursive: true });
   writeJsonAtomic(path.join(dir, VENV_MARKER), { state: 'creating', python: wanted });
-  const result = await runTracked(
+  await runStep(
     ctx,
     {
       argv: [python, '-m', 'venv', '--clear', dir],
@@ -98,15 +99,13 @@ export async function ensureVenv(
     },
     repoPath,
     tracked,
+    {
+      code: 'TOOLCHAIN_MISSING',
+      hint: 'install the venv module (e.g. `apt-get install python3-venv`) and run again',
+      message: (result) =>
+        `could not create a virtualenv with ${python}: ${outputTail(result, 5).join(' | ')}`,
+    },
   );
-  if (result.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
-  if (result.failed) {
-    throw new UnrecoverableError(
-      'TOOLCHAIN_MISSING',
-      `could not create a virtualenv with ${python}: ${outputTail(result, 5).join(' | ')}`,
-      'install the venv module (e.g. `apt-get install python3-venv`) and run again',
-    );
-  }
   // `venv --clear` empties the folder, marker included: write it again, now ready.
   writeJsonAtomic(path.join(dir, VENV_MARKER), { state: 'ready', python: wanted });
 }

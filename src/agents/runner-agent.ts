@@ -70,9 +70,7 @@ export async function startService(
     );
   }
   const pid = child.pid;
-  child.once('exit', (codeOrNull, signal) =>
-    ctx.exits.set(pid, signal ? `exited on ${signal}` : `exited with code ${codeOrNull}`),
-  );
+  child.once('exit', (exitCode, signal) => ctx.exits.set(pid, { exitCode, signal }));
   child.unref();
   await ctx.store.recordProcess({
     runId: ctx.runId,

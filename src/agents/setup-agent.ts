@@ -1,12 +1,9 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { NeedsFixError, UnrecoverableError } from '../model/errors.js';
-import { installHint } from '../exec/toolchain-hints.js';
 import { logFile } from '../model/paths.js';
 import type { RunState } from '../model/run-state.js';
-import { outputTail } from '../exec/process-result.js';
 import { appEnvFor, serviceEnv } from '../exec/service-env.js';
-import { runTracked } from '../exec/tracked-command.js';
+import { runStep } from '../exec/run-step.js';
 import type { Agent } from './agent.js';
 
 /** Repo Runner's own folder in a repository, for build output that has no conventional place. */
@@ -16,7 +13,8 @@ export const REPO_RUNNER_DIR = '.repo-runner';
  * SetupAgent: runs each service's build steps (e.g. `npm run build`) in order, in the
  * service's isolated environment.
  *
- * @throws NeedsFixError BUILD_FAILED with the log tail when a step fails.
+ * @throws StepFailedError BUILD_FAILED with the log tail when a step fails, TOOLCHAIN_MISSING
+ *   when its program is not installed; both carry the ProcessResult.
  */
 export const setupAgent: Agent<'builds'> = {
   name: 'SetupAgent',
@@ -46,32 +44,25 @@ export const setupAgent: Agent<'builds'> = {
         if (!existsSync(path.join(dir, '.gitignore')))
           writeFileSync(path.join(dir, '.gitignore'), '*\n');
       }
-      for (const step of service.build) {
-        const result = await runTracked(ctx, step, workspace.repoPath, {
-          phase: 'build',
-          service: service.name,
-          kind: 'build',
-          logFile: log,
-          env,
-          timeoutMs: ctx.options.commandTimeoutMs,
-        });
-        if (result.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
-        if (result.spawnError?.includes('ENOENT')) {
-          const cmd = step.argv[0] ?? '';
-          throw new UnrecoverableError(
-            'TOOLCHAIN_MISSING',
-            `${cmd} is not installed (needed to ${step.description})`,
-            `${installHint(cmd)}, then run again`,
-          );
-        }
-        if (result.failed) {
-          throw new NeedsFixError(
-            'BUILD_FAILED',
-            `${step.description} failed (exit ${result.exitCode ?? result.signal ?? result.spawnError}): ${step.argv.join(' ')}\n${outputTail(result, 15).join('\n')}`,
-            `read ${log}; fix the build, then \`repo-runner resume ${ctx.runId}\``,
-          );
-        }
-      }
+      for (const step of service.build)
+        await runStep(
+          ctx,
+          step,
+          workspace.repoPath,
+          {
+            phase: 'build',
+            service: service.name,
+            kind: 'build',
+            logFile: log,
+            env,
+            timeoutMs: ctx.options.commandTimeoutMs,
+          },
+          {
+            code: 'BUILD_FAILED',
+            hint: `read ${log}; fix the build, then \`repo-runner resume ${ctx.runId}\``,
+            missingProgramIsToolchain: true,
+          },
+        );
       builds.push({ service: service.name, status: 'built', durationMs: Date.now() - started });
     }
     return builds;

@@ -5,6 +5,7 @@ import { probeHttp } from '../health/http-check.js';
 import { connectHost } from '../health/readiness.js';
 import type { RunContext } from '../model/run-context.js';
 import type { RunningService } from '../model/run-state.js';
+import { describeExit } from '../model/service-exit.js';
 import { runStateFile, writeJsonAtomic } from '../store/state-files.js';
 
 /** Restart backoff: 1 s doubling to 30 s; reset after a service stays up 60 s. */
@@ -105,7 +106,8 @@ export class Supervisor {
       return;
     }
     if (w.restartAt === null) {
-      const how = this.ctx.exits.get(w.svc.pid) ?? 'exited';
+      const exit = this.ctx.exits.get(w.svc.pid);
+      const how = exit ? describeExit(exit) : 'exited';
       w.restartAt = now + w.nextBackoffMs;
       this.ctx.bus.publish({
         kind: 'service',

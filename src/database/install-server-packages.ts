@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { outputTail, type ProcessResult } from '../exec/process-result.js';
+import { outputTail } from '../exec/process-result.js';
+import type { ProcessResult } from '../model/process-result.js';
 import { runCommand } from '../exec/run-command.js';
 import { findProgram, hasServerBinaries, SERVER_PACKAGES } from './find-server-binaries.js';
 import { DATABASE_KINDS, type DatabaseKind } from './types.js';

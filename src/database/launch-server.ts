@@ -3,7 +3,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RepoRunnerError } from '../model/errors.js';
 import { spawnServiceProcess, stopProcessGroup } from '../exec/process-group.js';
-import type { ProcessResult } from '../exec/process-result.js';
+import type { ProcessResult } from '../model/process-result.js';
 import { tailFile } from '../health/log-tail.js';
 
 /** Default wait for a database server to answer: 60 s. */

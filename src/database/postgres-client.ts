@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { RepoRunnerError } from '../model/errors.js';
-import type { ProcessResult } from '../exec/process-result.js';
+import type { ProcessResult } from '../model/process-result.js';
 import { runCommand } from '../exec/run-command.js';
 import { probeTcp } from '../health/tcp-check.js';
 import type { PostgresBinaries } from './find-server-binaries.js';

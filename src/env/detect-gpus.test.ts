@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ProcessResult } from '../exec/process-result.js';
+import type { ProcessResult } from '../model/process-result.js';
 import { detectGpus, parseCudaVersion, parseGpuCsv } from './detect-gpus.js';
 import type { ProbeRunner } from './detect-toolchains.js';
 

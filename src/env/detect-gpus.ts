@@ -1,5 +1,5 @@
 import type { EnvFacts } from '../model/env-facts.js';
-import type { ProcessResult } from '../exec/process-result.js';
+import type { ProcessResult } from '../model/process-result.js';
 import type { ProbeRunner } from './detect-toolchains.js';
 
 /** One GPU as reported by nvidia-smi (see `GpuSchema`). */

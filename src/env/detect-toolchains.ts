@@ -4,7 +4,7 @@ import { access, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Toolchain } from '../model/env-facts.js';
-import type { ProcessResult } from '../exec/process-result.js';
+import type { ProcessResult } from '../model/process-result.js';
 import { runCommand } from '../exec/run-command.js';
 
 /** Programs looked for on PATH by default, in the order they are reported. */

@@ -1,4 +1,5 @@
-import { MAX_CAPTURE_BYTES, type ProcessResult } from './process-result.js';
+import { MAX_CAPTURE_BYTES } from './process-result.js';
+import type { ProcessResult } from '../model/process-result.js';
 
 /** Options of {@link runCommand}. */
 export interface RunCommandOptions {

@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandSpec } from '../model/plan.js';
 import type { RunContext } from '../model/run-context.js';
-import type { ProcessResult } from './process-result.js';
+import type { ProcessResult } from '../model/process-result.js';
 import { runCommand } from './run-command.js';
 
 /** Options of {@link runTracked}. */

@@ -1,56 +1,54 @@
 import { existsSync, readFileSync } from 'node:fs';
-import type { RepoRunnerError } from '../model/errors.js';
-import { logFile } from '../model/paths.js';
+import { StepFailedError, type RepoRunnerError } from '../model/errors.js';
 import type { PhaseName } from '../model/phases.js';
 import type { RunState } from '../model/run-state.js';
 import { classifyFailure } from './classify.js';
 import type { ErrorSignature } from './signature.js';
 
 /**
- * Classifies a failed phase of a run from what the run kept: the phase error's text (it
- * carries the failing command's output tail) and, for start and health, the log tail and
- * detail of the first service that is not healthy.
+ * Classifies a failed phase of a run from what the run kept: a failed step's ProcessResult
+ * and its whole log file (a {@link StepFailedError}), else the phase error's text; for start
+ * and health, the first service that is not healthy: its exit, log tail and detail.
+ *
+ * `_runDir` is no longer read (a step's error names its log file); it stays until the
+ * callers stop passing it.
  */
 export function classifyRunFailure(
   state: RunState,
   phase: PhaseName,
   error: RepoRunnerError | null,
-  runDir?: string,
+  _runDir?: string,
 ): ErrorSignature {
   const bad =
     phase === 'start' || phase === 'health' || phase === 'report'
       ? state.health?.find((h) => h.health !== 'healthy')
       : undefined;
-  const service = bad?.service ?? serviceInMessage(state, error?.message ?? '');
+  const step = error instanceof StepFailedError ? error : null;
+  const service = bad?.service ?? step?.service ?? serviceInMessage(state, error?.message ?? '');
   const ecosystem = state.plan?.services.find((s) => s.name === service)?.provider ?? null;
   return classifyFailure({
     phase: phase === 'report' ? 'health' : phase,
     service,
     ecosystem,
+    result: step?.result ?? null,
+    // A step's message is its result put into words: read the log it names instead.
     logTail: [
-      ...commandLog(runDir, phase, service),
-      ...(error?.message.split('\n') ?? []),
+      ...(step ? commandLog(step.logFile) : (error?.message.split('\n') ?? [])),
       ...(bad?.logTail ?? []),
     ],
     healthDetail: bad?.detail ?? null,
+    exit: bad?.exit ?? null,
   });
 }
 
-/** Lines of a failed install or build read for classification: the last 400. */
+/** Lines of a failed step's log read for classification: the last 400. */
 const LOG_LINES = 400;
 
 /**
- * The failed command's whole log (install or build), not just the tail the error message
- * keeps: npm prints the reason near the top and 80 lines of usage after it.
+ * The failed command's whole log, not just the tail its result keeps: npm prints the reason
+ * near the top and 80 lines of usage after it.
  */
-function commandLog(
-  runDir: string | undefined,
-  phase: PhaseName,
-  service: string | null,
-): string[] {
-  const prefix = phase === 'dependencies' ? 'install' : phase === 'build' ? 'build' : null;
-  if (!runDir || !prefix || !service) return [];
-  const file = logFile(runDir, `${prefix}-${service}`);
+function commandLog(file: string): string[] {
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8').split('\n').slice(-LOG_LINES);
 }

@@ -1,5 +1,6 @@
 import type { PhaseName } from '../model/phases.js';
-import type { ProcessResult } from '../exec/process-result.js';
+import type { ProcessResult } from '../model/process-result.js';
+import { describeExit, type ServiceExit } from '../model/service-exit.js';
 import { isFixable } from './classes.js';
 import { RULES } from './rules/index.js';
 import { logLines } from './rules/text.js';
@@ -15,8 +16,10 @@ export interface FailureInput {
   result?: ProcessResult | null;
   /** Log lines (e.g. a service's log tail), read after the result's stdout and stderr. */
   logTail?: string[];
-  /** The HealthAgent's detail (`no answer within …`, `exited on SIGKILL`). */
+  /** The HealthAgent's detail (`no answer within …`). */
   healthDetail?: string | null;
+  /** How the service's process ended (a start or health failure), as fields. */
+  exit?: ServiceExit | null;
 }
 
 /** Lines scanned, from the end: 400 (a long traceback plus the noise after it). */
@@ -29,7 +32,11 @@ interface Hit {
 }
 
 /** The process facts as one line, for evidence when no log line matched. */
-function facts(result: ProcessResult | null, healthDetail: string | null): string {
+function facts(
+  result: ProcessResult | null,
+  exit: ServiceExit | null,
+  healthDetail: string | null,
+): string {
   const parts = [
     result?.spawnError,
     result?.timedOut ? `timed out after ${result.durationMs} ms` : null,
@@ -37,13 +44,14 @@ function facts(result: ProcessResult | null, healthDetail: string | null): strin
     result && result.exitCode !== null && result.exitCode !== 0
       ? `exit code ${result.exitCode}`
       : null,
-    healthDetail,
+    // The HealthAgent's detail already says how the service ended, in words.
+    healthDetail ?? (exit ? describeExit(exit) : null),
   ];
   return parts.filter((p): p is string => Boolean(p)).join('; ');
 }
 
 function firstHit(rules: readonly Rule[], base: RuleContext): Hit | null {
-  const evidence = facts(base.result, base.healthDetail);
+  const evidence = facts(base.result, base.exit, base.healthDetail);
   const staged = (stage: Rule['stage']) => rules.filter((r) => r.stage === stage);
   for (const rule of staged('result')) {
     const details = rule.test(base);
@@ -65,7 +73,7 @@ function firstHit(rules: readonly Rule[], base: RuleContext): Hit | null {
 }
 
 /**
- * Names a failure: ProcessResult fields first (spawn errors, SIGKILL/137), then the log
+ * Names a failure: ProcessResult and service-exit fields first (spawn errors, SIGKILL/137), then the log
  * lines from the last one back (so a traceback's final exception wins), then fallbacks
  * (timeout, exit 126/127, no answer). Never guesses: what no rule matches is `unknown`.
  *
@@ -79,13 +87,22 @@ export function classifyFailure(
 ): ErrorSignature {
   const result = input.result ?? null;
   const healthDetail = input.healthDetail ?? null;
+  const exit = input.exit ?? null;
   const all = [
     ...(result ? logLines(`${result.stdout}\n${result.stderr}`) : []),
     ...logLines((input.logTail ?? []).join('\n')),
   ];
   const lines = all.slice(-MAX_SCAN_LINES);
   const applicable = rules.filter((r) => !r.phases || r.phases.includes(input.phase));
-  const base: RuleContext = { lines, at: -1, line: '', result, phase: input.phase, healthDetail };
+  const base: RuleContext = {
+    lines,
+    at: -1,
+    line: '',
+    result,
+    phase: input.phase,
+    healthDetail,
+    exit,
+  };
   const hit = firstHit(applicable, base);
   const cls = hit?.rule.class ?? 'unknown';
   const details = hit?.details ?? {};
@@ -96,6 +113,6 @@ export function classifyFailure(
     ecosystem: input.ecosystem ?? hit?.rule.ecosystem ?? null,
     details,
     fixable: isFixable(cls, details),
-    evidence: trimEvidence(hit?.evidence ?? lines.at(-1) ?? facts(result, healthDetail)),
+    evidence: trimEvidence(hit?.evidence ?? lines.at(-1) ?? facts(result, exit, healthDetail)),
   };
 }

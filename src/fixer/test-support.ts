@@ -1,5 +1,5 @@
 import type { PhaseName } from '../model/phases.js';
-import type { ProcessResult } from '../exec/process-result.js';
+import type { ProcessResult } from '../model/process-result.js';
 import { classifyFailure, type FailureInput } from './classify.js';
 import type { ErrorSignature } from './signature.js';
 

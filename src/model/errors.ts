@@ -1,3 +1,5 @@
+import type { ProcessResult } from './process-result.js';
+
 /**
  * Error codes Repo Runner raises, each with the process exit code the CLI returns for it.
  * The table is the single source of the exit codes documented in the README.
@@ -75,6 +77,40 @@ export class NeedsFixError extends RepoRunnerError {
   ) {
     super(code, message, hint, options);
     this.name = 'NeedsFixError';
+  }
+}
+
+/**
+ * A command step (install, build, migration, fix) that failed: the finished process as data
+ * and the log file holding its whole output. The FixerAgent classifies on `result`'s fields
+ * (spawn error, exit code, signal, timeout), never on the message, which is only for people.
+ *
+ * @example
+ * throw new StepFailedError('BUILD_FAILED', 'build failed (exit 1): npm run build', hint, {
+ *   result,
+ *   logFile: '/runs/r1/logs/build-web.log',
+ * });
+ */
+export class StepFailedError extends NeedsFixError {
+  readonly result: ProcessResult;
+  readonly logFile: string;
+  /** The service whose step failed, when the step was one service's. */
+  readonly service: string | null;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    hint: string | undefined,
+    options: { result: ProcessResult; logFile: string; service?: string; cause?: unknown },
+  ) {
+    super(code, message, hint, {
+      cause: options.cause,
+      details: { logFile: options.logFile },
+    });
+    this.name = 'StepFailedError';
+    this.result = options.result;
+    this.logFile = options.logFile;
+    this.service = options.service ?? null;
   }
 }
 

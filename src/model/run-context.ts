@@ -2,6 +2,7 @@ import type { Store } from './store.js';
 import type { RunEventBus } from './events.js';
 import type { RunOptions } from './run-options.js';
 import type { RunState } from './run-state.js';
+import type { ServiceExit } from './service-exit.js';
 
 /**
  * The one explicit context every agent and manager takes as its first argument: no
@@ -24,7 +25,7 @@ export interface RunContext {
   /** Environment of Repo Runner's own process (the base of every child's environment). */
   env: NodeJS.ProcessEnv;
   /** How each service process this process started has exited, by pid (not checkpointed). */
-  exits: Map<number, string>;
+  exits: Map<number, ServiceExit>;
   /** What model calls have cost this run so far, in USD (the ModelManager's budget). */
   modelSpentUsd?: number;
 }

@@ -1,6 +1,7 @@
 import type { ModelDecision } from './llm-types.js';
 import type { EnvFacts } from './env-facts.js';
 import type { RunPlan } from './plan.js';
+import type { ServiceExit } from './service-exit.js';
 import type { FixAttempt, Report, ServiceHealth } from './report.js';
 
 /** Where the repository is on disk, from the fetch phase. */
@@ -91,6 +92,8 @@ export interface HealthOutcome {
   url: string | null;
   detail: string;
   logTail: string[];
+  /** How the service's process ended, when it did and this process saw it end. */
+  exit?: ServiceExit | null;
 }
 
 /** The plan phase's model decisions (ModelManager): routes per agent, or none configured. */

@@ -17,7 +17,7 @@ import type { RunContext } from '../../model/run-context.js';
 import { stopProcessGroups } from '../../exec/run-processes.js';
 import { outputTail } from '../../exec/process-result.js';
 import { appEnvFor, serviceEnv } from '../../exec/service-env.js';
-import { runTracked } from '../../exec/tracked-command.js';
+import { failureReason, runStep } from '../../exec/run-step.js';
 import { portManager } from '../../managers/port-manager.js';
 import type { FixAction } from '../../model/fix-action.js';
 
@@ -73,19 +73,27 @@ export function insideRepo(root: string, rel: string): string {
 async function runFixCommand(ctx: RunContext, svc: ServiceSpec, argv: string[], what: string) {
   const root = repoPath(ctx);
   const cmd: CommandSpec = { argv, cwd: svc.root, env: {}, description: what, optional: false };
-  const result = await runTracked(ctx, cmd, root, {
-    phase: 'fix',
-    service: svc.name,
-    kind: 'fix',
-    logFile: logFile(ctx.runDir, `fix-${svc.name}`),
-    env: serviceEnv(ctx.env, root, svc, appEnvFor(ctx.state, svc.name)),
-    timeoutMs: ctx.options.commandTimeoutMs,
-  });
-  if (result.failed)
-    throw new RepoRunnerError(
-      'INTERNAL',
-      `${what} failed (${result.timedOut ? 'timed out' : `exit ${result.exitCode ?? result.signal ?? result.spawnError}`}): ${argv.join(' ')}\n${outputTail(result, 10).join('\n')}`,
-    );
+  const log = logFile(ctx.runDir, `fix-${svc.name}`);
+  await runStep(
+    ctx,
+    cmd,
+    root,
+    {
+      phase: 'fix',
+      service: svc.name,
+      kind: 'fix',
+      logFile: log,
+      env: serviceEnv(ctx.env, root, svc, appEnvFor(ctx.state, svc.name)),
+      timeoutMs: ctx.options.commandTimeoutMs,
+    },
+    {
+      // A failed fix is recorded as the attempt's `error` outcome, not a run failure of its own.
+      code: 'INTERNAL',
+      hint: `read ${log}`,
+      message: (result) =>
+        `${what} failed (${failureReason(result)}): ${argv.join(' ')}\n${outputTail(result, 10).join('\n')}`,
+    },
+  );
 }
 
 /** The package manager command that installs or removes one package in a service's isolation. */

@@ -101,10 +101,21 @@ test("the HealthAgent's 'no answer within' is never-binds", () => {
   assert.equal(sig.evidence, 'no answer within 30000 ms (last: ECONNREFUSED)');
 });
 
-test("the HealthAgent's 'exited on SIGKILL' is out-of-memory", () => {
-  const sig = classifyFailure({ phase: 'health', healthDetail: 'exited on SIGKILL' });
+test('a service that exited on SIGKILL (its exit as fields) is out-of-memory', () => {
+  const sig = classifyFailure({
+    phase: 'health',
+    healthDetail: 'exited on SIGKILL',
+    exit: { exitCode: null, signal: 'SIGKILL' },
+  });
   assert.equal(sig.class, 'out-of-memory');
   assert.deepEqual(sig.details, { signal: 'SIGKILL' });
+});
+
+test('the health detail text alone is not read for an exit: the fields decide', () => {
+  const sig = classifyFailure({ phase: 'health', healthDetail: 'exited on SIGKILL' });
+  assert.notEqual(sig.class, 'out-of-memory');
+  const code = classifyFailure({ phase: 'health', exit: { exitCode: 137, signal: null } });
+  assert.deepEqual(code.details, { exitCode: '137' });
 });
 
 test('never-binds does not apply outside start and health', () => {

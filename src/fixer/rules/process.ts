@@ -1,4 +1,4 @@
-import type { ProcessResult } from '../../exec/process-result.js';
+import type { ProcessResult } from '../../model/process-result.js';
 import { compact, isBuildPath, programOf } from './text.js';
 import type { Rule } from './types.js';
 
@@ -55,17 +55,19 @@ export const spawnNotPermitted: Rule = {
 
 /**
  * SIGKILL or exit code 137 (128 + 9, a shell's report of a SIGKILLed child) that the run did
- * not send: on Linux that is the OOM killer. Also the HealthAgent's "exited on SIGKILL".
+ * not send: on Linux that is the OOM killer. The same fields of a service's exit count too.
  */
 export const killedOutOfMemory: Rule = {
   id: 'process/killed',
   class: 'out-of-memory',
   stage: 'result',
-  test: ({ result, healthDetail }) => {
-    if (result && !ourKill(result) && (result.signal === 'SIGKILL' || result.exitCode === 137))
-      return compact({ signal: result.signal, exitCode: result.exitCode?.toString() });
-    const exit = /exited on (SIGKILL)|exited with code (137)\b/.exec(healthDetail ?? '');
-    return exit ? compact({ signal: exit[1], exitCode: exit[2] }) : null;
+  test: ({ result, exit }) => {
+    const killed = [result && !ourKill(result) ? result : null, exit].find(
+      (e) => e?.signal === 'SIGKILL' || e?.exitCode === 137,
+    );
+    return killed
+      ? compact({ signal: killed.signal, exitCode: killed.exitCode?.toString() })
+      : null;
   },
 };
 

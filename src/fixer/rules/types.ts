@@ -1,5 +1,6 @@
 import type { PhaseName } from '../../model/phases.js';
-import type { ProcessResult } from '../../exec/process-result.js';
+import type { ProcessResult } from '../../model/process-result.js';
+import type { ServiceExit } from '../../model/service-exit.js';
 import type { ErrorClass } from '../classes.js';
 
 /** The facts a rule extracts (e.g. `{ module: 'flask_cors' }`); values are strings. */
@@ -15,13 +16,15 @@ export interface RuleContext {
   line: string;
   result: ProcessResult | null;
   phase: PhaseName;
-  /** The HealthAgent's verdict text (e.g. `no answer within 30000 ms (…)`, `exited on SIGKILL`). */
+  /** The HealthAgent's verdict text (e.g. `no answer within 30000 ms (…)`), for people. */
   healthDetail: string | null;
+  /** How the failing service's process ended, when it did (the HealthAgent saw it). */
+  exit: ServiceExit | null;
 }
 
 /**
  * One classification rule. `stage` says when it runs: `result` rules read ProcessResult
- * fields (and the health detail) before any log line; `line` rules are tried on each log
+ * fields (and the service's exit) before any log line; `line` rules are tried on each log
  * line, last line first, so the final error of a traceback wins; `fallback` rules run when
  * no line matched. Within a stage the order of `RULES` decides.
  */
