@@ -58,7 +58,7 @@ export async function* fix(
   while (!ctx.signal.aborted && error.code !== 'INTERRUPTED') {
     if (fixes.length >= FIX_BOUNDS.perRun || (perPhase.get(phase) ?? 0) >= FIX_BOUNDS.perPhase)
       break;
-    const sig = classifyRunFailure(ctx.state, phase, error, ctx.runDir);
+    const sig = classifyRunFailure(ctx.state, phase, error);
     const key = signatureKey(sig);
     const fresh = (c: Candidate) => !tried.has(`${key} ${actionKey(c.action)}`);
     const remembered = (
@@ -147,7 +147,7 @@ export async function* fix(
       await record('fixed', applied.detail);
       return fixes;
     }
-    const after = classifyRunFailure(ctx.state, outcome.phase, outcome.error, ctx.runDir);
+    const after = classifyRunFailure(ctx.state, outcome.phase, outcome.error);
     const later = idx(outcome.phase) > idx(phase);
     const different =
       outcome.phase === phase && signatureKey(after) !== key && after.class !== 'unknown';

@@ -17,8 +17,6 @@ export interface ReportInput {
   phases: PhaseRecord[];
   warnings: string[];
   error: RepoRunnerError | null;
-  /** The run's directory: failed install and build logs are read from it to classify. */
-  runDir?: string;
   /** The registered agents, named under their phase in the report. */
   agents?: ReadonlyArray<{ name: string; phase: string }>;
 }
@@ -40,7 +38,6 @@ export const orchestratorAgent = {
       phases: await ctx.store.getPhases(ctx.runId),
       warnings: [...input.warnings],
       error: input.failure?.error ?? null,
-      runDir: ctx.runDir,
       agents: input.agents,
     });
   },
@@ -125,7 +122,7 @@ export function buildReport(input: ReportInput): Report {
 function classifyCause(input: ReportInput): Report['cause'] {
   const failed = input.phases.find((p) => p.status === 'failed' && p.name !== 'fix');
   const phase = (failed?.name ?? 'health') as PhaseName;
-  const sig = classifyRunFailure(input.state, phase, input.error, input.runDir);
+  const sig = classifyRunFailure(input.state, phase, input.error);
   return {
     class: sig.class,
     key: signatureKey(sig),

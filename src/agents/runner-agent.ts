@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { RepoRunnerError } from '../model/errors.js';
+import { StepFailedError } from '../model/errors.js';
+import type { ProcessResult } from '../model/process-result.js';
 import { logFile } from '../model/paths.js';
 import type { ServiceSpec } from '../model/plan.js';
 import type { RunContext } from '../model/run-context.js';
@@ -17,7 +18,8 @@ import { urlVariable } from '../model/service-url.js';
  * the framework's own flags through the plan's placeholders), output appended to
  * `<run dir>/logs/<service>.log`, and the process recorded in the store.
  *
- * @throws RepoRunnerError START_FAILED when the program cannot be spawned.
+ * @throws StepFailedError START_FAILED (with the spawn error as its result) when the program
+ *   cannot be spawned.
  */
 export async function startService(
   ctx: RunContext,
@@ -59,7 +61,21 @@ export async function startService(
     child = await spawnServiceProcess({ argv, cwd, env, logFile: log });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new RepoRunnerError(
+    // Failures are data: the spawn error goes to the classifier as a result, not as words.
+    const result: ProcessResult = {
+      command: argv.join(' '),
+      cwd,
+      failed: true,
+      timedOut: false,
+      aborted: false,
+      exitCode: null,
+      signal: null,
+      durationMs: 0,
+      stdout: '',
+      stderr: '',
+      spawnError: `spawn ${argv[0] ?? ''} ${code ?? (err as Error).message}`,
+    };
+    throw new StepFailedError(
       'START_FAILED',
       `could not start ${service.name}: ${argv[0]} ${code === 'ENOENT' ? 'was not found' : `failed (${code ?? (err as Error).message})`}`,
       code !== 'ENOENT'
@@ -67,6 +83,7 @@ export async function startService(
         : (argv[0] ?? '').includes('/')
           ? 'it should have been installed or built: run again with `--force-install`'
           : `${installHint(argv[0] ?? '')}, then run again`,
+      { result, logFile: log, service: service.name, cause: err },
     );
   }
   const pid = child.pid;

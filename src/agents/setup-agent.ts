@@ -16,7 +16,7 @@ export const REPO_RUNNER_DIR = '.repo-runner';
  * @throws StepFailedError BUILD_FAILED with the log tail when a step fails, TOOLCHAIN_MISSING
  *   when its program is not installed; both carry the ProcessResult.
  */
-export const setupAgent: Agent<'builds'> = {
+export const setupAgent = {
   name: 'SetupAgent',
   phase: 'build',
   produces: 'builds',
@@ -67,4 +67,4 @@ export const setupAgent: Agent<'builds'> = {
     }
     return builds;
   },
-};
+} satisfies Agent<'builds'>;

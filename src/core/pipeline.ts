@@ -8,7 +8,12 @@ import {
 } from '../agents/agent.js';
 import { AGENTS } from '../agents/index.js';
 import { orchestratorManager, type PhaseDecision } from '../managers/orchestrator-manager.js';
-import { NeedsFixError, UnrecoverableError, toRepoRunnerError } from '../model/errors.js';
+import {
+  NeedsFixError,
+  StepFailedError,
+  UnrecoverableError,
+  toRepoRunnerError,
+} from '../model/errors.js';
 import type { RepoRunnerError } from '../model/errors.js';
 import { PHASES, type PhaseName } from '../model/phases.js';
 import type { Report } from '../model/report.js';
@@ -228,6 +233,8 @@ async function runPhase(
     }
     const final =
       error instanceof UnrecoverableError ||
+      // A program that cannot be spawned will not appear by waiting: no second attempt.
+      (error instanceof StepFailedError && error.result.spawnError !== null) ||
       error.code === 'INTERRUPTED' ||
       error.code === 'UNHEALTHY' ||
       attempt === policy.attempts;

@@ -9,15 +9,12 @@ import type { ErrorSignature } from './signature.js';
  * Classifies a failed phase of a run from what the run kept: a failed step's ProcessResult
  * and its whole log file (a {@link StepFailedError}), else the phase error's text; for start
  * and health, the first service that is not healthy: its exit, log tail and detail.
- *
- * `_runDir` is no longer read (a step's error names its log file); it stays until the
- * callers stop passing it.
+
  */
 export function classifyRunFailure(
   state: RunState,
   phase: PhaseName,
   error: RepoRunnerError | null,
-  _runDir?: string,
 ): ErrorSignature {
   const bad =
     phase === 'start' || phase === 'health' || phase === 'report'
