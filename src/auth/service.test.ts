@@ -6,8 +6,8 @@ import { sql } from 'kysely';
 import { openPostgresStore } from '../store/postgres.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/store.js';
-import { postgresForTests } from '../store/test-postgres.js';
-import { authConformance } from './conformance.js';
+import { postgresForTests } from '../store/temp-postgres.test-kit.js';
+import { authConformance } from './conformance.test-kit.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'rr-auth-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));

@@ -10,7 +10,7 @@ import type { RunEvent } from '../model/events.js';
 import { EventBus } from '../store/event-bus.js';
 import { PHASES } from '../model/phases.js';
 import { executePipeline } from './pipeline.js';
-import { AGENT_NAMES, RESULTS, fakeAgents } from './test-agents.js';
+import { AGENT_NAMES, RESULTS, fakeAgents } from './agents.test-kit.js';
 import type { RunContext } from '../model/run-context.js';
 import { RunOptionsSchema } from '../model/run-options.js';
 

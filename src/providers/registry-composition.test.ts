@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RunPlan } from '../model/plan.js';
-import { withTree, type Tree } from './temp-tree.js';
+import { withTree, type Tree } from './temp-tree.test-kit.js';
 import { planRepo } from './registry.js';
 
 /** Plans a small repository of `files` with the whole registry. */

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { sql, type Kysely } from 'kysely';
 import { preparedQuery, type Param } from './prepared.js';
 import type { Database } from './schema.js';
-import { testStoreBackends } from './test-stores.js';
+import { testStoreBackends } from './stores.test-kit.js';
 
 const runsOf = preparedQuery((db: Kysely<Database>, p: Param<{ source: string; limit: number }>) =>
   db

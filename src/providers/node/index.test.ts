@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type ServiceSpec } from '../../model/plan.js';
-import { planWith, type Tree } from '../temp-tree.js';
+import { planWith, type Tree } from '../temp-tree.test-kit.js';
 import type { ProviderPlan } from '../types.js';
 import { nodeProvider } from './index.js';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { type ServiceSpec } from '../../model/plan.js';
 import { RepoView } from '../../repo/repo-view.js';
-import { planWith, type Tree } from '../temp-tree.js';
+import { planWith, type Tree } from '../temp-tree.test-kit.js';
 import type { ProviderPlan } from '../types.js';
 import { pythonProvider } from './index.js';
 

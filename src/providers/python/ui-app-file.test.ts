@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { withTree as withRepo } from '../temp-tree.js';
+import { withTree as withRepo } from '../temp-tree.test-kit.js';
 import { ServiceSpecSchema, type ServiceSpec } from '../../model/plan.js';
 import { pythonProvider } from './index.js';
 import { gradioWarnings } from './start-command.js';

@@ -13,7 +13,7 @@ import {
   warm,
   withKit,
   type AuthBackend,
-} from './test-kit.js';
+} from './auth.test-kit.js';
 import { newToken, tokenHash } from './tokens.js';
 
 const DAY = 86_400_000;
