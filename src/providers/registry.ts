@@ -60,7 +60,8 @@ const UNSUPPORTED: readonly [file: string, ecosystem: string][] = [
 ];
 
 /**
- * Plans a repository: every provider of {@link PROVIDERS} over the root (each that detects
+ * What detection finds in a repository, before override files and flags (callers outside
+ * `providers/` want `planRepository`, which applies those): every provider of {@link PROVIDERS} over the root (each that detects
  * contributes its services; one whose `detect` or `plan` throws is a warning and skipped, as
  * in railpack), then apps in first-level folders (see `candidateDirs`), then a root
  * `Procfile` (its process types replace the root service), then ports hard-coded in entry
@@ -69,10 +70,10 @@ const UNSUPPORTED: readonly [file: string, ecosystem: string][] = [
  * per unsupported manifest.
  *
  * @example
- * const plan = await planRepo(new RepoView('/src/app'));
+ * const plan = await detectPlan(new RepoView('/src/app'));
  * plan.services.map((s) => s.name); // ['web', 'web-node']
  */
-export async function planRepo(repo: RepoView): Promise<RunPlan> {
+export async function detectPlan(repo: RepoView): Promise<RunPlan> {
   const root = await planAt(repo);
   const ecosystems = [...root.ecosystems];
   const warnings = [...root.warnings];
