@@ -8,7 +8,7 @@ import { envDetectorAgent } from './env-detector-agent.js';
 import { fileAgent } from './file-agent.js';
 import { healthAgent } from './health-agent.js';
 import { modelPlanner } from './model-planner.js';
-import { portPlanner } from './port-planner.js';
+import { portsAndDatabasesPlanner } from './ports-and-databases-planner.js';
 import { runnerAgent } from './runner-agent.js';
 import { setupAgent } from './setup-agent.js';
 
@@ -20,7 +20,7 @@ export const AGENTS: readonly Agent[] = [
   envDetectorAgent,
   fileAgent,
   detectionAgent,
-  portPlanner,
+  portsAndDatabasesPlanner,
   modelPlanner,
   dependencyAgent,
   configAgent,

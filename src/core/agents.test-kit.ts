@@ -39,7 +39,7 @@ export const AGENT_NAMES: Record<Produces, [string, PhaseName]> = {
   env: ['EnvDetectorAgent', 'env'],
   workspace: ['FileAgent', 'fetch'],
   plan: ['DetectionAgent', 'detect'],
-  decided: ['PortManager', 'plan'],
+  decided: ['PortsAndDatabasesPlanner', 'plan'],
   installs: ['DependencyAgent', 'dependencies'],
   builds: ['SetupAgent', 'build'],
   services: ['RunnerAgent', 'start'],

@@ -112,7 +112,9 @@ describe('executePipeline', () => {
     assert.deepEqual(runState.ports, { web: 5001 });
     for (const [name] of Object.values(AGENT_NAMES)) {
       const file =
-        name === 'PortManager' ? `manager_state_${name}.json` : `agent_state_${name}.json`;
+        name === 'PortsAndDatabasesPlanner'
+          ? `manager_state_${name}.json`
+          : `agent_state_${name}.json`;
       assert.ok(existsSync(path.join(runDir, file)), file);
     }
     assert.deepEqual(readJson('agent_state_FileAgent.json').result, RESULTS.workspace);
@@ -241,7 +243,7 @@ describe('executePipeline', () => {
     for (const name of ['EnvDetectorAgent', 'FileAgent', 'DetectionAgent'])
       assert.equal(second.get(name), undefined, `${name} not called again`);
     for (const name of [
-      'PortManager',
+      'PortsAndDatabasesPlanner',
       'DependencyAgent',
       'SetupAgent',
       'RunnerAgent',
