@@ -1,4 +1,4 @@
-import { LIVE_PHASES, PHASES, type PhaseName } from '../model/phases.js';
+import { LIVE_PHASES, PHASES, UNBUILT_PHASES, type PhaseName } from '../model/phases.js';
 import type { PhaseRecord } from '../store/store.js';
 
 /** Retry policy of a phase, as data (bullmq style): attempts in all, wait between them in ms. */
@@ -7,21 +7,10 @@ export interface RetryPolicy {
   backoffMs: number;
 }
 
-/** Phases with agents today; the others are recorded as skipped. */
-const IMPLEMENTED: ReadonlySet<PhaseName> = new Set([
-  'env',
-  'fetch',
-  'detect',
-  'plan',
-  'dependencies',
-  'configure',
-  'database',
-  'build',
-  'start',
-  'health',
-  'fix',
-  'report',
-]);
+/** Phases that run today; the unbuilt ones are recorded as skipped. */
+const IMPLEMENTED: ReadonlySet<PhaseName> = new Set(
+  PHASES.filter((p) => !UNBUILT_PHASES.includes(p)),
+);
 
 /**
  * Fetch and install talk to remote hosts and package registries, where a second try after a

@@ -1,6 +1,6 @@
 /**
- * The phases of a run, in order (ARCHITECTURE.md §1). Phases with no agent yet (configure,
- * database, index, fix) are recorded as skipped, so reports and checkpoints already have
+ * The phases of a run, in order (docs/architecture.md). Phases with no agent yet
+ * ({@link UNBUILT_PHASES}) are recorded as skipped, so reports and checkpoints already have
  * their slots.
  */
 export const PHASES = [
@@ -21,6 +21,9 @@ export const PHASES = [
 
 /** One of {@link PHASES}. */
 export type PhaseName = (typeof PHASES)[number];
+
+/** Phases named in {@link PHASES} that nothing runs yet: the code search index. */
+export const UNBUILT_PHASES: readonly PhaseName[] = ['index'];
 
 /**
  * Phases whose effects are live processes, not files (database servers, services): after a
