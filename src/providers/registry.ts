@@ -8,6 +8,7 @@ import { phpProvider } from './php/index.js';
 import { staticProvider } from './static/index.js';
 import { pythonProvider } from './python/index.js';
 import type { Provider } from './types.js';
+import { UNSUPPORTED_MANIFESTS } from './markers.js';
 import { urlVariable } from '../model/service-url.js';
 import { findDatabaseNeeds } from '../database/needs.js';
 import { applyCompose } from './compose-apply.js';
@@ -31,32 +32,6 @@ export const PROVIDERS: readonly Provider[] = [
   javaProvider,
   phpProvider,
   staticProvider,
-];
-
-/** Root files the providers look for, listed in the "nothing to run" error. */
-export const LOOKED_FOR = [
-  'requirements.txt',
-  'pyproject.toml',
-  'Pipfile',
-  'setup.py',
-  'package.json',
-  'go.mod',
-  'Cargo.toml',
-  'pom.xml',
-  'build.gradle',
-  'build.gradle.kts',
-  'composer.json',
-  'index.php',
-  'index.html',
-] as const;
-
-/** Manifests of ecosystems without a provider: each found one becomes a warning. */
-const UNSUPPORTED: readonly [file: string, ecosystem: string][] = [
-  ['Gemfile', 'Ruby'],
-  ['mix.exs', 'Elixir'],
-  ['Package.swift', 'Swift'],
-  ['pubspec.yaml', 'Dart'],
-  ['deno.json', 'Deno'],
 ];
 
 /**
@@ -151,7 +126,7 @@ export async function detectPlan(repo: RepoView): Promise<RunPlan> {
       };
   }
   if (services.length === 0) {
-    for (const [file, ecosystem] of UNSUPPORTED) {
+    for (const [file, ecosystem] of UNSUPPORTED_MANIFESTS) {
       if (await repo.hasFile(file))
         warnings.push(`found ${file}: ${ecosystem} is not supported yet`);
     }

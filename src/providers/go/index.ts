@@ -1,5 +1,6 @@
 import type { InstallSpec, ServiceSpec } from '../../model/plan.js';
 import type { RepoView } from '../../repo/repo-view.js';
+import { PROVIDER_MARKERS } from '../markers.js';
 import type { Detection, Provider, ProviderPlan } from '../types.js';
 import { detectGoFramework } from './frameworks.js';
 import { moduleBaseName, parseGoMod, type GoMod } from './go-mod.js';
@@ -30,7 +31,8 @@ export const goProvider: Provider = {
   name: 'go',
 
   async detect(repo: RepoView): Promise<Detection | null> {
-    return (await repo.hasFile('go.mod')) ? { evidence: ['go.mod'] } : null;
+    const [marker] = PROVIDER_MARKERS.go;
+    return (await repo.hasFile(marker)) ? { evidence: [marker] } : null;
   },
 
   async plan(repo: RepoView, detection: Detection): Promise<ProviderPlan> {
