@@ -1,4 +1,4 @@
-import { RunPlanSchema, type RunPlan, type ServiceSpec } from '../model/plan.js';
+import { RunPlanSchema, toServiceName, type RunPlan, type ServiceSpec } from '../model/plan.js';
 import type { RepoView } from '../repo/repo-view.js';
 import { goProvider } from './go/index.js';
 import { nodeProvider } from './node/index.js';
@@ -15,7 +15,7 @@ import { applyCompose } from './compose-apply.js';
 import { applyDevcontainer } from './devcontainer.js';
 import { hardCodedPort, referencedServices } from './hard-coded-port.js';
 import { applyProcfile } from './procfile/apply-procfile.js';
-import { candidateDirs, rebaseService, serviceNameOf, subView } from './subdirectories.js';
+import { candidateDirs, rebaseService, subView } from './subdirectories.js';
 
 /**
  * Every provider, in order. Order decides `ecosystems` order and which provider's service
@@ -67,7 +67,7 @@ export async function detectPlan(repo: RepoView): Promise<RunPlan> {
     warnings.push(...sub.warnings.map((w) => `${dir}/: ${w}`));
     for (const s of sub.services) {
       const name =
-        sub.services.length === 1 ? serviceNameOf(dir) : `${serviceNameOf(dir)}-${s.name}`;
+        sub.services.length === 1 ? toServiceName(dir) : `${toServiceName(dir)}-${s.name}`;
       services.push(rebaseService(dir, s, uniqueName(name, s.provider, services)));
     }
   }
