@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthService, Principal, RateLimitDecision } from '../../auth/types.js';
 import type { AuthMode } from '../fastify-types.js';
-import { HttpError, unauthorized } from '../http-error.js';
+import { RefusalError } from '../../model/errors.js';
+import { unauthorized } from '../refusals.js';
 
 const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/;
 
@@ -52,8 +53,7 @@ export function authPlugin(app: FastifyInstance, opts: { auth: AuthService }): v
     const decision = await opts.auth.hit(principal.user);
     setRateLimitHeaders(reply, decision);
     if (!decision.allowed)
-      throw new HttpError(
-        429,
+      throw new RefusalError(
         'RATE_LIMITED',
         `rate limit reached: ${decision.limit} requests per hour for tier ${principal.user.tier}`,
         `wait ${Math.ceil(decision.resetSeconds)} s (Retry-After), or ask an admin for a higher tier`,

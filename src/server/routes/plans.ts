@@ -3,7 +3,7 @@ import { planRepository } from '../../agents/repo-overrides.js';
 import { RunPlanSchema } from '../../model/plan.js';
 import { RepoView } from '../../repo/repo-view.js';
 import type { ServerContext } from '../context.js';
-import { badRequest, forbidden } from '../http-error.js';
+import { badRequest, forbidden } from '../refusals.js';
 import { principalOf } from '../plugins/auth.js';
 import { checkSource } from '../repo-source.js';
 import { CreatePlanSchema } from '../run-schemas.js';

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createQueuedRun } from '../../core/run-api.js';
 import type { ServerContext } from '../context.js';
-import { forbidden } from '../http-error.js';
+import { forbidden } from '../refusals.js';
 import { principalOf } from '../plugins/auth.js';
 import { checkSource } from '../repo-source.js';
 import { runSummary, visibleRun } from '../run-access.js';

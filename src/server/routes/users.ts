@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServerContext } from '../context.js';
-import { forbidden } from '../http-error.js';
+import { forbidden } from '../refusals.js';
 import { principalOf } from '../plugins/auth.js';
 import {
   CreateUserSchema,
