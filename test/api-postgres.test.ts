@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { postgresForTests } from '../src/store/test-postgres.js';
+import { postgresForTests } from '../src/store/temp-postgres.test-kit.js';
 import { makeTestApi, body, readEvents, statusOf } from './api-helpers.js';
 import { copyFixture, groupAlive, waitFor } from './helpers.js';
 

@@ -19,7 +19,7 @@ export const BROKEN_DIR = path.join(ROOT, 'fixtures', 'broken');
 
 /**
  * A broken fixture's expect.json. Fixable ones name the action kind that heals them
- * (`fixedBy`, see src/fixer/actions/schema.ts) and what the healed app serves; the others
+ * (`fixedBy`, see src/model/fix-action.ts) and what the healed app serves; the others
  * only the class the run must end with.
  */
 export const BrokenExpectSchema = z

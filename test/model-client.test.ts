@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { callWithTools, type CallWithToolsOptions } from '../src/llm/client.js';
 import type { ModelConfig } from '../src/llm/config.js';
-import { chainConfig, model, modelConfig, provider, sampleTools } from '../src/llm/test-support.js';
+import {
+  chainConfig,
+  model,
+  modelConfig,
+  provider,
+  sampleTools,
+} from '../src/llm/models.test-kit.js';
 import { modelManager } from '../src/managers/model-manager.js';
 import {
   startScriptedModelServer,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { callWithTools, type CallWithToolsOptions } from '../src/llm/client.js';
 import { loadModelConfig, type ModelConfig } from '../src/llm/config.js';
-import { chainConfig, sampleTools } from '../src/llm/test-support.js';
+import { chainConfig, sampleTools } from '../src/llm/models.test-kit.js';
 import type { ModelUsage } from '../src/model/llm-types.js';
 import { modelManager } from '../src/managers/model-manager.js';
 import {

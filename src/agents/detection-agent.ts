@@ -1,6 +1,6 @@
 import { UnrecoverableError } from '../model/errors.js';
 import type { RunPlan } from '../model/plan.js';
-import { LOOKED_FOR } from '../providers/registry.js';
+import { LOOKED_FOR } from '../providers/markers.js';
 import { RepoView } from '../repo/repo-view.js';
 import type { Agent } from './agent.js';
 import { planRepository } from './repo-overrides.js';

@@ -109,12 +109,7 @@ async function clone(
   const dest = path.join(runDir, 'workspace');
   if (existsSync(path.join(dest, '.git'))) {
     // A resumed run whose clone finished: reuse it rather than cloning again.
-    const commit = (
-      await simpleGit({ baseDir: dest, unsafe: { allowUnsafeSshCommand: true } })
-        .env(gitEnv(env))
-        .revparse(['HEAD'])
-    ).trim();
-    return { repoPath: dest, kind: 'clone', commit };
+    return { repoPath: dest, kind: 'clone', commit: await headCommit(simpleGit, dest, env) };
   }
   // Clone beside the destination and rename on success, so a half-finished clone (killed,
   // timed out) is never mistaken for a finished one. Both paths are ours, inside the run dir.
@@ -142,10 +137,16 @@ async function clone(
     );
   }
   renameSync(partial, dest);
-  const commit = (
-    await simpleGit({ baseDir: dest, unsafe: { allowUnsafeSshCommand: true } })
-      .env(gitEnv(env))
-      .revparse(['HEAD'])
-  ).trim();
-  return { repoPath: dest, kind: 'clone', commit };
+  return { repoPath: dest, kind: 'clone', commit: await headCommit(simpleGit, dest, env) };
+}
+
+/** The commit a clone has checked out. */
+async function headCommit(
+  simpleGit: typeof import('simple-git').simpleGit,
+  dir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<string> {
+  // GIT_SSH_COMMAND is our own fixed value (BatchMode), not user input.
+  const git = simpleGit({ baseDir: dir, unsafe: { allowUnsafeSshCommand: true } });
+  return (await git.env(gitEnv(env)).revparse(['HEAD'])).trim();
 }

@@ -8,7 +8,7 @@ import { EventBus } from '../store/event-bus.js';
 import { executePipeline } from '../core/pipeline.js';
 import type { RunContext } from '../model/run-context.js';
 import { RunOptionsSchema, type RunOptions } from '../model/run-options.js';
-import { RESULTS, fakeAgents } from '../core/test-agents.js';
+import { RESULTS, fakeAgents } from '../core/agents.test-kit.js';
 import { agentMemoryManager } from '../managers/agent-memory-manager.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../model/store.js';

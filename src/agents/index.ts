@@ -9,7 +9,7 @@ import { fixerAgent } from './fixer-agent.js';
 import { healthAgent } from './health-agent.js';
 import { modelPlanner } from './model-planner.js';
 import { orchestratorAgent } from './orchestrator-agent.js';
-import { portPlanner } from './port-planner.js';
+import { portsAndDatabasesPlanner } from './ports-and-databases-planner.js';
 import { runnerAgent } from './runner-agent.js';
 import { setupAgent } from './setup-agent.js';
 
@@ -23,7 +23,7 @@ export const AGENTS: readonly Agent[] = [
   envDetectorAgent,
   fileAgent,
   detectionAgent,
-  portPlanner,
+  portsAndDatabasesPlanner,
   modelPlanner,
   dependencyAgent,
   configAgent,

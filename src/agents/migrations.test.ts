@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ServiceSpec } from '../model/plan.js';
-import { withTree } from '../providers/temp-tree.js';
+import { withTree } from '../providers/temp-tree.test-kit.js';
 import { migrationsFor } from './migrations.js';
 
 const svc = (provider: string, framework: string | null, root = '.'): ServiceSpec => ({

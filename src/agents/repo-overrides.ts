@@ -7,7 +7,7 @@ import {
   type ServiceOverride,
 } from '../model/overrides.js';
 import type { RunPlan } from '../model/plan.js';
-import { planRepo } from '../providers/registry.js';
+import { detectPlan } from '../providers/registry.js';
 import type { RepoView } from '../repo/repo-view.js';
 
 /** Override files looked for at the repository root, in order; the first found is used. */
@@ -64,7 +64,7 @@ export type CliOverrides = ServiceOverride & { service?: string };
  *   names no service.
  */
 export async function planRepository(repo: RepoView, cli?: CliOverrides): Promise<RunPlan> {
-  let plan: RunPlan = await planRepo(repo);
+  let plan: RunPlan = await detectPlan(repo);
   const file = await readRepoOverrides(repo);
   if (file) plan = applyOverrides(plan, file.overrides);
   if (cli && Object.keys(cli).some((k) => k !== 'service')) {

@@ -48,7 +48,7 @@ export interface AuthContext {
 /**
  * Resolves options to a context, checking them.
  *
- * @throws AuthError `BAD_INPUT` for a bad `REPO_RUNNER_PASSWORD_MIN_LENGTH` or token lifetime.
+ * @throws RefusalError `BAD_INPUT` for a bad `REPO_RUNNER_PASSWORD_MIN_LENGTH` or token lifetime.
  */
 export function authContext(store: AuthStore, o: AuthServiceOptions = {}): AuthContext {
   const maxApiTokenTtlDays = o.maxApiTokenTtlDays ?? API_TOKEN_TTL_DAYS_MAX;
@@ -76,7 +76,7 @@ export const can = (p: Principal, permission: Permission): boolean =>
 /**
  * Refuses unless the principal's tier grants `permission`.
  *
- * @throws AuthError `FORBIDDEN` (403) naming the tier and what it may not do.
+ * @throws RefusalError `FORBIDDEN` (403) naming the tier and what it may not do.
  */
 export function requirePermission(p: Principal, permission: Permission, what: string): void {
   if (!can(p, permission))

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createArgon2Hasher, OWASP_ARGON2ID } from './passwords.js';
-import { TEST_ARGON2 } from './test-kit.js';
+import { TEST_ARGON2 } from './auth.test-kit.js';
 
 describe('argon2id password hasher', () => {
   it('defaults to the OWASP parameters (m=19456 KiB, t=2, p=1)', async () => {

@@ -6,7 +6,7 @@ import type { Store } from '../model/store.js';
 import { AuthError } from './errors.js';
 import { createArgon2Hasher } from './passwords.js';
 import { createAuthService } from './service.js';
-import { TEST_ARGON2 } from './test-kit.js';
+import { TEST_ARGON2 } from './auth.test-kit.js';
 import type { AuthService } from './types.js';
 
 /** Awaits `p`; a typed AuthError is fine, anything else (a SQL error, a TypeError) fails. */

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { after, describe } from 'node:test';
 import { openPostgresStore } from '../store/postgres.js';
 import { openSqliteStore } from '../store/sqlite.js';
-import { emptyPostgresStore } from '../store/test-inspect.js';
-import { postgresForTests } from '../store/test-postgres.js';
-import { authConformance } from './conformance.js';
+import { emptyPostgresStore } from '../store/inspect.test-kit.js';
+import { postgresForTests } from '../store/temp-postgres.test-kit.js';
+import { authConformance } from './conformance.test-kit.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'rr-auth-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));

@@ -33,10 +33,10 @@ const count = (value: unknown, what: string): number => {
  * The multi-user core over the store's auth operations (SQLite or PostgreSQL): users, argon2id
  * passwords, sessions and API tokens, the one-admin rule, rate limits (fixed UTC-hour
  * windows), max repos, usage and the audit log. Stateless apart from the store, so any
- * number of server processes can share one database. Every refusal is an `AuthError`
- * (`src/auth/errors.ts`) with an HTTP `status`.
+ * number of server processes can share one database. Every refusal is a `RefusalError`
+ * (built by `src/auth/errors.ts`) with an HTTP `status`.
  *
- * @throws AuthError `BAD_INPUT` at creation for a bad `REPO_RUNNER_PASSWORD_MIN_LENGTH`.
+ * @throws RefusalError `BAD_INPUT` at creation for a bad `REPO_RUNNER_PASSWORD_MIN_LENGTH`.
  * @example
  * const auth = createAuthService(await openSqliteStore(':memory:'));
  * const { token } = await auth.register({ username: 'dev', password: 'a long passphrase', tier: 'developer' });

@@ -52,8 +52,8 @@ export type Permission =
   | 'admin-agent'; // developer only
 
 /**
- * The multi-user core. Every method that can be refused throws a `RepoRunnerError`
- * subclass from `src/auth/errors.ts` (`AuthError`) carrying an HTTP `status` (400, 401, 403,
+ * The multi-user core. Every method that can be refused throws a `RefusalError`
+ * (`model/errors.ts`, built by `src/auth/errors.ts`) carrying an HTTP `status` (400, 401, 403,
  * 404, 409, 429), a message that says what was wrong, a `hint` that says what to do, and on
  * 429 `retryAfterSeconds`.
  */

@@ -32,19 +32,19 @@ function developerOnly(actor: Principal, tiers: TierName[]): void {
     );
 }
 
-/** `AuthService.listUsers`. @throws AuthError 403 without `users:manage`. */
+/** `AuthService.listUsers`. @throws RefusalError 403 without `users:manage`. */
 export async function listUsers(ctx: AuthContext, actor: Principal): Promise<User[]> {
   manage(actor);
   return ctx.store.listUsers();
 }
 
-/** `AuthService.getUser`. @throws AuthError 403, 404. */
+/** `AuthService.getUser`. @throws RefusalError 403, 404. */
 export async function getUser(ctx: AuthContext, actor: Principal, id: string): Promise<User> {
   manage(actor);
   return requireUser(ctx.store, id);
 }
 
-/** `AuthService.createUser`: any tier (one-admin rule and developer rule apply). @throws AuthError 400, 403, 409. */
+/** `AuthService.createUser`: any tier (one-admin rule and developer rule apply). @throws RefusalError 400, 403, 409. */
 export async function createUser(
   ctx: AuthContext,
   actor: Principal,
@@ -81,7 +81,7 @@ export async function createUser(
   return user;
 }
 
-/** `AuthService.setBlocked`: takes effect on the user's next request. @throws AuthError 403, 404. */
+/** `AuthService.setBlocked`: takes effect on the user's next request. @throws RefusalError 403, 404. */
 export async function setBlocked(
   ctx: AuthContext,
   actor: Principal,
@@ -106,7 +106,7 @@ export async function setBlocked(
   return user;
 }
 
-/** `AuthService.setTier` (upgrade or downgrade). @throws AuthError 400, 403, 404, 409 (one-admin rule). */
+/** `AuthService.setTier` (upgrade or downgrade). @throws RefusalError 400, 403, 404, 409 (one-admin rule). */
 export async function setTier(
   ctx: AuthContext,
   actor: Principal,
@@ -133,7 +133,7 @@ export async function setTier(
   return user;
 }
 
-/** `AuthService.deleteUser`: tokens, repos and usage go; runs stay. @throws AuthError 403, 404, 409. */
+/** `AuthService.deleteUser`: tokens, repos and usage go; runs stay. @throws RefusalError 403, 404, 409. */
 export async function deleteUser(ctx: AuthContext, actor: Principal, id: string): Promise<void> {
   manage(actor);
   notSelf(actor, id, 'delete');

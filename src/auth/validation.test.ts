@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { AuthError } from './errors.js';
+import { RefusalError } from '../model/errors.js';
 import {
   PASSWORD_MAX_LENGTH,
   passwordMinLengthFromEnv,
@@ -13,13 +13,13 @@ import {
   validateUsername,
 } from './validation.js';
 
-/** True when `fn` returns, false when it throws a 400 AuthError with a hint; rethrows anything else. */
+/** True when `fn` returns, false when it throws a 400 RefusalError with a hint; rethrows anything else. */
 function accepts(fn: () => unknown): boolean {
   try {
     fn();
     return true;
   } catch (err) {
-    if (err instanceof AuthError && err.code === 'BAD_INPUT' && err.status === 400 && err.hint)
+    if (err instanceof RefusalError && err.code === 'BAD_INPUT' && err.status === 400 && err.hint)
       return false;
     throw err;
   }
@@ -92,7 +92,7 @@ describe('passwordMinLengthFromEnv', () => {
       assert.throws(
         () => passwordMinLengthFromEnv({ REPO_RUNNER_PASSWORD_MIN_LENGTH: bad }),
         (e: unknown) =>
-          e instanceof AuthError && e.code === 'BAD_INPUT' && /8 to 128/.test(e.message),
+          e instanceof RefusalError && e.code === 'BAD_INPUT' && /8 to 128/.test(e.message),
       );
   });
 });

@@ -20,7 +20,7 @@ export const PASSWORD_MIN_LENGTH_VAR = 'REPO_RUNNER_PASSWORD_MIN_LENGTH';
 /**
  * The shortest password accepted: `REPO_RUNNER_PASSWORD_MIN_LENGTH` when set, else 12.
  *
- * @throws AuthError `BAD_INPUT` (400) when the variable is not a whole number from 8 to 128.
+ * @throws RefusalError `BAD_INPUT` (400) when the variable is not a whole number from 8 to 128.
  */
 export function passwordMinLengthFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env[PASSWORD_MIN_LENGTH_VAR]?.trim();
@@ -37,7 +37,7 @@ export function passwordMinLengthFromEnv(env: NodeJS.ProcessEnv = process.env): 
 /**
  * Checks a username and returns it unchanged.
  *
- * @throws AuthError `BAD_INPUT` when it is not a string of 3-64 `[A-Za-z0-9_.-]` characters.
+ * @throws RefusalError `BAD_INPUT` when it is not a string of 3-64 `[A-Za-z0-9_.-]` characters.
  */
 export function validateUsername(value: unknown): string {
   if (typeof value !== 'string' || !USERNAME_PATTERN.test(value))
@@ -58,7 +58,7 @@ export const usernameKey = (username: string): string => username.toLowerCase();
  *
  * @param minLength shortest accepted, in code points; pass 0 to check only the maximum
  *   (login, where the minimum may have been raised since the password was set).
- * @throws AuthError `BAD_INPUT` when it is not a string or its length is out of range.
+ * @throws RefusalError `BAD_INPUT` when it is not a string or its length is out of range.
  */
 export function validatePassword(value: unknown, minLength: number): string {
   if (typeof value !== 'string')
@@ -87,7 +87,7 @@ export function validatePassword(value: unknown, minLength: number): string {
 /**
  * Checks a tier name and returns it.
  *
- * @throws AuthError `BAD_INPUT` naming the valid tiers.
+ * @throws RefusalError `BAD_INPUT` naming the valid tiers.
  */
 export function validateTier(value: unknown): TierName {
   if (!isTierName(value))
@@ -102,7 +102,7 @@ export function validateTier(value: unknown): TierName {
 /**
  * Checks an API token's name (1-64 printable characters, no control characters).
  *
- * @throws AuthError `BAD_INPUT`.
+ * @throws RefusalError `BAD_INPUT`.
  */
 export function validateTokenName(value: unknown): string {
   if (typeof value !== 'string' || !/^[^\p{C}]{1,64}$/u.test(value) || value.trim() === '')
@@ -116,7 +116,7 @@ export function validateTokenName(value: unknown): string {
 /**
  * Checks an API token lifetime in days and returns it.
  *
- * @throws AuthError `BAD_INPUT` unless it is a whole number from 1 to `maxDays`.
+ * @throws RefusalError `BAD_INPUT` unless it is a whole number from 1 to `maxDays`.
  */
 export function validateTtlDays(value: unknown, maxDays: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > maxDays)
@@ -130,7 +130,7 @@ export function validateTtlDays(value: unknown, maxDays: number): number {
 /**
  * Checks a repository key (what `claimRepo` counts; see `repoKeyOf`).
  *
- * @throws AuthError `BAD_INPUT` unless it is 1-2048 characters without control characters.
+ * @throws RefusalError `BAD_INPUT` unless it is 1-2048 characters without control characters.
  */
 export function validateRepoKey(value: unknown): string {
   if (typeof value !== 'string' || !/^[^\p{C}]{1,2048}$/u.test(value))

@@ -12,7 +12,7 @@ import { RunOptionsSchema } from '../model/run-options.js';
 import { EventBus } from '../store/event-bus.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import { executePipeline } from './pipeline.js';
-import { RESULTS, fakeAgents } from './test-agents.js';
+import { RESULTS, fakeAgents } from './agents.test-kit.js';
 
 // Failures as data (issue 10 item 1), end to end: a real build step whose program does not
 // exist fails with spawn ENOENT, and the run's report and fix attempts are classified by the

@@ -11,7 +11,7 @@ import { EventBus } from '../store/event-bus.js';
 import { PHASES } from '../model/phases.js';
 import type { Agent } from '../agents/agent.js';
 import { executePipeline } from './pipeline.js';
-import { AGENT_NAMES, RESULTS, fakeAgents } from './test-agents.js';
+import { AGENT_NAMES, RESULTS, fakeAgents } from './agents.test-kit.js';
 import type { RunContext } from '../model/run-context.js';
 import { RunOptionsSchema } from '../model/run-options.js';
 
@@ -113,7 +113,9 @@ describe('executePipeline', () => {
     assert.deepEqual(runState.ports, { web: 5001 });
     for (const [name] of Object.values(AGENT_NAMES)) {
       const file =
-        name === 'PortManager' ? `manager_state_${name}.json` : `agent_state_${name}.json`;
+        name === 'PortsAndDatabasesPlanner'
+          ? `manager_state_${name}.json`
+          : `agent_state_${name}.json`;
       assert.ok(existsSync(path.join(runDir, file)), file);
     }
     assert.deepEqual(readJson('agent_state_FileAgent.json').result, RESULTS.workspace);
@@ -242,7 +244,7 @@ describe('executePipeline', () => {
     for (const name of ['EnvDetectorAgent', 'FileAgent', 'DetectionAgent'])
       assert.equal(second.get(name), undefined, `${name} not called again`);
     for (const name of [
-      'PortManager',
+      'PortsAndDatabasesPlanner',
       'DependencyAgent',
       'SetupAgent',
       'RunnerAgent',

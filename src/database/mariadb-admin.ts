@@ -1,13 +1,9 @@
 import os from 'node:os';
-import path from 'node:path';
-import { RepoRunnerError } from '../model/errors.js';
-import { outputTail } from '../exec/process-result.js';
 import { runCommand } from '../exec/run-command.js';
 import { sqlStringLiteral } from './connection-info.js';
 import type { MariadbBinaries } from './find-server-binaries.js';
-import { logResult } from './launch-server.js';
 import { serverEnv } from './server-env.js';
-import { envFor, runAs, type ServiceUser } from './service-user.js';
+import { runServerInit, type SqlServer } from './server-start.js';
 import type { StartDatabaseOptions } from './types.js';
 
 /** The MariaDB account we administer through: root as root, else our own login name. */
@@ -26,42 +22,22 @@ export function adminSql(bins: MariadbBinaries, socket: string, sql: string, sig
 }
 
 /**
- * Creates the system tables in the empty `dataDir` (as `runUser` when set). The MariaDB root account and one for
+ * Creates the system tables in the empty `dataDir` (as the server's account when we are root). The MariaDB root account and one for
  * {@link adminUser} log in only through the Unix socket by OS identity (`unix_socket`), so
  * no passwordless account is reachable over TCP.
  *
  * @throws RepoRunnerError `START_FAILED` with the script's output when it fails.
  */
-export async function installSystemTables(
-  bins: MariadbBinaries,
-  dataDir: string,
-  runUser: ServiceUser | null,
-  o: StartDatabaseOptions,
-) {
-  const argv = [
-    bins.installDb,
+export async function installSystemTables(server: SqlServer<MariadbBinaries>): Promise<void> {
+  await runServerInit(server, [
+    server.bins.installDb,
     '--no-defaults',
-    `--datadir=${dataDir}`,
+    `--datadir=${server.dataDir}`,
     '--auth-root-authentication-method=socket',
     `--auth-root-socket-user=${adminUser()}`,
     '--skip-test-db',
     '--skip-name-resolve',
-  ];
-  const result = await runCommand(runAs(runUser, argv), {
-    cwd: dataDir,
-    env: envFor(runUser, serverEnv()),
-    timeoutMs: 120_000,
-    signal: o.signal,
-  });
-  logResult(o.logFile, result);
-  if (result.failed) {
-    throw new RepoRunnerError(
-      'START_FAILED',
-      `${path.basename(bins.installDb)} failed in ${dataDir}:\n${outputTail(result, 15).join('\n')}`,
-      `check that ${dataDir} is writable by the server's user and try again`,
-      { details: { result } },
-    );
-  }
+  ]);
 }
 
 /**

@@ -3,7 +3,7 @@ import { runCommand } from '../exec/run-command.js';
 import { findMariadbBinaries } from './find-server-binaries.js';
 import { serverSkipReason } from './install-server-packages.js';
 import { startMariadb } from './mariadb.js';
-import { databaseServerConformance } from './server-conformance.js';
+import { databaseServerConformance } from './server-conformance.test-kit.js';
 import type { ProvisionedDatabase } from './types.js';
 
 /** The mariadb client over TCP with the URL's parts, as an app would connect. */

@@ -3,7 +3,7 @@ import { runCommand } from '../exec/run-command.js';
 import { findPostgresBinaries } from './find-server-binaries.js';
 import { serverSkipReason } from './install-server-packages.js';
 import { startPostgres } from './postgres.js';
-import { databaseServerConformance } from './server-conformance.js';
+import { databaseServerConformance } from './server-conformance.test-kit.js';
 import type { ProvisionedDatabase } from './types.js';
 
 /** psql connected by the URL alone, as an app would be. */

@@ -1,15 +1,10 @@
 import path from 'node:path';
-import { RepoRunnerError } from '../model/errors.js';
-import { stopProcessGroup } from '../exec/process-group.js';
-import { outputTail } from '../exec/process-result.js';
-import { assertSqlName, postgresConnection } from './connection-info.js';
-import { findPostgresBinaries, installHint } from './find-server-binaries.js';
-import { launchServer, logResult } from './launch-server.js';
+import { postgresConnection } from './connection-info.js';
+import { findPostgresBinaries } from './find-server-binaries.js';
+import { logResult } from './launch-server.js';
 import { initPostgresCluster } from './postgres-cluster.js';
 import { answersAsApp, createAppDatabase } from './postgres-client.js';
-import { serverEnv } from './server-env.js';
-import { envFor, runAs, serviceUserFor } from './service-user.js';
-import { assertSocketPath, ensureDataDir } from './data-dir.js';
+import { appDatabaseReady, launchAs, prepareSqlServer } from './server-start.js';
 import type { ProvisionedDatabase, StartDatabaseOptions } from './types.js';
 
 /**
@@ -30,27 +25,17 @@ import type { ProvisionedDatabase, StartDatabaseOptions } from './types.js';
  * db.env.DATABASE_URL; // 'postgresql://app:pw@127.0.0.1:55432/app'
  */
 export async function startPostgres(options: StartDatabaseOptions): Promise<ProvisionedDatabase> {
-  assertSqlName('database', options.database);
-  assertSqlName('user', options.user);
-  const bins = findPostgresBinaries();
-  if (!bins) {
-    throw new RepoRunnerError(
-      'TOOLCHAIN_MISSING',
-      'PostgreSQL (initdb, postgres, psql) is not installed',
-      installHint('postgres'),
-    );
-  }
-  const host = options.host ?? '127.0.0.1';
-  const dataDir = path.resolve(options.dataDir);
-  const o = { ...options, dataDir };
-  assertSocketPath(path.join(dataDir, `.s.PGSQL.${o.port}`));
-  const runUser = await serviceUserFor('postgres');
-  const initialized = ensureDataDir(dataDir, {
+  const server = await prepareSqlServer(options, {
+    kind: 'postgres',
+    bins: findPostgresBinaries(),
+    missing: 'PostgreSQL (initdb, postgres, psql) is not installed',
+    account: 'postgres',
     marker: 'PG_VERSION',
     what: 'PostgreSQL',
-    user: runUser,
+    socket: (dataDir, port) => path.join(dataDir, `.s.PGSQL.${port}`),
+    init: (s) => initPostgresCluster(s),
   });
-  if (!initialized) await initPostgresCluster(bins, dataDir, runUser, o);
+  const { bins, host, dataDir, o } = server;
   const argv = [
     bins.postgres,
     '-D',
@@ -62,44 +47,19 @@ export async function startPostgres(options: StartDatabaseOptions): Promise<Prov
     '-c',
     `listen_addresses=${host}`,
   ];
-  const pid = await launchServer({
+  const pid = await launchAs(server.runUser, o, {
     what: `PostgreSQL on ${host}:${o.port}`,
-    argv: runAs(runUser, argv),
+    argv,
     cwd: dataDir,
-    env: envFor(runUser, serverEnv()),
-    logFile: o.logFile,
     isReady: () => answersAsApp(bins, o, host),
-    timeoutMs: o.readyTimeoutMs,
-    signal: o.signal,
-    onSpawn: o.onSpawn,
   });
   const created = await createAppDatabase(bins, o, host);
   logResult(o.logFile, created);
-  if (created.failed) {
-    await stopProcessGroup(pid, 3000);
-    throw new RepoRunnerError(
-      'START_FAILED',
-      `could not create database ${o.database}:\n${outputTail(created, 10).join('\n')}`,
-      `read ${o.logFile}`,
-    );
-  }
-  const { url, env } = postgresConnection({
-    host,
-    port: o.port,
-    user: o.user,
-    password: o.password,
-    database: o.database,
-  });
-  return {
-    kind: 'postgres',
-    url,
-    host,
-    port: o.port,
-    user: o.user,
-    password: o.password,
-    database: o.database,
+  return appDatabaseReady(
+    server,
     pid,
-    dataDir,
-    env,
-  };
+    created,
+    `could not create database ${o.database}`,
+    postgresConnection,
+  );
 }

@@ -1,7 +1,7 @@
 import { redisCommand } from './redis-client.js';
 import { startRedis } from './redis.js';
 import { serverSkipReason } from './install-server-packages.js';
-import { databaseServerConformance } from './server-conformance.js';
+import { databaseServerConformance } from './server-conformance.test-kit.js';
 import type { ProvisionedDatabase } from './types.js';
 
 /** Talks to the server named by the URL, as an app would. */

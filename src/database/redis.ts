@@ -3,9 +3,8 @@ import path from 'node:path';
 import { RepoRunnerError } from '../model/errors.js';
 import { redisConnection } from './connection-info.js';
 import { findRedisBinaries, installHint } from './find-server-binaries.js';
-import { launchServer } from './launch-server.js';
 import { redisCommand } from './redis-client.js';
-import { serverEnv } from './server-env.js';
+import { launchAs } from './server-start.js';
 import type { ProvisionedDatabase, StartDatabaseOptions } from './types.js';
 
 /** True when the server answers `PING` with `PONG` (not `LOADING` or a refused connection). */
@@ -42,7 +41,8 @@ export async function startRedis(options: StartDatabaseOptions): Promise<Provisi
   const host = options.host ?? '127.0.0.1';
   const dataDir = path.resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const pid = await launchServer({
+  // Redis runs as us even as root: it does not refuse it, and keeps nothing on disk.
+  const pid = await launchAs(null, options, {
     what: `Redis on ${host}:${options.port}`,
     argv: [
       bins.server,
@@ -62,12 +62,7 @@ export async function startRedis(options: StartDatabaseOptions): Promise<Provisi
       'yes',
     ],
     cwd: dataDir,
-    env: serverEnv(),
-    logFile: options.logFile,
     isReady: () => answersPing(host, options.port),
-    timeoutMs: options.readyTimeoutMs,
-    signal: options.signal,
-    onSpawn: options.onSpawn,
   });
   const { url, env: dbEnv } = redisConnection(host, options.port);
   return { kind: 'redis', url, host, port: options.port, pid, dataDir, env: dbEnv };

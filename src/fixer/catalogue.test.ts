@@ -13,7 +13,7 @@ import { FixActionSchema, type FixAction } from '../model/fix-action.js';
 import { proposeFixes, serviceFor } from './catalogue.js';
 import type { ErrorClass } from './classes.js';
 import type { ErrorSignature } from './signature.js';
-import { classifyLog } from './test-support.js';
+import { classifyLog } from './failures.test-kit.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'rr-catalogue-'));
 let store: Store;

@@ -4,7 +4,7 @@ import { ERROR_CLASSES } from './classes.js';
 import { classifyFailure, MAX_SCAN_LINES } from './classify.js';
 import { RULES } from './rules/index.js';
 import { ErrorSignatureSchema, MAX_EVIDENCE_CHARS } from './signature.js';
-import { classifyLog, failedResult } from './test-support.js';
+import { classifyLog, failedResult } from './failures.test-kit.js';
 
 test('unrelated text is unknown, not fixable, with the last line as evidence', () => {
   const sig = classifyLog(

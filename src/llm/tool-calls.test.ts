@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { costUsd, estimateTokens } from './cost.js';
-import { sampleTools } from './test-support.js';
+import { sampleTools } from './models.test-kit.js';
 import { checkToolCall, toSdkTools, type RawToolCall } from './tool-calls.js';
 
 const tools = sampleTools('/work/repo');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { FixAction } from '../model/fix-action.js';
 import type { Store } from '../model/store.js';
-import { testStoreBackends } from '../store/test-stores.js';
+import { testStoreBackends } from '../store/stores.test-kit.js';
 import { GLOBAL_SCOPE, agentMemoryManager as memory, bindService } from './agent-memory-manager.js';
 
 const KEY = 'env-var-missing:APP_SECRET';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ModelConfig } from '../llm/config.js';
-import { model, modelConfig, provider } from '../llm/test-support.js';
+import { model, modelConfig, provider } from '../llm/models.test-kit.js';
 import { DEFAULT_LIMITS, modelManager, type ModelRequest } from './model-manager.js';
 
 /** fast/balanced/best models from a paid vendor and a free local server. */

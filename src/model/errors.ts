@@ -59,6 +59,57 @@ export class RepoRunnerError extends Error {
   }
 }
 
+/**
+ * The HTTP status the REST API answers each refusal code with: one table for every refusal,
+ * whoever raises it (the auth core, a route, the run API). Codes not listed are failures of
+ * Repo Runner itself and answer 500.
+ */
+export const REFUSAL_STATUS = {
+  BAD_INPUT: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  RUN_NOT_FOUND: 404,
+  CONFLICT: 409,
+  NOTHING_TO_RUN: 422,
+  RATE_LIMITED: 429,
+} as const satisfies Partial<Record<ErrorCode, number>>;
+
+/** One of the codes of {@link REFUSAL_STATUS}. */
+export type RefusalCode = keyof typeof REFUSAL_STATUS;
+
+/** The HTTP status of a refusal code, or undefined for any other code. */
+export const refusalStatus = (code: ErrorCode): number | undefined =>
+  (REFUSAL_STATUS as Partial<Record<ErrorCode, number>>)[code];
+
+/**
+ * A refusal of a request (bad input, no credentials, not allowed, not found, taken, too
+ * many): its `status` comes from {@link REFUSAL_STATUS}; `retryAfterSeconds` is set on 429s
+ * (for `Retry-After`). The one error type the auth core and the server's routes throw.
+ *
+ * @example
+ * throw new RefusalError('CONFLICT', 'username alice is taken', 'choose another username');
+ */
+export class RefusalError extends RepoRunnerError {
+  declare readonly code: RefusalCode;
+  /** HTTP status: 400, 401, 403, 404, 409, 422 or 429. */
+  readonly status: number;
+  /** Whole seconds until a retry can succeed; only on `RATE_LIMITED`. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    code: RefusalCode,
+    message: string,
+    hint?: string,
+    options?: { retryAfterSeconds?: number; details?: Record<string, unknown>; cause?: unknown },
+  ) {
+    super(code, message, hint, options);
+    this.name = 'RefusalError';
+    this.status = REFUSAL_STATUS[code];
+    this.retryAfterSeconds = options?.retryAfterSeconds;
+  }
+}
+
 /** A failure retrying cannot fix (bad input, unsupported repo): the orchestrator does not retry. */
 export class UnrecoverableError extends RepoRunnerError {
   constructor(code: ErrorCode, message: string, hint?: string, options?: { cause?: unknown }) {

@@ -1,7 +1,6 @@
 /**
- * The phases of a run, in order (ARCHITECTURE.md §1). Phases with no agent yet (configure,
- * database, index, fix) are recorded as skipped, so reports and checkpoints already have
- * their slots.
+ * The phases of a run, in order (docs/architecture.md). A phase with no registered agent
+ * (today: index) is recorded as skipped, so reports and checkpoints already have its slot.
  */
 export const PHASES = [
   'env',

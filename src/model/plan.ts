@@ -1,5 +1,24 @@
 import { z } from 'zod';
 
+/** What a service or database name may be: lower-case, safe in file names and URLs. */
+const NAME = /^[a-z0-9][a-z0-9._-]*$/;
+
+/**
+ * A valid service name from any text (a folder, a binary, a module): lower-cased, runs of
+ * other characters as `-`, leading punctuation dropped; `app` when nothing is left.
+ *
+ * @example
+ * toServiceName('Web UI'); // 'web-ui'
+ * toServiceName('_'); // 'app'
+ */
+export function toServiceName(raw: string): string {
+  const name = raw
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+/, '');
+  return name === '' ? 'app' : name;
+}
+
 /**
  * One command to run, as data. `argv[0]` is looked up on PATH unless it contains a `/`, in
  * which case it is resolved against `cwd`. Tokens may contain the placeholders `{port}` and
@@ -45,7 +64,7 @@ export type InstallSpec = z.infer<typeof InstallSpecSchema>;
 /** One service of a repository: something that is started and health-checked on its own port. */
 export const ServiceSpecSchema = z.object({
   /** Unique within the plan; lower-case, used in file names and URLs. */
-  name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/),
+  name: z.string().regex(NAME),
   /** The provider that planned it (`python`, `node`, …). */
   provider: z.string(),
   /** The framework detected (`flask`, `fastapi`, `django`, `express`, `next`, `vite`) or null. */
@@ -98,7 +117,7 @@ export type ServiceSpec = z.infer<typeof ServiceSpecSchema>;
  */
 export const DatabaseSpecSchema = z.object({
   /** Unique among the plan's databases: the compose service name, or the kind. */
-  name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/),
+  name: z.string().regex(NAME),
   kind: z.enum(['postgres', 'mysql', 'redis']),
   /** The variable the app reads the URL from (`DATABASE_URL`, `REDIS_URL`, `DB_URL`, …). */
   envVar: z.string(),

@@ -62,7 +62,7 @@ export const ReportSchema = z.object({
     .optional(),
   /**
    * Every fix attempt of the FixerAgent, successful or not, in order (issue #5): the
-   * signature it answered, the action (see `src/fixer/actions/schema.ts`), where it came
+   * signature it answered, the action (see `src/model/fix-action.ts`), where it came
    * from, and what happened. `durationMs` covers applying it and retrying the phase.
    */
   fixes: z

@@ -30,7 +30,7 @@ export interface DecidedDatabase {
   provided: boolean;
 }
 
-/** The plan phase's decisions (OrchestratorManager, PortManager). */
+/** The plan phase's decisions (PortsAndDatabasesPlanner): host, ports, databases. */
 export interface DecidedPlan {
   /** Interface services bind to (default 127.0.0.1). */
   host: string;

@@ -1,8 +1,8 @@
-import type { DatabaseSpec, ServiceSpec } from '../model/plan.js';
+import { toServiceName, type DatabaseSpec, type ServiceSpec } from '../model/plan.js';
 import { parseEnvText } from '../config/env-file.js';
 import type { RepoView } from '../repo/repo-view.js';
 import { readCompose } from './compose/index.js';
-import { rebaseService, serviceNameOf, subView } from './subdirectories.js';
+import { rebaseService, subView } from './subdirectories.js';
 
 /** Plans one folder as if it were a repository (the registry's per-folder planner). */
 export type FolderPlanner = (
@@ -43,7 +43,7 @@ export async function applyCompose(
       );
       continue;
     }
-    const name = serviceNameOf(b.name);
+    const name = toServiceName(b.name);
     const s = b.context === '.' ? { ...base, name } : rebaseService(b.context, base, name);
     const fileEnv: Record<string, string> = {};
     for (const f of b.envFiles)
@@ -65,12 +65,12 @@ export async function applyCompose(
       ...(port !== undefined ? { preferredPort: port } : {}),
       dependsOn: b.dependsOn
         .filter((d) => compose.build.some((o) => o.name === d))
-        .map(serviceNameOf),
+        .map(toServiceName),
       evidence: [`${compose.file} service ${b.name} (build ${b.context})`, ...s.evidence],
     });
   }
   const databases: DatabaseSpec[] = compose.databases.map((d) => ({
-    name: serviceNameOf(d.name),
+    name: toServiceName(d.name),
     kind: d.kind,
     envVar: d.kind === 'redis' ? 'REDIS_URL' : 'DATABASE_URL',
     user: d.credentials.user,

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RunPlan } from '../model/plan.js';
-import { withTree, type Tree } from './temp-tree.js';
-import { planRepo } from './registry.js';
+import { withTree, type Tree } from './temp-tree.test-kit.js';
+import { detectPlan } from './registry.js';
 
 /** Plans a small repository of `files` with the whole registry. */
-const planFixture = (files: Tree): Promise<RunPlan> => withTree(files, (repo) => planRepo(repo));
+const planFixture = (files: Tree): Promise<RunPlan> => withTree(files, (repo) => detectPlan(repo));
 
 const flask = {
   'requirements.txt': 'flask\n',

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RunPlan } from '../model/plan.js';
-import { withTree, type Tree } from './temp-tree.js';
-import { LOOKED_FOR, PROVIDERS, planRepo } from './registry.js';
+import { withTree, type Tree } from './temp-tree.test-kit.js';
+import { LOOKED_FOR, PROVIDER_MARKERS } from './markers.js';
+import { PROVIDERS, detectPlan } from './registry.js';
 
 /** Plans a small repository of `files` with the whole registry. */
-const planFixture = (files: Tree): Promise<RunPlan> => withTree(files, (repo) => planRepo(repo));
+const planFixture = (files: Tree): Promise<RunPlan> => withTree(files, (repo) => detectPlan(repo));
 
 test('providers are ordered python, node, the compiled ones, static last', () => {
   assert.deepEqual(
@@ -13,6 +14,15 @@ test('providers are ordered python, node, the compiled ones, static last', () =>
     ['python', 'node', 'go', 'rust', 'java', 'php', 'static'],
   );
   assert.ok(LOOKED_FOR.includes('package.json'));
+});
+
+test('every provider has markers, and the "nothing to run" list names each of them', () => {
+  assert.deepEqual(
+    Object.keys(PROVIDER_MARKERS),
+    PROVIDERS.map((p) => p.name),
+  );
+  for (const file of ['manage.py', 'app.py', 'main.py', 'web/index.php', 'index.html'])
+    assert.ok(LOOKED_FOR.includes(file), file);
 });
 
 test('python and node in one repo: both services, the second renamed web-node', async () => {

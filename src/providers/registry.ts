@@ -1,4 +1,4 @@
-import { RunPlanSchema, type RunPlan, type ServiceSpec } from '../model/plan.js';
+import { RunPlanSchema, toServiceName, type RunPlan, type ServiceSpec } from '../model/plan.js';
 import type { RepoView } from '../repo/repo-view.js';
 import { goProvider } from './go/index.js';
 import { nodeProvider } from './node/index.js';
@@ -8,13 +8,14 @@ import { phpProvider } from './php/index.js';
 import { staticProvider } from './static/index.js';
 import { pythonProvider } from './python/index.js';
 import type { Provider } from './types.js';
+import { UNSUPPORTED_MANIFESTS } from './markers.js';
 import { urlVariable } from '../model/service-url.js';
 import { findDatabaseNeeds } from '../database/needs.js';
 import { applyCompose } from './compose-apply.js';
 import { applyDevcontainer } from './devcontainer.js';
 import { hardCodedPort, referencedServices } from './hard-coded-port.js';
 import { applyProcfile } from './procfile/apply-procfile.js';
-import { candidateDirs, rebaseService, serviceNameOf, subView } from './subdirectories.js';
+import { candidateDirs, rebaseService, subView } from './subdirectories.js';
 
 /**
  * Every provider, in order. Order decides `ecosystems` order and which provider's service
@@ -33,34 +34,9 @@ export const PROVIDERS: readonly Provider[] = [
   staticProvider,
 ];
 
-/** Root files the providers look for, listed in the "nothing to run" error. */
-export const LOOKED_FOR = [
-  'requirements.txt',
-  'pyproject.toml',
-  'Pipfile',
-  'setup.py',
-  'package.json',
-  'go.mod',
-  'Cargo.toml',
-  'pom.xml',
-  'build.gradle',
-  'build.gradle.kts',
-  'composer.json',
-  'index.php',
-  'index.html',
-] as const;
-
-/** Manifests of ecosystems without a provider: each found one becomes a warning. */
-const UNSUPPORTED: readonly [file: string, ecosystem: string][] = [
-  ['Gemfile', 'Ruby'],
-  ['mix.exs', 'Elixir'],
-  ['Package.swift', 'Swift'],
-  ['pubspec.yaml', 'Dart'],
-  ['deno.json', 'Deno'],
-];
-
 /**
- * Plans a repository: every provider of {@link PROVIDERS} over the root (each that detects
+ * What detection finds in a repository, before override files and flags (callers outside
+ * `providers/` want `planRepository`, which applies those): every provider of {@link PROVIDERS} over the root (each that detects
  * contributes its services; one whose `detect` or `plan` throws is a warning and skipped, as
  * in railpack), then apps in first-level folders (see `candidateDirs`), then a root
  * `Procfile` (its process types replace the root service), then ports hard-coded in entry
@@ -69,10 +45,10 @@ const UNSUPPORTED: readonly [file: string, ecosystem: string][] = [
  * per unsupported manifest.
  *
  * @example
- * const plan = await planRepo(new RepoView('/src/app'));
+ * const plan = await detectPlan(new RepoView('/src/app'));
  * plan.services.map((s) => s.name); // ['web', 'web-node']
  */
-export async function planRepo(repo: RepoView): Promise<RunPlan> {
+export async function detectPlan(repo: RepoView): Promise<RunPlan> {
   const root = await planAt(repo);
   const ecosystems = [...root.ecosystems];
   const warnings = [...root.warnings];
@@ -91,7 +67,7 @@ export async function planRepo(repo: RepoView): Promise<RunPlan> {
     warnings.push(...sub.warnings.map((w) => `${dir}/: ${w}`));
     for (const s of sub.services) {
       const name =
-        sub.services.length === 1 ? serviceNameOf(dir) : `${serviceNameOf(dir)}-${s.name}`;
+        sub.services.length === 1 ? toServiceName(dir) : `${toServiceName(dir)}-${s.name}`;
       services.push(rebaseService(dir, s, uniqueName(name, s.provider, services)));
     }
   }
@@ -150,7 +126,7 @@ export async function planRepo(repo: RepoView): Promise<RunPlan> {
       };
   }
   if (services.length === 0) {
-    for (const [file, ecosystem] of UNSUPPORTED) {
+    for (const [file, ecosystem] of UNSUPPORTED_MANIFESTS) {
       if (await repo.hasFile(file))
         warnings.push(`found ${file}: ${ecosystem} is not supported yet`);
     }

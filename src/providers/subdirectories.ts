@@ -84,15 +84,5 @@ export function rebaseService(dir: string, s: ServiceSpec, name: string): Servic
   };
 }
 
-/** `Web UI` → `web-ui`: a folder name as a service name. */
-export function serviceNameOf(dir: string): string {
-  return (
-    dir
-      .toLowerCase()
-      .replace(/[^a-z0-9._-]+/g, '-')
-      .replace(/^[^a-z0-9]+/, '') || 'app'
-  );
-}
-
 /** A RepoView of a folder of the repo. */
 export const subView = (repo: RepoView, dir: string) => new RepoView(repo.resolve(dir));

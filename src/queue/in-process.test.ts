@@ -1,5 +1,5 @@
 import { describe } from 'node:test';
-import { queueConformance } from './conformance.js';
+import { queueConformance } from './conformance.test-kit.js';
 import { createInProcessQueue } from './in-process.js';
 
 describe('in-process queue', () => queueConformance((opts) => createInProcessQueue(opts)));

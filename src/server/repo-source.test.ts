@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { HttpError } from './http-error.js';
+import { RefusalError } from '../model/errors.js';
 import { checkSource, gitRepoKey, resolveRoots } from './repo-source.js';
 
 describe('checkSource', () => {
@@ -20,7 +20,7 @@ describe('checkSource', () => {
   const refused = (input: string, pattern: RegExp) =>
     assert.throws(
       () => checkSource(input, roots),
-      (e: unknown) => e instanceof HttpError && e.status === 400 && pattern.test(e.message),
+      (e: unknown) => e instanceof RefusalError && e.status === 400 && pattern.test(e.message),
     );
 
   it('takes directories under a root, by absolute or root-relative path, resolved with realpath', () => {

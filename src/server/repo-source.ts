@@ -1,7 +1,7 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseSource } from '../agents/git-source.js';
-import { badRequest } from './http-error.js';
+import { badRequest } from './refusals.js';
 
 /** A source the server accepted: what the run is given, and the key its repo counts under. */
 export interface CheckedSource {
@@ -73,7 +73,7 @@ export function gitRepoKey(url: string): string {
  * Checks a run or plan source on the server. Local paths (and `file://` URLs) must be inside
  * the configured roots; git URLs take the CLI's rules (https, http, ssh, git; no `ext::`).
  *
- * @throws HttpError 400 that says what was wrong and what is accepted.
+ * @throws RefusalError 400 that says what was wrong and what is accepted.
  */
 export function checkSource(input: string, roots: string[]): CheckedSource {
   // eslint-disable-next-line no-control-regex

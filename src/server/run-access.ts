@@ -1,8 +1,8 @@
 import type { Principal } from '../auth/types.js';
+import { RefusalError } from '../model/errors.js';
 import type { Report } from '../model/report.js';
 import type { RunRecord } from '../model/store.js';
 import type { ServerContext } from './context.js';
-import { HttpError } from './http-error.js';
 
 /** The user a run belongs to (null for runs the local CLI made in the same store). */
 export function runOwner(run: RunRecord): string | null {
@@ -20,8 +20,7 @@ export async function visibleRun(
 ): Promise<RunRecord> {
   const run = await ctx.store.getRun(id);
   if (!run || (runOwner(run) !== principal.user.id && !ctx.auth.can(principal, 'runs:all')))
-    throw new HttpError(
-      404,
+    throw new RefusalError(
       'RUN_NOT_FOUND',
       `no run with id ${id}`,
       'list your runs with GET /api/v1/runs',

@@ -12,7 +12,7 @@ import { usageOperations } from './usage.js';
 import { userOperations } from './users.js';
 
 // The kysely instance behind each store, for the store's own test helpers only
-// (`test-inspect.ts`): nothing outside `src/store/` reaches the database.
+// (`inspect.test-kit.ts`): nothing outside `src/store/` reaches the database.
 const instances = new WeakMap<Store, Kysely<Database>>();
 
 /** The kysely instance behind a store this module made. For `src/store/` only. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { RepoRunnerError } from '../model/errors.js';
 import { openStore, storeLocation } from './open-store.js';
-import { postgresForTests } from './test-postgres.js';
+import { postgresForTests } from './temp-postgres.test-kit.js';
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'rr-open-store-'));
 after(() => rmSync(home, { recursive: true, force: true }));

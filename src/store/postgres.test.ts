@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RepoRunnerError } from '../model/errors.js';
-import { storeConformance } from './conformance.js';
+import { storeConformance } from './conformance.test-kit.js';
 import { openPostgresStore, redactUrl } from './postgres.js';
-import { postgresForTests } from './test-postgres.js';
+import { postgresForTests } from './temp-postgres.test-kit.js';
 
 const pg = await postgresForTests();
 let latest = '';

@@ -4,7 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import { kyselyOf } from './kysely-store.js';
 import { preparedQuery, type Param } from './prepared.js';
 import type { Database } from './schema.js';
-import { testStoreBackends } from './test-stores.js';
+import { testStoreBackends } from './stores.test-kit.js';
 
 const runsOf = preparedQuery((db: Kysely<Database>, p: Param<{ source: string; limit: number }>) =>
   db

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { storeConformance } from './conformance.js';
+import { storeConformance } from './conformance.test-kit.js';
 import { openSqliteStore } from './sqlite.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'rr-store-'));

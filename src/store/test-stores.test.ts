@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { testStoreBackends } from './test-stores.js';
+import { testStoreBackends } from './stores.test-kit.js';
 
 for (const backend of await testStoreBackends()) {
   describe(`testStoreBackends: ${backend.name}`, { skip: backend.skip }, () => {

@@ -6,7 +6,7 @@ import { usageOperations } from './usage.js';
 import { migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
 import { usageWindowsMigration } from './usage-windows-migration.js';
-import { postgresForTests } from './test-postgres.js';
+import { postgresForTests } from './temp-postgres.test-kit.js';
 
 const pg = await postgresForTests();
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { classifyLog } from '../test-support.js';
+import { classifyLog } from '../failures.test-kit.js';
 
 test('psycopg2 connection refused (libpq 14+) inside a Django traceback', () => {
   const sig =

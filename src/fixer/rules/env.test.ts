@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { classifyLog } from '../test-support.js';
+import { classifyLog } from '../failures.test-kit.js';
 
 test("os.environ['SECRET_KEY'] KeyError (Python 3.11 traceback) is env-var-missing", () => {
   const sig = classifyLog(`Traceback (most recent call last):

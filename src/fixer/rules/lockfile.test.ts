@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { classifyLog } from '../test-support.js';
+import { classifyLog } from '../failures.test-kit.js';
 
 test('npm ci: package.json and package-lock.json are not in sync (npm 9)', () => {
   const sig = classifyLog(

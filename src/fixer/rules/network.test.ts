@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { classifyLog } from '../test-support.js';
+import { classifyLog } from '../failures.test-kit.js';
 
 test("npm's ENOTFOUND block is network-unreachable with the registry host", () => {
   const sig = classifyLog(

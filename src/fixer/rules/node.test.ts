@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { classifyLog } from '../test-support.js';
+import { classifyLog } from '../failures.test-kit.js';
 
 test("Node CJS: Error: Cannot find module 'express' with its require stack", () => {
   const sig = classifyLog(`node:internal/modules/cjs/loader:1080

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { classifyFailure } from '../classify.js';
-import { failedResult } from '../test-support.js';
+import { failedResult } from '../failures.test-kit.js';
 
 test('spawnError ENOENT is command-not-found with the program', () => {
   const sig = classifyFailure({

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { classifyLog } from '../test-support.js';
+import { classifyLog } from '../failures.test-kit.js';
 
 test('a Flask traceback ending in ModuleNotFoundError is python-module-missing', () => {
   const sig = classifyLog(`Traceback (most recent call last):

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { classifyLog, failedResult } from '../test-support.js';
+import { classifyLog, failedResult } from '../failures.test-kit.js';
 
 test("Node's listen EADDRINUSE is port-in-use with the port", () => {
   const sig = classifyLog(`node:events:497

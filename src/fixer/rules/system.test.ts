@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { classifyLog } from '../test-support.js';
+import { classifyLog } from '../failures.test-kit.js';
 
 test('psycopg2 built from source without pg_config is system-library-missing (libpq)', () => {
   const sig = classifyLog(

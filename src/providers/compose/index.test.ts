@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { withTree as withRepo } from '../temp-tree.js';
+import { withTree as withRepo } from '../temp-tree.test-kit.js';
 import { readCompose } from './index.js';
 
 const REALISTIC = `

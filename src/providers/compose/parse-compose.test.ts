@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { withTree as withRepo } from '../temp-tree.js';
+import { withTree as withRepo } from '../temp-tree.test-kit.js';
 import { RepoRunnerError } from '../../model/errors.js';
 import { findComposeFile, parseCompose } from './parse-compose.js';
 

@@ -1,29 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
-import { type ServiceSpec } from '../../model/plan.js';
-import { RepoView } from '../../repo/repo-view.js';
-import { planWith, type Tree } from '../temp-tree.js';
-import type { ProviderPlan } from '../types.js';
+import { onlyService, planDetected, planWith, type Tree } from '../temp-tree.test-kit.js';
 import { goProvider } from './index.js';
 
-/** Plans `files` with the go provider, which must detect them. */
-async function planFixture(files: Tree): Promise<ProviderPlan> {
-  const plan = await planWith(goProvider, files);
-  assert.ok(plan, 'go provider should detect the fixture');
-  return plan;
-}
-
-function only(plan: ProviderPlan): ServiceSpec {
-  assert.equal(
-    plan.services.length,
-    1,
-    `expected one service, warnings: ${plan.warnings.join('; ')}`,
-  );
-  return plan.services[0] as ServiceSpec;
-}
+const planFixture = (files: Tree) => planDetected(goProvider, files);
+const only = onlyService;
 
 const main = (imports: string[], body = '') =>
   `package main\n\nimport (\n${imports.map((i) => `\t"${i}"`).join('\n')}\n)\n\nfunc main() {\n${body}}\n`;
@@ -180,12 +161,5 @@ test('no framework and no net/http import: framework null, name from the module'
 });
 
 test('detect: only a root go.mod', async () => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'rr-go-'));
-  try {
-    await mkdir(path.join(dir, 'svc'));
-    await writeFile(path.join(dir, 'svc', 'go.mod'), 'module x\n');
-    assert.equal(await goProvider.detect(new RepoView(dir)), null);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  assert.equal(await planWith(goProvider, { 'svc/go.mod': 'module x\n' }), null);
 });

@@ -1,5 +1,6 @@
-import type { InstallSpec, ServiceSpec } from '../../model/plan.js';
+import { toServiceName, type InstallSpec, type ServiceSpec } from '../../model/plan.js';
 import type { RepoView } from '../../repo/repo-view.js';
+import { PROVIDER_MARKERS } from '../markers.js';
 import type { Detection, Provider, ProviderPlan } from '../types.js';
 import { detectGoFramework } from './frameworks.js';
 import { moduleBaseName, parseGoMod, type GoMod } from './go-mod.js';
@@ -30,12 +31,13 @@ export const goProvider: Provider = {
   name: 'go',
 
   async detect(repo: RepoView): Promise<Detection | null> {
-    return (await repo.hasFile('go.mod')) ? { evidence: ['go.mod'] } : null;
+    const [marker] = PROVIDER_MARKERS.go;
+    return (await repo.hasFile(marker)) ? { evidence: [marker] } : null;
   },
 
   async plan(repo: RepoView, detection: Detection): Promise<ProviderPlan> {
     const mod = parseGoMod((await repo.readText('go.mod')) ?? '');
-    const moduleName = serviceName(moduleBaseName(mod.module ?? ''));
+    const moduleName = toServiceName(moduleBaseName(mod.module ?? ''));
     const choice = await findMainPackage(repo, moduleName);
     const evidence = [...detection.evidence];
     const warnings: string[] = [];
@@ -62,7 +64,7 @@ export const goProvider: Provider = {
       readsPort ? `${where} reads PORT` : `${where} does not mention PORT: it may listen elsewhere`,
     );
     if (mod.toolchain !== null) evidence.push(`go.mod toolchain ${mod.toolchain}`);
-    const name = serviceName(choice.binary);
+    const name = toServiceName(choice.binary);
     const binary = `${GO_BIN_DIR}/${name}`;
     const pkgArg = main.dir === '.' ? '.' : `./${main.dir}`;
     const install = await goInstall(repo, mod, evidence);
@@ -119,13 +121,4 @@ async function goInstall(
     manifests: ['go.mod', 'go.sum'],
     steps: [{ argv: ['go', 'mod', 'download'], cwd: '.', env: {}, description: 'go mod download' }],
   };
-}
-
-/** A valid service name from a binary or module name: lower-case, `[a-z0-9._-]`, else `app`. */
-function serviceName(raw: string): string {
-  const name = raw
-    .toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/^[^a-z0-9]+/, '');
-  return name === '' ? 'app' : name;
 }

@@ -1,10 +1,8 @@
 import type { RepoView } from '../../repo/repo-view.js';
+import { PROVIDER_MARKERS } from '../markers.js';
 import type { Detection, Provider, ProviderPlan } from '../types.js';
 import { planGradle } from './gradle.js';
 import { planMaven } from './maven.js';
-
-/** Root build files that make a repository a Java one, Maven first. */
-export const JAVA_MARKERS = ['pom.xml', 'build.gradle.kts', 'build.gradle'] as const;
 
 /**
  * The Java provider: Maven (`pom.xml`, see `maven.ts`) or, without a pom, Gradle
@@ -22,7 +20,7 @@ export const javaProvider: Provider = {
   name: 'java',
 
   async detect(repo: RepoView): Promise<Detection | null> {
-    for (const marker of JAVA_MARKERS) {
+    for (const marker of PROVIDER_MARKERS.java) {
       if (await repo.hasFile(marker)) return { evidence: [marker] };
     }
     return null;

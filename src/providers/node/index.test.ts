@@ -1,25 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type ServiceSpec } from '../../model/plan.js';
-import { planWith, type Tree } from '../temp-tree.js';
-import type { ProviderPlan } from '../types.js';
+import { onlyService, planDetected, type Tree } from '../temp-tree.test-kit.js';
 import { nodeProvider } from './index.js';
 
-/** Plans `files` with the node provider, which must detect them. */
-async function planFixture(files: Tree): Promise<ProviderPlan> {
-  const plan = await planWith(nodeProvider, files);
-  assert.ok(plan, 'node provider should detect the fixture');
-  return plan;
-}
-
-function only(plan: ProviderPlan): ServiceSpec {
-  assert.equal(
-    plan.services.length,
-    1,
-    `expected one service, warnings: ${plan.warnings.join('; ')}`,
-  );
-  return plan.services[0] as ServiceSpec;
-}
+const planFixture = (files: Tree) => planDetected(nodeProvider, files);
+const only = onlyService;
 
 test('start script with npm lock: npm ci, the script run directly, health route from the script file', async () => {
   const service = only(

@@ -1,4 +1,5 @@
 import type { RepoView } from '../../repo/repo-view.js';
+import { PROVIDER_MARKERS } from '../markers.js';
 import type { Detection, Provider, ProviderPlan } from '../types.js';
 import { nodeInstall } from './install.js';
 import { readPackageJson } from './package-json.js';
@@ -26,7 +27,8 @@ export const nodeProvider: Provider = {
   name: 'node',
 
   async detect(repo: RepoView): Promise<Detection | null> {
-    return (await repo.hasFile('package.json')) ? { evidence: ['package.json'] } : null;
+    const [marker] = PROVIDER_MARKERS.node;
+    return (await repo.hasFile(marker)) ? { evidence: [marker] } : null;
   },
 
   async plan(repo: RepoView, detection: Detection): Promise<ProviderPlan> {

@@ -1,32 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
-import { ServiceSpecSchema, type ServiceSpec } from '../../model/plan.js';
-import { RepoView } from '../../repo/repo-view.js';
+import { type ServiceSpec } from '../../model/plan.js';
 import type { ProviderPlan } from '../types.js';
+import { planDetected, type Tree } from '../temp-tree.test-kit.js';
 import { nodeProvider } from './index.js';
 import { serviceNames } from './workspace-plan.js';
 
-async function planFixture(files: Record<string, string | object>): Promise<ProviderPlan> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'rr-mono-'));
-  try {
-    for (const [rel, content] of Object.entries(files)) {
-      await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
-      const text = typeof content === 'string' ? content : JSON.stringify(content);
-      await writeFile(path.join(dir, rel), text);
-    }
-    const repo = new RepoView(dir);
-    const detection = await nodeProvider.detect(repo);
-    assert.ok(detection);
-    const plan = await nodeProvider.plan(repo, detection);
-    for (const service of plan.services) ServiceSpecSchema.parse(service);
-    return plan;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const planFixture = (files: Tree) => planDetected(nodeProvider, files);
 
 const byName = (plan: ProviderPlan) =>
   Object.fromEntries(plan.services.map((s) => [s.name, s])) as Record<string, ServiceSpec>;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { ServiceSpec } from '../../model/plan.js';
+import { toServiceName, type ServiceSpec } from '../../model/plan.js';
 import type { RepoView } from '../../repo/repo-view.js';
 import type { ProviderPlan } from '../types.js';
 import { findDependsOn } from './depends-on.js';
@@ -97,16 +97,11 @@ export async function planWorkspaces(
  * `packages-api`). Names are lower-cased and limited to what ServiceSpec allows.
  */
 export function serviceNames(dirs: string[]): Map<string, string> {
-  const clean = (s: string) =>
-    s
-      .toLowerCase()
-      .replace(/[^a-z0-9._-]+/g, '-')
-      .replace(/^[^a-z0-9]+/, '') || 'app';
-  const base = (dir: string) => clean(path.posix.basename(dir));
+  const base = (dir: string) => toServiceName(path.posix.basename(dir));
   const counts = new Map<string, number>();
   for (const dir of dirs) counts.set(base(dir), (counts.get(base(dir)) ?? 0) + 1);
   return new Map(
-    dirs.map((dir) => [dir, (counts.get(base(dir)) ?? 0) > 1 ? clean(dir) : base(dir)]),
+    dirs.map((dir) => [dir, (counts.get(base(dir)) ?? 0) > 1 ? toServiceName(dir) : base(dir)]),
   );
 }
 

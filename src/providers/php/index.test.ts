@@ -1,38 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
-import { ServiceSpecSchema, type ServiceSpec } from '../../model/plan.js';
-import { RepoView } from '../../repo/repo-view.js';
+import { type ServiceSpec } from '../../model/plan.js';
+import { onlyService, planWith, type Tree } from '../temp-tree.test-kit.js';
 import type { ProviderPlan } from '../types.js';
 import { isPlatformPackage } from './composer-json.js';
 import { phpProvider } from './index.js';
 
-/** Writes `files` into a fresh temp directory, plans it, and removes the directory. */
-async function planFixture(files: Record<string, string | object>): Promise<ProviderPlan | null> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'rr-php-'));
-  try {
-    for (const [rel, content] of Object.entries(files)) {
-      await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
-      const text = typeof content === 'string' ? content : JSON.stringify(content);
-      await writeFile(path.join(dir, rel), text);
-    }
-    const repo = new RepoView(dir);
-    const detection = await phpProvider.detect(repo);
-    if (detection === null) return null;
-    const plan = await phpProvider.plan(repo, detection);
-    for (const service of plan.services) ServiceSpecSchema.parse(service);
-    return plan;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const planFixture = (files: Tree) => planWith(phpProvider, files);
 
 function only(plan: ProviderPlan | null): ServiceSpec {
   assert.ok(plan, 'php provider should detect the fixture');
-  assert.equal(plan.services.length, 1, `warnings: ${plan.warnings.join('; ')}`);
-  return plan.services[0] as ServiceSpec;
+  return onlyService(plan);
 }
 
 test('plain index.php at the root: php -S with the root as docroot, no install', async () => {

@@ -1,22 +1,15 @@
 import type { ServiceSpec } from '../../model/plan.js';
 import type { RepoView } from '../../repo/repo-view.js';
 import { findHealthPath } from '../health-path.js';
+import { PROVIDER_MARKERS } from '../markers.js';
 import type { Detection, Provider, ProviderPlan } from '../types.js';
 import { composerInstall, readComposerJson } from './composer-json.js';
-
-/** Root files that make a repository a PHP one. */
-export const PHP_MARKERS = [
-  'composer.json',
-  'index.php',
-  'public/index.php',
-  'web/index.php',
-] as const;
 
 /** Laravel 11's health route, declared in bootstrap/app.php as `health: '/up'`. */
 const LARAVEL_HEALTH = /\bhealth\s*:\s*['"](\/[^'"]*)['"]/;
 
 /**
- * The PHP provider: detects {@link PHP_MARKERS} and plans one `web` service.
+ * The PHP provider: detects its markers ({@link PROVIDER_MARKERS}) and plans one `web` service.
  * - Laravel (an `artisan` file and `laravel/framework` in require):
  *   `php artisan serve --host={host} --port={port}`; health path from bootstrap/app.php's
  *   `health:` route (Laravel 11 has `/up`). Without a `.env` the app has no APP_KEY: warned.
@@ -38,7 +31,8 @@ export const phpProvider: Provider = {
 
   async detect(repo: RepoView): Promise<Detection | null> {
     const evidence: string[] = [];
-    for (const marker of PHP_MARKERS) if (await repo.hasFile(marker)) evidence.push(marker);
+    for (const marker of PROVIDER_MARKERS.php)
+      if (await repo.hasFile(marker)) evidence.push(marker);
     return evidence.length > 0 ? { evidence } : null;
   },
 

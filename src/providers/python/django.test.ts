@@ -1,36 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
-import { ServiceSpecSchema, type ServiceSpec } from '../../model/plan.js';
-import { RepoView } from '../../repo/repo-view.js';
+import { planOne, type Tree } from '../temp-tree.test-kit.js';
 import { pythonProvider } from './index.js';
 
-/** Plans a temp repository made of `files`; returns its one service and the warnings. */
-async function planOne(files: Record<string, string>): Promise<[ServiceSpec, string[]]> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'rr-django-'));
-  try {
-    for (const [rel, text] of Object.entries(files)) {
-      await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
-      await writeFile(path.join(dir, rel), text);
-    }
-    const repo = new RepoView(dir);
-    const detection = await pythonProvider.detect(repo);
-    assert.ok(detection);
-    const plan = await pythonProvider.plan(repo, detection);
-    assert.equal(plan.services.length, 1, plan.warnings.join('; '));
-    return [ServiceSpecSchema.parse(plan.services[0]), plan.warnings];
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const planPython = (files: Tree) => planOne(pythonProvider, files);
 
 const MANAGE = (settings: string) =>
   `import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "${settings}")\nfrom django.core.management import execute_from_command_line\n`;
 
 test('django with gunicorn: WSGI_APPLICATION from settings served by gunicorn', async () => {
-  const [service] = await planOne({
+  const [service] = await planPython({
     'requirements.txt': 'Django==5.2.8\ngunicorn==23.0.0\n',
     'manage.py': MANAGE('site_cfg.settings'),
     'site_cfg/settings.py': 'DEBUG = True\nWSGI_APPLICATION = "site_cfg.wsgi.application"\n',
@@ -47,7 +26,7 @@ test('django with gunicorn: WSGI_APPLICATION from settings served by gunicorn', 
 });
 
 test('django below the root with gunicorn: --chdir to manage.py directory', async () => {
-  const [service] = await planOne({
+  const [service] = await planPython({
     'requirements.txt': 'django\ngunicorn\n',
     'backend/manage.py': MANAGE('config.settings.production'),
     'backend/config/settings/production.py': 'from .base import *\nDEBUG = False\n',
@@ -65,7 +44,7 @@ test('django below the root with gunicorn: --chdir to manage.py directory', asyn
 });
 
 test('django ASGI_APPLICATION with uvicorn: uvicorn serves the ASGI app', async () => {
-  const [service] = await planOne({
+  const [service] = await planPython({
     'requirements.txt': 'django\nuvicorn\ngunicorn\n',
     'web/manage.py': MANAGE('proj.settings'),
     'web/proj/settings.py':
@@ -87,7 +66,7 @@ test('django ASGI_APPLICATION with uvicorn: uvicorn serves the ASGI app', async 
 });
 
 test('django ASGI with daphne only: daphne from the manage.py directory', async () => {
-  const [service] = await planOne({
+  const [service] = await planPython({
     'requirements.txt': 'django\nchannels\ndaphne\n',
     'web/manage.py': MANAGE('proj.settings'),
     'web/proj/settings.py': 'ASGI_APPLICATION = "proj.asgi.application"\n',
@@ -104,7 +83,7 @@ test('django ASGI with daphne only: daphne from the manage.py directory', async 
 });
 
 test('django without a server dependency: runserver; DEBUG False with no hosts warned', async () => {
-  const [service, warnings] = await planOne({
+  const [service, warnings] = await planPython({
     'requirements.txt': 'django\nuvicorn\n',
     'manage.py': MANAGE('mysite.settings'),
     'mysite/settings.py':
@@ -124,7 +103,7 @@ test('django without a server dependency: runserver; DEBUG False with no hosts w
 });
 
 test('django settings package: WSGI found from the wsgi.py beside it when settings say nothing', async () => {
-  const [service] = await planOne({
+  const [service] = await planPython({
     'requirements.txt': 'django\ngunicorn\n',
     'manage.py': MANAGE('config.settings'),
     'config/settings/__init__.py': 'DEBUG = True\n',

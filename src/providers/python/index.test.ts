@@ -1,12 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
-import { type ServiceSpec } from '../../model/plan.js';
-import { RepoView } from '../../repo/repo-view.js';
-import { planWith, type Tree } from '../temp-tree.js';
-import type { ProviderPlan } from '../types.js';
+import { onlyService, planDetected, planWith, type Tree } from '../temp-tree.test-kit.js';
 import { pythonProvider } from './index.js';
 
 const PIP = [
@@ -18,21 +12,8 @@ const PIP = [
   '--no-input',
 ];
 
-/** Plans `files` with the python provider, which must detect them. */
-async function planFixture(files: Tree): Promise<ProviderPlan> {
-  const plan = await planWith(pythonProvider, files);
-  assert.ok(plan, 'python provider should detect the fixture');
-  return plan;
-}
-
-function only(plan: ProviderPlan): ServiceSpec {
-  assert.equal(
-    plan.services.length,
-    1,
-    `expected one service, warnings: ${plan.warnings.join('; ')}`,
-  );
-  return plan.services[0] as ServiceSpec;
-}
+const planFixture = (files: Tree) => planDetected(pythonProvider, files);
+const only = onlyService;
 
 const FLASK_APP = `from flask import Flask\napp = Flask(__name__)\n\n@app.get("/health")\ndef health():\n    return "ok"\n`;
 
@@ -237,11 +218,5 @@ test('library without an entry point: no service and a warning', async () => {
 });
 
 test('detect: no python markers means null', async () => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'rr-python-'));
-  try {
-    await writeFile(path.join(dir, 'README.md'), 'hi');
-    assert.equal(await pythonProvider.detect(new RepoView(dir)), null);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  assert.equal(await planWith(pythonProvider, { 'README.md': 'hi' }), null);
 });

@@ -1,6 +1,7 @@
 import type { ServiceSpec } from '../../model/plan.js';
 import type { RepoView } from '../../repo/repo-view.js';
 import { findHealthPath } from '../health-path.js';
+import { PROVIDER_MARKERS } from '../markers.js';
 import type { Detection, Provider, ProviderPlan } from '../types.js';
 import { readPythonDependencies } from './dependencies.js';
 import { findPythonEntry, type PythonEntry } from './frameworks.js';
@@ -9,19 +10,8 @@ import { asInstalledTarget, findLocalProject, type LocalProject } from './local-
 import { findPythonRuntime } from './runtime-version.js';
 import { gradioWarnings, pythonStart } from './start-command.js';
 
-/** Root files that make a repository a Python one. */
-export const PYTHON_MARKERS = [
-  'requirements.txt',
-  'pyproject.toml',
-  'Pipfile',
-  'setup.py',
-  'manage.py',
-  'app.py',
-  'main.py',
-] as const;
-
 /**
- * The Python provider: detects a Python repository from {@link PYTHON_MARKERS}, reads its
+ * The Python provider: detects a Python repository from its markers ({@link PROVIDER_MARKERS}), reads its
  * dependencies (requirements.txt, pyproject.toml, Pipfile), finds a Django, FastAPI, Flask,
  * Streamlit or Gradio app or a root script, and plans one `web` service installed into
  * `.venv` at the root (with `pip install -e .` when the app imports the repository's own
@@ -37,7 +27,7 @@ export const pythonProvider: Provider = {
 
   async detect(repo: RepoView): Promise<Detection | null> {
     const evidence: string[] = [];
-    for (const marker of PYTHON_MARKERS) {
+    for (const marker of PROVIDER_MARKERS.python) {
       if (await repo.hasFile(marker)) evidence.push(marker);
     }
     return evidence.length > 0 ? { evidence } : null;

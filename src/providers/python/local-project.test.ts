@@ -1,10 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
-import { ServiceSpecSchema, type ServiceSpec } from '../../model/plan.js';
-import { RepoView } from '../../repo/repo-view.js';
+import { planOne, type Tree } from '../temp-tree.test-kit.js';
 import { pythonProvider } from './index.js';
 
 const PIP = [
@@ -16,29 +12,13 @@ const PIP = [
   '--no-input',
 ];
 
-async function planOne(files: Record<string, string>): Promise<ServiceSpec> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'rr-local-'));
-  try {
-    for (const [rel, text] of Object.entries(files)) {
-      await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
-      await writeFile(path.join(dir, rel), text);
-    }
-    const repo = new RepoView(dir);
-    const detection = await pythonProvider.detect(repo);
-    assert.ok(detection);
-    const plan = await pythonProvider.plan(repo, detection);
-    assert.equal(plan.services.length, 1, plan.warnings.join('; '));
-    return ServiceSpecSchema.parse(plan.services[0]);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const planService = async (files: Tree) => (await planOne(pythonProvider, files))[0];
 
 const BUILD = '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n';
 const FASTAPI = 'from fastapi import FastAPI\napp = FastAPI()\n';
 
 test('src layout: dependencies, then pip install -e ., app imported as the installed package', async () => {
-  const service = await planOne({
+  const service = await planService({
     'pyproject.toml': `[project]\nname = "hello-shop"\nrequires-python = ">=3.11"\ndependencies = ["fastapi", "uvicorn"]\n\n${BUILD}`,
     'uv.lock': '',
     'src/hello_shop/__init__.py': '',
@@ -66,7 +46,7 @@ test('src layout: dependencies, then pip install -e ., app imported as the insta
 });
 
 test('flat package dir with a build-system: -e . added, module path unchanged', async () => {
-  const service = await planOne({
+  const service = await planService({
     'pyproject.toml': `[project]\nname = "api"\ndependencies = ["fastapi[standard]"]\n[tool.pdm]\ndistribution = true\n${BUILD}`,
     'pdm.lock': '',
     'api/__init__.py': '',
@@ -83,7 +63,7 @@ test('no build-system, or no package of the project name: dependencies only', as
     '[project]\nname = "api"\ndependencies = ["fastapi[standard]"]\n',
     `[project]\nname = "other"\ndependencies = ["fastapi[standard]"]\n${BUILD}`,
   ]) {
-    const service = await planOne({
+    const service = await planService({
       'pyproject.toml': pyproject,
       'api/__init__.py': '',
       'api/main.py': FASTAPI,
@@ -93,7 +73,7 @@ test('no build-system, or no package of the project name: dependencies only', as
 });
 
 test('setup.py: requirements then -e .; a tools-only setup.cfg is not a project', async () => {
-  const withSetup = await planOne({
+  const withSetup = await planService({
     'requirements.txt': 'flask\n',
     'setup.py': 'from setuptools import setup\nsetup(name="x")\n',
     'app.py': 'from flask import Flask\napp = Flask(__name__)\n',
@@ -106,13 +86,13 @@ test('setup.py: requirements then -e .; a tools-only setup.cfg is not a project'
     ],
   );
   assert.deepEqual(withSetup.install?.manifests, ['requirements.txt', 'setup.py']);
-  const toolsOnly = await planOne({
+  const toolsOnly = await planService({
     'requirements.txt': 'flask\n',
     'setup.cfg': '[flake8]\nmax-line-length = 100\n',
     'app.py': 'from flask import Flask\napp = Flask(__name__)\n',
   });
   assert.equal(toolsOnly.install?.steps.length, 1);
-  const declarative = await planOne({
+  const declarative = await planService({
     'setup.cfg': '[metadata]\nname = x\n[options]\ninstall_requires = flask\n',
     'app.py': 'from flask import Flask\napp = Flask(__name__)\n',
   });

@@ -1,25 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { withTree as withRepo } from '../temp-tree.js';
-import { ServiceSpecSchema, type ServiceSpec } from '../../model/plan.js';
+import { planOne, withTree as withRepo, type Tree } from '../temp-tree.test-kit.js';
 import { pythonProvider } from './index.js';
 import { gradioWarnings } from './start-command.js';
 import { findUiAppFile } from './ui-app-file.js';
 
-async function planOne(files: Record<string, string>): Promise<[ServiceSpec, string[]]> {
-  return withRepo(files, async (repo) => {
-    const detection = await pythonProvider.detect(repo);
-    assert.ok(detection);
-    const plan = await pythonProvider.plan(repo, detection);
-    assert.equal(plan.services.length, 1, plan.warnings.join('; '));
-    return [ServiceSpecSchema.parse(plan.services[0]), plan.warnings];
-  });
-}
+const planPython = (files: Tree) => planOne(pythonProvider, files);
 
 const ST = 'import streamlit as st\nst.title("hi")\n';
 
 test('streamlit: streamlit run with port, address, headless; health at /_stcore/health', async () => {
-  const [service, warnings] = await planOne({
+  const [service, warnings] = await planPython({
     'requirements.txt': 'streamlit==1.40\npandas\nfastapi\n',
     'streamlit_app.py': ST,
     'pages/1_Other.py': ST,
@@ -61,7 +52,7 @@ test('streamlit entry: shallower first, then app.py over other names, pages/ ski
 });
 
 test('gradio: python <file> with GRADIO_SERVER_PORT/NAME from {port}/{host}', async () => {
-  const [service, warnings] = await planOne({
+  const [service, warnings] = await planPython({
     'requirements.txt': 'gradio>=4\n',
     'app.py':
       'import gradio as gr\ndef greet(n):\n    return n\ndemo = gr.Interface(fn=greet, inputs="text", outputs="text")\ndemo.launch()\n',
@@ -93,7 +84,7 @@ test('gradio: Blocks without launch() is not an entry; fixed server_port is warn
 });
 
 test('a web framework wins over a UI one: fastapi app mounting gradio', async () => {
-  const [service] = await planOne({
+  const [service] = await planPython({
     'requirements.txt': 'fastapi[standard]\ngradio\n',
     'main.py':
       'import gradio as gr\nfrom fastapi import FastAPI\napp = FastAPI()\nio = gr.Interface(lambda x: x, "text", "text")\napp = gr.mount_gradio_app(app, io, path="/ui")\n',

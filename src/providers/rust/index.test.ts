@@ -1,25 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type ServiceSpec } from '../../model/plan.js';
-import { planWith, type Tree } from '../temp-tree.js';
-import type { ProviderPlan } from '../types.js';
+import { onlyService, planDetected, type Tree } from '../temp-tree.test-kit.js';
 import { rustProvider } from './index.js';
 
-/** Plans `files` with the rust provider, which must detect them. */
-async function planFixture(files: Tree): Promise<ProviderPlan> {
-  const plan = await planWith(rustProvider, files);
-  assert.ok(plan, 'rust provider should detect the fixture');
-  return plan;
-}
-
-function only(plan: ProviderPlan): ServiceSpec {
-  assert.equal(
-    plan.services.length,
-    1,
-    `expected one service, warnings: ${plan.warnings.join('; ')}`,
-  );
-  return plan.services[0] as ServiceSpec;
-}
+const planFixture = (files: Tree) => planDetected(rustProvider, files);
+const only = onlyService;
 
 const MAIN = 'fn main() { let port = std::env::var("PORT"); }\n';
 

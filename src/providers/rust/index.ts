@@ -1,5 +1,6 @@
 import type { ServiceSpec } from '../../model/plan.js';
 import type { RepoView } from '../../repo/repo-view.js';
+import { PROVIDER_MARKERS } from '../markers.js';
 import type { Detection, Provider, ProviderPlan } from '../types.js';
 import { readCargoToml } from './cargo-toml.js';
 import { pickBin, readPackages, type RustPackage } from './packages.js';
@@ -22,7 +23,8 @@ export const rustProvider: Provider = {
   name: 'rust',
 
   async detect(repo: RepoView): Promise<Detection | null> {
-    return (await repo.hasFile('Cargo.toml')) ? { evidence: ['Cargo.toml'] } : null;
+    const [marker] = PROVIDER_MARKERS.rust;
+    return (await repo.hasFile(marker)) ? { evidence: [marker] } : null;
   },
 
   async plan(repo: RepoView, detection: Detection): Promise<ProviderPlan> {

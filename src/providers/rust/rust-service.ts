@@ -1,4 +1,9 @@
-import type { CommandSpec, InstallSpec, ServiceSpec } from '../../model/plan.js';
+import {
+  toServiceName,
+  type CommandSpec,
+  type InstallSpec,
+  type ServiceSpec,
+} from '../../model/plan.js';
 import type { RepoView } from '../../repo/repo-view.js';
 import { findHealthPath } from '../health-path.js';
 import type { BinTarget } from './bin-targets.js';
@@ -57,7 +62,7 @@ export async function rustService(
   };
   const binary = `target/release/${bin.name}`;
   const service: ServiceSpec = {
-    name: serviceName(bin.name),
+    name: toServiceName(bin.name),
     provider: 'rust',
     framework: pkg.framework,
     root: pkg.dir,
@@ -83,13 +88,4 @@ function rustInstall(pkg: RustPackage, locked: string[]): InstallSpec | null {
     manifests,
     steps: [{ argv: ['cargo', 'fetch', ...locked], cwd: '.', env: {}, description: 'cargo fetch' }],
   };
-}
-
-/** A valid service name from a bin name: lower-case, `[a-z0-9._-]`, else `app`. */
-function serviceName(raw: string): string {
-  const name = raw
-    .toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/^[^a-z0-9]+/, '');
-  return name === '' ? 'app' : name;
 }

@@ -1,32 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
-import { ServiceSpecSchema, type ServiceSpec } from '../../model/plan.js';
-import { RepoView } from '../../repo/repo-view.js';
+import { type ServiceSpec } from '../../model/plan.js';
+import { onlyService, planWith, type Tree } from '../temp-tree.test-kit.js';
 import { staticProvider } from './index.js';
 
-type Files = Record<string, string | object>;
-
-/** Writes `files` into a temp dir and runs detect and plan; null when detect declines. */
-async function planFixture(files: Files): Promise<ServiceSpec | null> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'rr-static-'));
-  try {
-    for (const [rel, content] of Object.entries(files)) {
-      await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
-      const text = typeof content === 'string' ? content : JSON.stringify(content);
-      await writeFile(path.join(dir, rel), text);
-    }
-    const repo = new RepoView(dir);
-    const detection = await staticProvider.detect(repo);
-    if (detection === null) return null;
-    const plan = await staticProvider.plan(repo, detection);
-    assert.equal(plan.services.length, 1, plan.warnings.join('; '));
-    return ServiceSpecSchema.parse(plan.services[0]);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+/** The one service the static provider plans for `files`; null when detect declines. */
+async function planFixture(files: Tree): Promise<ServiceSpec | null> {
+  const plan = await planWith(staticProvider, files);
+  return plan && onlyService(plan);
 }
 
 const page = '<!doctype html><link rel="stylesheet" href="style.css"><h1>Hi</h1>';

@@ -1,34 +1,10 @@
 import { STATIC_SERVER } from '../../model/plan.js';
 import type { CommandSpec, InstallSpec, ServiceSpec } from '../../model/plan.js';
 import type { RepoView } from '../../repo/repo-view.js';
+import { APP_MARKERS } from '../markers.js';
 import type { Detection, Provider, ProviderPlan } from '../types.js';
 import { findNodeStaticBuild, NODE_BUILD_DIR } from './node-build.js';
 import { findSiteDir, isSinglePageApp, siteFile } from './site-dir.js';
-
-/**
- * Root files of an application ecosystem: with any of them, the repository is not a plain
- * static site, even when it has an `index.html` (package.json is handled on its own).
- */
-export const APP_MARKERS = [
-  'requirements.txt',
-  'pyproject.toml',
-  'Pipfile',
-  'setup.py',
-  'manage.py',
-  'app.py',
-  'main.py',
-  'go.mod',
-  'Cargo.toml',
-  'Gemfile',
-  'pom.xml',
-  'build.gradle',
-  'build.gradle.kts',
-  'composer.json',
-  'index.php',
-  'public/index.php',
-  'mix.exs',
-  'deno.json',
-] as const;
 
 /** Where a source `index.html` of a Node build is looked for when `dist/` is not built yet. */
 const SOURCE_HTML_DIRS = ['.', 'src', 'public'];

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthService, Principal, RateLimitDecision } from '../../auth/types.js';
+import type { AuthService, Permission, Principal, RateLimitDecision } from '../../auth/types.js';
 import type { AuthMode } from '../fastify-types.js';
-import { HttpError, unauthorized } from '../http-error.js';
+import { RefusalError } from '../../model/errors.js';
+import { forbidden, unauthorized } from '../refusals.js';
 
 const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/;
 
@@ -52,8 +53,7 @@ export function authPlugin(app: FastifyInstance, opts: { auth: AuthService }): v
     const decision = await opts.auth.hit(principal.user);
     setRateLimitHeaders(reply, decision);
     if (!decision.allowed)
-      throw new HttpError(
-        429,
+      throw new RefusalError(
         'RATE_LIMITED',
         `rate limit reached: ${decision.limit} requests per hour for tier ${principal.user.tier}`,
         `wait ${Math.ceil(decision.resetSeconds)} s (Retry-After), or ask an admin for a higher tier`,
@@ -67,3 +67,33 @@ export function principalOf(req: FastifyRequest): Principal {
   if (!req.principal) throw unauthorized('this endpoint needs a token');
   return req.principal;
 }
+
+/**
+ * Refuses (403) unless the principal's tier grants `permission`; the message names the tier
+ * and what it may not do. For checks that depend on the request (`?all=true`, another
+ * user's id); a whole route uses {@link requireCapability}.
+ *
+ * @throws RefusalError `FORBIDDEN`.
+ */
+export function assertCapability(
+  auth: AuthService,
+  principal: Principal,
+  permission: Permission,
+  what: string,
+  hint = 'ask an admin for another tier',
+): void {
+  if (!auth.can(principal, permission))
+    throw forbidden(`tier ${principal.user.tier} cannot ${what}`, hint);
+}
+
+/**
+ * A route's `preHandler` that refuses (403) callers whose tier lacks `permission`, before
+ * the handler runs.
+ *
+ * @example
+ * app.post('/runs', { preHandler: requireCapability(ctx.auth, 'runs', 'start runs'), schema }, handler);
+ */
+export const requireCapability =
+  (auth: AuthService, permission: Permission, what: string) =>
+  async (req: FastifyRequest): Promise<void> =>
+    assertCapability(auth, principalOf(req), permission, what);

@@ -1,23 +1,25 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AuthError } from '../../auth/errors.js';
-import { RepoRunnerError } from '../../model/errors.js';
-import { HttpError } from '../http-error.js';
+import { RefusalError, RepoRunnerError } from '../../model/errors.js';
 import { renderError } from './errors.js';
 
 describe('renderError', () => {
   it('keeps the status, code, message and hint of refusals', () => {
     assert.deepEqual(
-      renderError(new HttpError(404, 'NOT_FOUND', 'no run x', 'list runs'), 'r1', 10),
+      renderError(new RefusalError('NOT_FOUND', 'no run x', 'list runs'), 'r1', 10),
       {
         status: 404,
         body: { error: { code: 'NOT_FOUND', message: 'no run x', hint: 'list runs' } },
       },
     );
-    const auth = renderError(new AuthError('CONFLICT', 'name taken', 'pick another'), 'r1', 10);
+    const auth = renderError(new RefusalError('CONFLICT', 'name taken', 'pick another'), 'r1', 10);
     assert.equal(auth.status, 409);
     assert.equal(auth.body.error.code, 'CONFLICT');
     assert.equal(renderError(new RepoRunnerError('BAD_INPUT', 'bad', 'fix'), 'r1', 10).status, 400);
+    assert.equal(
+      renderError(new RepoRunnerError('NOTHING_TO_RUN', 'no', 'x'), 'r', 10).status,
+      422,
+    );
   });
 
   it('hides anything unexpected behind a 500 that names the request id, never the message or stack', () => {

@@ -1,7 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { RepoRunnerError } from '../../model/errors.js';
-import { HttpError } from '../http-error.js';
+import { RepoRunnerError, refusalStatus } from '../../model/errors.js';
 
 /** The one error body of the API. */
 export interface ErrorBody {
@@ -93,28 +92,13 @@ function validationMessage(err: FastifyError): string {
   return issues.join('; ');
 }
 
-function httpStatusOf(err: RepoRunnerError): number | undefined {
-  const e = err as unknown as Record<string, unknown>;
-  for (const key of ['status', 'statusCode', 'httpStatus']) {
-    const v = e[key];
-    if (typeof v === 'number' && v >= 400 && v < 600) return v;
-  }
-  return undefined;
-}
-
-const STATUS_BY_CODE: Record<string, number> = {
-  BAD_INPUT: 400,
-  RUN_NOT_FOUND: 404,
-  NOTHING_TO_RUN: 422,
-};
-
 /** Renders any error as the API's error body (never a stack trace). Exported for tests. */
 export function renderError(err: unknown, requestId: string, bodyLimit: number): Rendered {
-  if (err instanceof HttpError) return render(err.status, err.code, err.message, err.hint);
+  // Refusals carry their status; a plain RepoRunnerError with a refusal code (BAD_INPUT,
+  // NOTHING_TO_RUN from the run API) gets the same one from the same table.
   if (err instanceof RepoRunnerError) {
-    const status = httpStatusOf(err) ?? STATUS_BY_CODE[err.code];
-    if (status !== undefined && status < 500)
-      return render(status, err.code, err.message, err.hint);
+    const status = refusalStatus(err.code);
+    if (status !== undefined) return render(status, err.code, err.message, err.hint);
   }
   const fe = err as FastifyError;
   if (fe && typeof fe === 'object' && fe.validation) {

@@ -3,8 +3,8 @@ import { planRepository } from '../../agents/repo-overrides.js';
 import { RunPlanSchema } from '../../model/plan.js';
 import { RepoView } from '../../repo/repo-view.js';
 import type { ServerContext } from '../context.js';
-import { badRequest, forbidden } from '../http-error.js';
-import { principalOf } from '../plugins/auth.js';
+import { badRequest } from '../refusals.js';
+import { requireCapability } from '../plugins/auth.js';
 import { checkSource } from '../repo-source.js';
 import { CreatePlanSchema } from '../run-schemas.js';
 import { ErrorSchema } from '../schemas.js';
@@ -17,6 +17,7 @@ export const plansRoutes: FastifyPluginAsyncZod<ServerContext> = async (app, ctx
   app.post(
     '/plans',
     {
+      preHandler: requireCapability(ctx.auth, 'runs', 'plan runs'),
       schema: {
         tags: ['runs'],
         summary: 'plan a repository under the repos roots: the RunPlan, nothing run',
@@ -32,12 +33,6 @@ export const plansRoutes: FastifyPluginAsyncZod<ServerContext> = async (app, ctx
       },
     },
     async (req) => {
-      const principal = principalOf(req);
-      if (!ctx.auth.can(principal, 'runs'))
-        throw forbidden(
-          `tier ${principal.user.tier} cannot plan runs`,
-          'ask an admin for another tier',
-        );
       const checked = checkSource(req.body.source, ctx.roots);
       if (checked.kind !== 'path')
         throw badRequest(

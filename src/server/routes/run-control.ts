@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { stopRun } from '../../core/run-api.js';
 import { isProcessAlive } from '../../exec/process-group.js';
 import type { ServerContext } from '../context.js';
-import { conflict, forbidden } from '../http-error.js';
+import { conflict, forbidden } from '../refusals.js';
 import { principalOf } from '../plugins/auth.js';
 import { runOwner, runSummary, visibleRun } from '../run-access.js';
 import { RunSummarySchema } from '../run-schemas.js';

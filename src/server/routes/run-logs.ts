@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { RunStatus } from '../../model/store.js';
 import type { ServerContext } from '../context.js';
-import { badRequest } from '../http-error.js';
+import { badRequest } from '../refusals.js';
 import { principalOf } from '../plugins/auth.js';
 import { visibleRun } from '../run-access.js';
 import { LogsQuerySchema } from '../run-schemas.js';

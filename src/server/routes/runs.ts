@@ -2,8 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createQueuedRun } from '../../core/run-api.js';
 import type { ServerContext } from '../context.js';
-import { forbidden } from '../http-error.js';
-import { principalOf } from '../plugins/auth.js';
+import { assertCapability, principalOf, requireCapability } from '../plugins/auth.js';
 import { checkSource } from '../repo-source.js';
 import { runSummary, visibleRun } from '../run-access.js';
 import {
@@ -31,6 +30,7 @@ export const runsRoutes: FastifyPluginAsyncZod<ServerContext> = async (app, ctx)
   app.post(
     '/runs',
     {
+      preHandler: requireCapability(ctx.auth, 'runs', 'start runs'),
       schema: {
         tags: ['runs'],
         summary: 'start a run of a git URL or a path under the repos roots',
@@ -41,11 +41,6 @@ export const runsRoutes: FastifyPluginAsyncZod<ServerContext> = async (app, ctx)
     },
     async (req, reply) => {
       const principal = principalOf(req);
-      if (!ctx.auth.can(principal, 'runs'))
-        throw forbidden(
-          `tier ${principal.user.tier} cannot start runs`,
-          'ask an admin for another tier',
-        );
       const checked = checkSource(req.body.source, ctx.roots);
       await ctx.auth.claimRepo(principal.user, checked.repoKey);
       const runId = await createQueuedRun(
@@ -75,9 +70,12 @@ export const runsRoutes: FastifyPluginAsyncZod<ServerContext> = async (app, ctx)
     async (req) => {
       const principal = principalOf(req);
       const all = req.query.all === 'true';
-      if (all && !ctx.auth.can(principal, 'runs:all'))
-        throw forbidden(
-          `tier ${principal.user.tier} cannot list other users' runs`,
+      if (all)
+        assertCapability(
+          ctx.auth,
+          principal,
+          'runs:all',
+          "list other users' runs",
           'drop ?all=true to list your own runs',
         );
       const limit = req.query.limit ?? 50;

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServerContext } from '../context.js';
-import { forbidden } from '../http-error.js';
-import { principalOf } from '../plugins/auth.js';
+import { assertCapability, principalOf } from '../plugins/auth.js';
 import {
   CreateUserSchema,
   ErrorSchema,
@@ -116,11 +115,13 @@ export const usersRoutes: FastifyPluginAsyncZod<ServerContext> = async (app, ctx
     async (req) => {
       const actor = principalOf(req);
       if (actor.user.id !== req.params.id) {
-        if (!ctx.auth.can(actor, 'users:manage'))
-          throw forbidden(
-            `tier ${actor.user.tier} cannot read other users' usage`,
-            'GET /api/v1/me shows your own',
-          );
+        assertCapability(
+          ctx.auth,
+          actor,
+          'users:manage',
+          "read other users' usage",
+          'GET /api/v1/me shows your own',
+        );
         await ctx.auth.getUser(actor, req.params.id);
       }
       return ctx.auth.usage(req.params.id);

@@ -1,7 +1,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ServiceSpecSchema } from '../model/plan.js';
+import assert from 'node:assert/strict';
+import { ServiceSpecSchema, type ServiceSpec } from '../model/plan.js';
 import { RepoView } from '../repo/repo-view.js';
 import type { Provider, ProviderPlan } from './types.js';
 
@@ -40,4 +41,30 @@ export async function planWith(provider: Provider, files: Tree): Promise<Provide
     for (const service of plan.services) ServiceSpecSchema.parse(service);
     return plan;
   });
+}
+
+/** {@link planWith} for a provider that must detect `files` (fails the test otherwise). */
+export async function planDetected(provider: Provider, files: Tree): Promise<ProviderPlan> {
+  const plan = await planWith(provider, files);
+  assert.ok(plan, `${provider.name} provider should detect the fixture`);
+  return plan;
+}
+
+/** The one service of a plan (fails the test, showing the warnings, when there are more or none). */
+export function onlyService(plan: ProviderPlan): ServiceSpec {
+  assert.equal(
+    plan.services.length,
+    1,
+    `expected one service, warnings: ${plan.warnings.join('; ')}`,
+  );
+  return plan.services[0] as ServiceSpec;
+}
+
+/** The one service `provider` plans for `files`, and the plan's warnings. */
+export async function planOne(
+  provider: Provider,
+  files: Tree,
+): Promise<[service: ServiceSpec, warnings: string[]]> {
+  const plan = await planDetected(provider, files);
+  return [onlyService(plan), plan.warnings];
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { tableRows, warmConnections } from '../store/test-inspect.js';
+import { tableRows, warmConnections } from '../store/inspect.test-kit.js';
 import { createAuthService } from './service.js';
 import { createArgon2Hasher } from './passwords.js';
 import {
@@ -13,7 +13,7 @@ import {
   warm,
   withKit,
   type AuthBackend,
-} from './test-kit.js';
+} from './auth.test-kit.js';
 import { newToken, tokenHash } from './tokens.js';
 
 const DAY = 86_400_000;

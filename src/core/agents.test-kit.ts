@@ -43,7 +43,7 @@ export const AGENT_NAMES: Record<Produces, [string, PhaseName]> = {
   env: ['EnvDetectorAgent', 'env'],
   workspace: ['FileAgent', 'fetch'],
   plan: ['DetectionAgent', 'detect'],
-  decided: ['PortManager', 'plan'],
+  decided: ['PortsAndDatabasesPlanner', 'plan'],
   installs: ['DependencyAgent', 'dependencies'],
   config: ['ConfigAgent', 'configure'],
   databases: ['DatabaseAgent', 'database'],

@@ -1,10 +1,10 @@
 import { describe } from 'node:test';
-import { limitCases } from './conformance-limits.js';
-import { sessionCases } from './conformance-sessions.js';
-import { userCases } from './conformance-users.js';
-import type { AuthBackend } from './test-kit.js';
+import { limitCases } from './conformance-limits.test-kit.js';
+import { sessionCases } from './conformance-sessions.test-kit.js';
+import { userCases } from './conformance-users.test-kit.js';
+import type { AuthBackend } from './auth.test-kit.js';
 
-export type { AuthBackend } from './test-kit.js';
+export type { AuthBackend } from './auth.test-kit.js';
 
 /**
  * The behaviour the multi-user core must have on every store backend (the `specTest` idea

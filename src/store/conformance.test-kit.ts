@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parityCases, type ConformanceOptions } from './conformance-parity.js';
+import { parityCases, type ConformanceOptions } from './conformance-parity.test-kit.js';
 import type { Store } from '../model/store.js';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

@@ -1,7 +1,7 @@
 import { openPostgresStore } from './postgres.js';
 import { openSqliteStore } from './sqlite.js';
 import type { Store } from '../model/store.js';
-import { postgresForTests } from './test-postgres.js';
+import { postgresForTests } from './temp-postgres.test-kit.js';
 
 /** One store backend, for tests that must pass on every backend. */
 export interface TestStoreBackend {

@@ -6,11 +6,13 @@ import { portManager } from '../managers/port-manager.js';
 import type { Agent } from './agent.js';
 
 /**
- * The plan phase: asks the PortManager for a port per service. On a resumed run the ports
- * the run already holds are kept, so URLs stay the same.
+ * The plan phase's decisions: a port per service, leased from the PortManager, and each
+ * database the plan needs (its port, credentials, data dir). On a resumed run the ports and
+ * passwords the run already holds are kept, so URLs and data stay reachable. Its state file
+ * is `manager_state_PortsAndDatabasesPlanner.json`.
  */
-export const portPlanner: Agent<'decided'> = {
-  name: 'PortManager',
+export const portsAndDatabasesPlanner: Agent<'decided'> = {
+  name: 'PortsAndDatabasesPlanner',
   role: 'manager',
   phase: 'plan',
   produces: 'decided',

@@ -8,7 +8,7 @@ import {
   warm,
   withKit,
   type AuthBackend,
-} from './test-kit.js';
+} from './auth.test-kit.js';
 
 /** User management, the one-admin rule, authorization and the audit log, on one backend. */
 export function userCases(b: AuthBackend): void {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Store } from '../model/store.js';
-import { tableRowCounts } from '../store/test-inspect.js';
+import { tableRowCounts } from '../store/inspect.test-kit.js';
 import { AuthError, type AuthErrorCode } from './errors.js';
 import { createArgon2Hasher, type PasswordHasher } from './passwords.js';
 import { createAuthService, type AuthServiceOptions } from './service.js';

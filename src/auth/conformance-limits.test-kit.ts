@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { hourWindow } from './rate-limit.js';
-import { rejectsWith, tally, warm, withKit, type AuthBackend } from './test-kit.js';
+import { rejectsWith, tally, warm, withKit, type AuthBackend } from './auth.test-kit.js';
 
 /** Rate limits, max repos, usage and runs per user, on one backend. */
 export function limitCases(b: AuthBackend): void {
