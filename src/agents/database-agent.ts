@@ -30,7 +30,7 @@ const STARTERS = { postgres: startPostgres, mysql: startMariadb, redis: startRed
  *   missing and cannot be installed; NeedsFixError DATABASE_FAILED with the server's log
  *   tail when it does not come up; MIGRATION_FAILED from the migrations.
  */
-export const databaseAgent: Agent<'databases'> = {
+export const databaseAgent = {
   name: 'DatabaseAgent',
   phase: 'database',
   produces: 'databases',
@@ -73,7 +73,7 @@ export const databaseAgent: Agent<'databases'> = {
     await runMigrations(ctx);
     return started;
   },
-};
+} satisfies Agent<'databases'>;
 
 async function startOne(ctx: RunContext, d: DecidedDatabase): Promise<ProvisionedDatabase> {
   const log = logFile(ctx.runDir, `db-${d.name}`);

@@ -24,7 +24,7 @@ const MINIMUM_ONLY = new Set(['go', 'java', 'cargo', 'rustc']);
  * @throws StepFailedError TOOLCHAIN_MISSING when python3/npm/… is not on PATH, INSTALL_FAILED
  *   (with the command's log tail) when an install step fails; both carry the ProcessResult.
  */
-export const dependencyAgent: Agent<'installs'> = {
+export const dependencyAgent = {
   name: 'DependencyAgent',
   phase: 'dependencies',
   produces: 'installs',
@@ -36,7 +36,7 @@ export const dependencyAgent: Agent<'installs'> = {
       outcomes.push(await installService(ctx, workspace.repoPath, service));
     return outcomes;
   },
-};
+} satisfies Agent<'installs'>;
 
 async function installService(
   ctx: RunContext,

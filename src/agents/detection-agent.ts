@@ -12,7 +12,7 @@ import { planRepository } from './repo-overrides.js';
  * @throws UnrecoverableError NOTHING_TO_RUN when no provider finds a service, naming the
  *   files it looked for and what it did find.
  */
-export const detectionAgent: Agent<'plan'> = {
+export const detectionAgent = {
   name: 'DetectionAgent',
   phase: 'detect',
   produces: 'plan',
@@ -40,4 +40,4 @@ export const detectionAgent: Agent<'plan'> = {
     }
     return plan;
   },
-};
+} satisfies Agent<'plan'>;

@@ -7,7 +7,7 @@ import type { Agent } from './agent.js';
  * EnvDetectorAgent: host facts (environment kind, OS, CPUs, memory, GPUs, toolchains on
  * PATH with versions) from passive signals only: it sends no network traffic.
  */
-export const envDetectorAgent: Agent<'env'> = {
+export const envDetectorAgent = {
   name: 'EnvDetectorAgent',
   phase: 'env',
   produces: 'env',
@@ -26,4 +26,4 @@ export const envDetectorAgent: Agent<'env'> = {
     });
     return facts;
   },
-};
+} satisfies Agent<'env'>;

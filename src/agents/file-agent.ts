@@ -53,7 +53,7 @@ function gitEnv(env: NodeJS.ProcessEnv): Record<string, string> {
  * @throws UnrecoverableError BAD_INPUT for a missing path, a file, or a refused URL;
  *   RepoRunnerError FETCH_FAILED when the clone fails (retried once by the orchestrator).
  */
-export const fileAgent: Agent<'workspace'> = {
+export const fileAgent = {
   name: 'FileAgent',
   phase: 'fetch',
   produces: 'workspace',
@@ -96,7 +96,7 @@ export const fileAgent: Agent<'workspace'> = {
     }
     return clone(ctx.runDir, source.url, ctx.env, ctx.signal);
   },
-};
+} satisfies Agent<'workspace'>;
 
 async function clone(
   runDir: string,

@@ -35,13 +35,13 @@ function fixMemoryRepoKey(ctx: RunContext): string {
  * the same way or earlier is undone and the state restored. Bounded by {@link FIX_BOUNDS};
  * every attempt goes into `ctx.state.fixes` (the Report's `fixes`), which it returns.
  */
-export const fixerAgent: Agent<'fixes'> = {
+export const fixerAgent = {
   name: 'FixerAgent',
   phase: 'fix',
   on: 'failure',
   produces: 'fixes',
   run: (ctx, input) => fix(ctx, input.failure, proposeWithModel),
-};
+} satisfies Agent<'fixes'>;
 
 /** The FixerAgent's steps; `proposeMore` is the model path (tests pass their own). */
 export async function* fix(

@@ -16,7 +16,7 @@ export const WORKER_SETTLE_MS = 3000;
  * parallel, each up to the run's health timeout. A service whose process exits, or that
  * never answers, is unhealthy, with the tail of its log.
  */
-export const healthAgent: Agent<'health'> = {
+export const healthAgent = {
   name: 'HealthAgent',
   phase: 'health',
   produces: 'health',
@@ -97,4 +97,4 @@ export const healthAgent: Agent<'health'> = {
       `read the service log (\`repo-runner logs <run-id> ${bad[0]?.service ?? ''}\`)`,
     );
   },
-};
+} satisfies Agent<'health'>;

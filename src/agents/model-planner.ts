@@ -11,7 +11,7 @@ import type { Agent } from './agent.js';
  * model, `{ configured: false }` and every agent works rules-only. A broken model
  * configuration is a warning, never a failed run.
  */
-export const modelPlanner: Agent<'models'> = {
+export const modelPlanner = {
   name: 'ModelManager',
   role: 'manager',
   phase: 'plan',
@@ -33,4 +33,4 @@ export const modelPlanner: Agent<'models'> = {
     });
     return { configured: true, decisions: [fixer] };
   },
-};
+} satisfies Agent<'models'>;

@@ -11,7 +11,7 @@ import type { Agent } from './agent.js';
  * passwords the run already holds are kept, so URLs and data stay reachable. Its state file
  * is `manager_state_PortsAndDatabasesPlanner.json`.
  */
-export const portsAndDatabasesPlanner: Agent<'decided'> = {
+export const portsAndDatabasesPlanner = {
   name: 'PortsAndDatabasesPlanner',
   role: 'manager',
   phase: 'plan',
@@ -48,7 +48,7 @@ export const portsAndDatabasesPlanner: Agent<'decided'> = {
     const databases = await decideDatabases(ctx, plan.databases ?? []);
     return { host, ports, ...(databases.length > 0 ? { databases } : {}) };
   },
-};
+} satisfies Agent<'decided'>;
 
 /** Leases a port for each database the plan needs (as service `db:<name>`) and decides it. */
 async function decideDatabases(ctx: RunContext, specs: DatabaseSpec[]): Promise<DecidedDatabase[]> {

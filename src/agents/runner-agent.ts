@@ -117,7 +117,7 @@ export async function startService(
 }
 
 /** RunnerAgent: starts every service of the plan on the port the PortManager leased it. */
-export const runnerAgent: Agent<'services'> = {
+export const runnerAgent = {
   name: 'RunnerAgent',
   phase: 'start',
   produces: 'services',
@@ -138,4 +138,4 @@ export const runnerAgent: Agent<'services'> = {
     }
     return running;
   },
-};
+} satisfies Agent<'services'>;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Store } from '../model/store.js';
 import { tableRowCounts } from '../store/inspect.test-kit.js';
-import { AuthError, type AuthErrorCode } from './errors.js';
+import { RefusalError, type RefusalCode } from '../model/errors.js';
 import { createArgon2Hasher, type PasswordHasher } from './passwords.js';
 import { createAuthService, type AuthServiceOptions } from './service.js';
 import type { AuthService, Principal, TierName } from './types.js';
@@ -120,21 +120,21 @@ export async function withKit(
   }
 }
 
-/** Asserts `promise` rejects with an `AuthError` of `code` (and its HTTP status). */
+/** Asserts `promise` rejects with an `RefusalError` of `code` (and its HTTP status). */
 export async function rejectsWith(
   promise: Promise<unknown>,
-  code: AuthErrorCode,
+  code: RefusalCode,
   message?: RegExp,
-): Promise<AuthError> {
+): Promise<RefusalError> {
   try {
     await promise;
   } catch (err) {
-    assert.ok(err instanceof AuthError, `expected AuthError ${code}, got ${String(err)}`);
+    assert.ok(err instanceof RefusalError, `expected RefusalError ${code}, got ${String(err)}`);
     assert.equal(err.code, code, err.message);
     if (message) assert.match(err.message, message);
     return err;
   }
-  assert.fail(`expected AuthError ${code}, but it resolved`);
+  assert.fail(`expected RefusalError ${code}, but it resolved`);
 }
 
 /** Row counts of every auth table, to prove a refused call wrote nothing. */
@@ -158,14 +158,14 @@ export async function warm(services: AuthService[], userId: string, n = 12): Pro
   await Promise.all(services.flatMap((s) => Array.from({ length: n }, () => s.usage(userId))));
 }
 
-/** Settles every promise and counts fulfilled ones and rejections by AuthError code. */
+/** Settles every promise and counts fulfilled ones and rejections by RefusalError code. */
 export async function tally(promises: Array<Promise<unknown>>): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const r of await Promise.allSettled(promises)) {
     const key =
       r.status === 'fulfilled'
         ? 'ok'
-        : r.reason instanceof AuthError
+        : r.reason instanceof RefusalError
           ? r.reason.code
           : `other: ${String(r.reason)}`;
     out[key] = (out[key] ?? 0) + 1;

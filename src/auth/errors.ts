@@ -1,14 +1,4 @@
-import { RefusalError, type RefusalCode } from '../model/errors.js';
-
-/**
- * @deprecated The auth core's refusals are {@link RefusalError}s; this name stays only until
- * the test kits that still say `AuthError` are merged.
- */
-export const AuthError = RefusalError;
-/** @deprecated See {@link AuthError}. */
-export type AuthError = RefusalError;
-/** @deprecated Use {@link RefusalCode}. */
-export type AuthErrorCode = RefusalCode;
+import { RefusalError } from '../model/errors.js';
 
 /** 400: the input is malformed (the message names the field and the rule). */
 export const badInput = (message: string, hint: string): RefusalError =>

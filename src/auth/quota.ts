@@ -15,7 +15,7 @@ const MAX_REPOS = Object.fromEntries(TIER_NAMES.map((t) => [t, TIERS[t].maxRepos
  * repos. Atomic in the store, so N concurrent claims at max − 1 let exactly one through.
  *
  * @returns true when the repository was new to the user.
- * @throws AuthError `FORBIDDEN` (403) over the limit; `NOT_FOUND` (404) for an unknown user.
+ * @throws RefusalError `FORBIDDEN` (403) over the limit; `NOT_FOUND` (404) for an unknown user.
  */
 export async function claimRepo(
   store: LimitStore,
@@ -35,7 +35,7 @@ export async function claimRepo(
   return claim.outcome === 'new';
 }
 
-/** A user's usage. @throws AuthError `NOT_FOUND` (404) for an unknown user. */
+/** A user's usage. @throws RefusalError `NOT_FOUND` (404) for an unknown user. */
 export async function readUsage(store: LimitStore, userId: string): Promise<Usage> {
   const usage = await store.readUsage(userId);
   if (!usage) throw userNotFound(userId);

@@ -3,18 +3,18 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../model/store.js';
-import { AuthError } from './errors.js';
+import { RefusalError } from '../model/errors.js';
 import { createArgon2Hasher } from './passwords.js';
 import { createAuthService } from './service.js';
 import { TEST_ARGON2 } from './auth.test-kit.js';
 import type { AuthService } from './types.js';
 
-/** Awaits `p`; a typed AuthError is fine, anything else (a SQL error, a TypeError) fails. */
+/** Awaits `p`; a typed RefusalError is fine, anything else (a SQL error, a TypeError) fails. */
 async function typedOnly(p: Promise<unknown>): Promise<void> {
   try {
     await p;
   } catch (err) {
-    assert.ok(err instanceof AuthError, `not an AuthError: ${String(err)}`);
+    assert.ok(err instanceof RefusalError, `not an RefusalError: ${String(err)}`);
     assert.ok(err.status >= 400 && err.status < 500);
   }
 }
@@ -46,7 +46,7 @@ describe('AuthService under random input (property)', () => {
   });
   after(() => store.close());
 
-  it('register, login, authenticate, createApiToken, setTier and claimRepo only ever refuse with an AuthError', async () => {
+  it('register, login, authenticate, createApiToken, setTier and claimRepo only ever refuse with an RefusalError', async () => {
     const dev = await auth.authenticate(
       (await auth.login({ username: 'dev', password: 'correct horse battery staple' })).token,
     );

@@ -14,10 +14,10 @@ export interface WriteSubject {
 }
 
 /**
- * The user a store write returned, or the `AuthError` its refusal stands for: the store
+ * The user a store write returned, or the `RefusalError` its refusal stands for: the store
  * reports refusals as data; what they mean to a caller (status, message, hint) is decided here.
  *
- * @throws AuthError `NOT_FOUND` (404); `CONFLICT` (409) for a taken username, a second admin
+ * @throws RefusalError `NOT_FOUND` (404); `CONFLICT` (409) for a taken username, a second admin
  *   or the last admin; `FORBIDDEN` (403) for a later registration asking for a tier.
  */
 export function userOf(write: UserWrite, s: WriteSubject): User {
@@ -45,7 +45,7 @@ export function userOf(write: UserWrite, s: WriteSubject): User {
   }
 }
 
-/** The user with this id. @throws AuthError `NOT_FOUND` (404). */
+/** The user with this id. @throws RefusalError `NOT_FOUND` (404). */
 export async function requireUser(store: UserStore, id: string): Promise<User> {
   const user = await store.findUser(id);
   if (!user) throw userNotFound(id);
