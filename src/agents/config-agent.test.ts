@@ -2,17 +2,26 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { after, before, test } from 'node:test';
+import { createRunContext } from '../core/run-context.js';
 import type { RunEvent } from '../model/events.js';
-import { EventBus } from '../store/event-bus.js';
 import type { RunPlan, ServiceSpec } from '../model/plan.js';
 import type { RunContext } from '../model/run-context.js';
-import { RunOptionsSchema } from '../model/run-options.js';
+import type { Store } from '../model/store.js';
+import { openSqliteStore } from '../store/sqlite.js';
 import { parseEnvText } from '../config/env-file.js';
 import { configAgent } from './config-agent.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'rr-config-'));
-after(() => rmSync(tmp, { recursive: true, force: true }));
+let store: Store;
+before(async () => {
+  store = await openSqliteStore(':memory:');
+  await store.createRun({ id: 'r', source: tmp, options: {} });
+});
+after(async () => {
+  await store.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
 
 const svc = (name: string, root = '.'): ServiceSpec => ({
   name,
@@ -33,27 +42,22 @@ function ctxFor(
   services: ServiceSpec[],
   ports: Record<string, number>,
 ): { ctx: RunContext; events: RunEvent[] } {
-  const bus = new EventBus('r', null);
-  const events: RunEvent[] = [];
-  bus.on('event', (e) => events.push(e));
   const plan: RunPlan = { ecosystems: ['python'], services, warnings: [] };
-  const ctx = {
+  const ctx = createRunContext({
     runId: 'r',
     source: repo,
     home: tmp,
     runDir: tmp,
-    options: RunOptionsSchema.parse({}),
-    store: null,
-    bus,
-    signal: new AbortController().signal,
+    store,
     state: {
       plan,
       workspace: { repoPath: repo, kind: 'local', commit: null },
       decided: { host: '127.0.0.1', ports },
     },
     env: {},
-    exits: new Map(),
-  } as unknown as RunContext;
+  });
+  const events: RunEvent[] = [];
+  ctx.bus.on('event', (e) => events.push(e));
   return { ctx, events };
 }
 

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import { NeedsFixError } from '../model/errors.js';
-import { EventBus } from '../store/event-bus.js';
 import { executePipeline } from '../core/pipeline.js';
+import { createRunContext } from '../core/run-context.js';
 import type { RunContext } from '../model/run-context.js';
 import { RunOptionsSchema, type RunOptions } from '../model/run-options.js';
 import { RESULTS, fakeAgents } from '../core/agents.test-kit.js';
@@ -86,20 +86,16 @@ describe('FixerAgent in the pipeline', () => {
   afterEach(async () => store.close());
 
   function newCtx(options: Partial<RunOptions> = {}): RunContext {
-    return {
+    return createRunContext({
       runId,
       source: tmp,
       home: tmp,
       runDir: path.join(tmp, runId),
       options: RunOptionsSchema.parse(options),
       store,
-      bus: new EventBus(runId, store),
-      signal: new AbortController().signal,
-      state: {},
       // No model configured: the rule and memory paths only.
       env: { PATH: process.env.PATH ?? '' },
-      exits: new Map(),
-    };
+    });
   }
 
   it('fixes a missing secret with a rule, reruns start and health, and remembers it', async () => {

@@ -11,12 +11,12 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import { createRunContext } from '../core/run-context.js';
 import { detectToolchains } from '../env/detect-toolchains.js';
+import type { EnvFacts } from '../model/env-facts.js';
 import type { RunEvent } from '../model/events.js';
-import { EventBus } from '../store/event-bus.js';
 import type { ServiceSpec } from '../model/plan.js';
 import type { RunContext } from '../model/run-context.js';
-import { RunOptionsSchema } from '../model/run-options.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import { ensureVenv } from './python-venv.js';
 
@@ -28,26 +28,21 @@ const service = { name: 'web', root: '.' } as ServiceSpec;
 async function context(): Promise<{ ctx: RunContext; events: RunEvent[] }> {
   const store = await openSqliteStore(':memory:');
   await store.createRun({ id: 'r1', source: tmp, options: {} });
-  const bus = new EventBus('r1', store);
-  const events: RunEvent[] = [];
-  bus.on('event', (e) => events.push(e));
   const toolchains = await detectToolchains({
     pathEnv: process.env.PATH ?? '',
     names: ['python3'],
   });
-  const ctx = {
+  const ctx = createRunContext({
     runId: 'r1',
     source: tmp,
     home: tmp,
     runDir: path.join(tmp, 'run'),
-    options: RunOptionsSchema.parse({}),
     store,
-    bus,
-    signal: new AbortController().signal,
-    state: { env: { toolchains } },
-    env: process.env,
-    exits: new Map(),
-  } as unknown as RunContext;
+    // ensureVenv reads only the toolchains of the environment facts.
+    state: { env: { toolchains } as EnvFacts },
+  });
+  const events: RunEvent[] = [];
+  ctx.bus.on('event', (e) => events.push(e));
   return { ctx, events };
 }
 

@@ -7,11 +7,9 @@ import { setupAgent } from '../agents/setup-agent.js';
 import { classifyRunFailure } from '../fixer/classify-run.js';
 import { RepoRunnerError, StepFailedError } from '../model/errors.js';
 import type { ServiceSpec } from '../model/plan.js';
-import type { RunContext } from '../model/run-context.js';
-import { RunOptionsSchema } from '../model/run-options.js';
-import { EventBus } from '../store/event-bus.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import { executePipeline } from './pipeline.js';
+import { createRunContext } from './run-context.js';
 import { RESULTS, fakeAgents } from './agents.test-kit.js';
 
 // Failures as data (issue 10 item 1), end to end: a real build step whose program does not
@@ -55,20 +53,15 @@ describe('failures as data', () => {
     mkdirSync(repoPath, { recursive: true });
     mkdirSync(emptyBin, { recursive: true });
     await store.createRun({ id: runId, source: repoPath, options: {} });
-    const ctx: RunContext = {
+    const ctx = createRunContext({
       runId,
       source: repoPath,
       home: tmp,
       runDir,
-      options: RunOptionsSchema.parse({}),
       store,
-      bus: new EventBus(runId, store),
-      signal: new AbortController().signal,
-      state: {},
       // No model configured (no model fixes), and a PATH on which gunicorn cannot be found.
       env: { PATH: emptyBin },
-      exits: new Map(),
-    };
+    });
     const fakes = fakeAgents(new Map(), {
       workspace: () => ({ repoPath, kind: 'local', commit: null }),
       plan: () => ({ ...structuredClone(RESULTS.plan), services: [service(repoPath)] }),
@@ -113,22 +106,18 @@ describe('failures as data', () => {
     const repoPath = path.join(tmp, 'repo2');
     mkdirSync(repoPath, { recursive: true });
     await store.createRun({ id: runId, source: repoPath, options: {} });
-    const ctx: RunContext = {
+    const ctx = createRunContext({
       runId,
       source: repoPath,
       home: tmp,
       runDir: path.join(tmp, runId),
-      options: RunOptionsSchema.parse({}),
       store,
-      bus: new EventBus(runId, store),
-      signal: new AbortController().signal,
       state: {
         workspace: { repoPath, kind: 'local', commit: null },
         plan: { ecosystems: ['python'], services: [service(repoPath)], warnings: [] },
       },
       env: { PATH: path.join(tmp, 'empty-bin') },
-      exits: new Map(),
-    };
+    });
     try {
       const error = await setupAgent.run(ctx).then(
         () => assert.fail('the build should fail'),

@@ -7,13 +7,12 @@ import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../model/store.js';
 import { RepoRunnerError, UnrecoverableError } from '../model/errors.js';
 import type { RunEvent } from '../model/events.js';
-import { EventBus } from '../store/event-bus.js';
 import { PHASES } from '../model/phases.js';
 import type { Agent } from '../agents/agent.js';
 import { executePipeline } from './pipeline.js';
+import { createRunContext } from './run-context.js';
 import { AGENT_NAMES, RESULTS, fakeAgents } from './agents.test-kit.js';
 import type { RunContext } from '../model/run-context.js';
-import { RunOptionsSchema } from '../model/run-options.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'rr-pipeline-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -36,23 +35,10 @@ describe('executePipeline', () => {
   });
 
   function newCtx(signal = new AbortController().signal): RunContext & { events: RunEvent[] } {
-    const bus = new EventBus(runId, store);
+    const ctx = createRunContext({ runId, source: '/src/app', home: tmp, runDir, store, signal });
     const events: RunEvent[] = [];
-    bus.on('event', (e) => events.push(e));
-    return {
-      runId,
-      source: '/src/app',
-      home: tmp,
-      runDir,
-      options: RunOptionsSchema.parse({}),
-      store,
-      bus,
-      signal,
-      state: {},
-      env: process.env,
-      exits: new Map(),
-      events,
-    };
+    ctx.bus.on('event', (e) => events.push(e));
+    return Object.assign(ctx, { events });
   }
 
   const phaseMap = async () => new Map((await store.getPhases(runId)).map((p) => [p.name, p]));

@@ -3,12 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import { createRunContext } from '../core/run-context.js';
 import { StepFailedError } from '../model/errors.js';
 import type { RunEvent } from '../model/events.js';
 import type { CommandSpec } from '../model/plan.js';
-import type { RunContext } from '../model/run-context.js';
-import { RunOptionsSchema } from '../model/run-options.js';
-import { EventBus } from '../store/event-bus.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import { runStep } from './run-step.js';
 
@@ -18,24 +16,18 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 async function context(signal = new AbortController().signal) {
   const store = await openSqliteStore(':memory:');
   await store.createRun({ id: 'r1', source: tmp, options: {} });
-  const bus = new EventBus('r1', store);
-  const events: RunEvent[] = [];
-  bus.on('event', (e) => events.push(e));
-  const ctx = {
+  const ctx = createRunContext({
     runId: 'r1',
     source: tmp,
     home: tmp,
     runDir: path.join(tmp, 'run'),
-    options: RunOptionsSchema.parse({}),
     store,
-    bus,
     signal,
-    state: {},
-    env: process.env,
-    exits: new Map(),
-  } as unknown as RunContext;
+  });
+  const events: RunEvent[] = [];
+  ctx.bus.on('event', (e) => events.push(e));
   const close = async () => {
-    await bus.flush();
+    await ctx.bus.flush();
     await store.close();
   };
   return { ctx, events, close };

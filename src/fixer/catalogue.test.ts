@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { EventBus } from '../store/event-bus.js';
+import { createRunContext } from '../core/run-context.js';
 import type { ServiceSpec } from '../model/plan.js';
 import type { RunContext } from '../model/run-context.js';
 import { RunOptionsSchema, type RunOptions } from '../model/run-options.js';
@@ -58,22 +58,19 @@ function svc(name: string, kind: Kind, over: Partial<ServiceSpec> = {}): Service
 
 function ctxFor(repo: string, services: ServiceSpec[], opts: Partial<RunOptions> = {}): RunContext {
   const runId = `run-${++n}`;
-  return {
+  return createRunContext({
     runId,
     source: repo,
     home: tmp,
     runDir: path.join(tmp, runId),
     options: RunOptionsSchema.parse(opts),
     store,
-    bus: new EventBus(runId, store),
-    signal: new AbortController().signal,
     state: {
       workspace: { repoPath: repo, kind: 'local', commit: null },
       plan: { ecosystems: [], services, warnings: [] },
     },
     env: {},
-    exits: new Map(),
-  };
+  });
 }
 
 type Phase = ErrorSignature['phase'];

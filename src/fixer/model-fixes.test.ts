@@ -3,11 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createRunContext } from '../core/run-context.js';
 import { RepoRunnerError } from '../model/errors.js';
-import { EventBus } from '../store/event-bus.js';
 import type { ServiceSpec } from '../model/plan.js';
-import type { RunContext } from '../model/run-context.js';
-import { RunOptionsSchema } from '../model/run-options.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../model/store.js';
 import { fixPrompt } from './model-fixes.js';
@@ -64,17 +62,15 @@ const sig: ErrorSignature = {
 
 /** The prompt for a log of `message` lines and a health log tail of `tail` lines. */
 function prompt(message: string[], tail: string[]): string {
-  const ctx: RunContext = {
+  const ctx = createRunContext({
     ...{ runId: 'run-1', source: repo, home: tmp, runDir: path.join(tmp, 'run-1'), store },
-    ...{ bus: new EventBus('run-1', store), signal: new AbortController().signal },
-    options: RunOptionsSchema.parse({}),
     state: {
       workspace: { repoPath: repo, kind: 'local', commit: null },
       plan: { ecosystems: ['python'], services: [web], warnings: [] },
       health: [{ service: 'web', health: 'unhealthy', url: null, detail: 'x', logTail: tail }],
     },
-    ...{ env: {}, exits: new Map() },
-  };
+    env: {},
+  });
   return fixPrompt(ctx, sig, new RepoRunnerError('UNHEALTHY', message.join('\n')));
 }
 

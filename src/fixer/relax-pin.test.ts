@@ -3,10 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { EventBus } from '../store/event-bus.js';
+import { createRunContext } from '../core/run-context.js';
 import type { ServiceSpec } from '../model/plan.js';
-import type { RunContext } from '../model/run-context.js';
-import { RunOptionsSchema } from '../model/run-options.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../model/store.js';
 import { relaxedRequirementsArgv } from './relax-pin.js';
@@ -35,13 +33,11 @@ function setup(requirements: string | null, root = '.', argv = PIP) {
     ...{ build: [], start: cmd(['python', 'app.py']), healthPath: null, env: {}, evidence: [] },
   };
   const runId = `run-${n}`;
-  const ctx: RunContext = {
+  const ctx = createRunContext({
     ...{ runId, source: repo, home: tmp, runDir: path.join(tmp, runId), store },
-    ...{ bus: new EventBus(runId, store), signal: new AbortController().signal },
-    options: RunOptionsSchema.parse({}),
     state: { workspace: { repoPath: repo, kind: 'local', commit: null } },
-    ...{ env: {}, exits: new Map() },
-  };
+    env: {},
+  });
   return { ctx, svc, file };
 }
 

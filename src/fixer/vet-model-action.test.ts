@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { EventBus } from '../store/event-bus.js';
+import { createRunContext } from '../core/run-context.js';
 import type { ServiceSpec } from '../model/plan.js';
 import type { RunContext } from '../model/run-context.js';
 import { RunOptionsSchema, type RunOptions } from '../model/run-options.js';
@@ -36,16 +36,15 @@ const api: ServiceSpec = {
 };
 
 function ctx(options: Partial<RunOptions> = {}): RunContext {
-  return {
+  return createRunContext({
     ...{ runId: 'run-1', source: repo, home: tmp, runDir: path.join(tmp, 'run-1'), store },
-    ...{ bus: new EventBus('run-1', store), signal: new AbortController().signal },
     options: RunOptionsSchema.parse(options),
     state: {
       workspace: { repoPath: repo, kind: 'local', commit: null },
       plan: { ecosystems: ['python'], services: [api], warnings: [] },
     },
-    ...{ env: {}, exits: new Map() },
-  };
+    env: {},
+  });
 }
 
 /** The verdict on a schema-valid action (the model's actions are parsed before they are vetted). */

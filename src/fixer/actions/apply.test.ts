@@ -14,8 +14,8 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
+import { createRunContext } from '../../core/run-context.js';
 import { RepoRunnerError } from '../../model/errors.js';
-import { EventBus } from '../../store/event-bus.js';
 import { logFile } from '../../model/paths.js';
 import type { ServiceSpec } from '../../model/plan.js';
 import type { RunContext } from '../../model/run-context.js';
@@ -63,16 +63,15 @@ describe('applyAction', () => {
   async function newCtx(options: Partial<RunOptions> = {}): Promise<RunContext> {
     const runId = `run-${++runs}`;
     await store.createRun({ id: runId, source: repo, options: {} });
-    return {
+    return createRunContext({
       ...{ runId, source: repo, home: tmp, runDir: path.join(tmp, runId), store },
-      ...{ bus: new EventBus(runId, store), signal: new AbortController().signal },
       options: RunOptionsSchema.parse(options),
       state: {
         workspace: { repoPath: repo, kind: 'local', commit: null },
         plan: { ecosystems: ['python'], services: [web()], warnings: [] },
       },
-      ...{ env: { PATH: process.env.PATH ?? '' }, exits: new Map() },
-    };
+      env: { PATH: process.env.PATH ?? '' },
+    });
   }
   const apply = async (action: FixAction, options: Partial<RunOptions> = {}) => {
     const ctx = await newCtx(options);
