@@ -7,6 +7,7 @@ import type { ServiceSpec } from '../model/plan.js';
 import type { RunContext } from '../model/run-context.js';
 import type { RunningService } from '../model/run-state.js';
 import { spawnServiceProcess } from '../exec/process-group.js';
+import { confine, enoent } from '../exec/confine.js';
 import { installHint } from '../exec/toolchain-hints.js';
 import { appEnvFor, serviceEnv } from '../exec/service-env.js';
 import type { Agent } from './agent.js';
@@ -58,7 +59,9 @@ export async function startService(
   );
   let child;
   try {
-    child = await spawnServiceProcess({ argv, cwd, env, logFile: log });
+    const confined = confine(ctx, { argv, cwd, env, service: true });
+    if (!confined) throw enoent(argv[0] ?? '');
+    child = await spawnServiceProcess({ ...confined, logFile: log });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     // Failures are data: the spawn error goes to the classifier as a result, not as words.

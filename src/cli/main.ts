@@ -38,6 +38,7 @@ overrideFlags(
   .option('--keep-data', "keep databases' data between runs of this repository")
   .option('--no-fix', 'do not try fixes when a phase fails (report the classified cause)')
   .option('--allow-system-packages', 'let fixes apt-get install missing system libraries (root)')
+  .option('--no-sandbox', "run the repository's code unconfined, as you (see docs/security.md)")
   .action(async (source: string, flags) => {
     const server = await serverOf(flags);
     const code = server
@@ -127,6 +128,10 @@ program
   )
   .option('--concurrency <n>', 'runs executed at once', '2')
   .option('--log', 'log every request (JSON lines on stdout)')
+  .option(
+    '--unsafe-no-sandbox',
+    "run users' repositories without the sandbox, as this server's user (never on a shared server)",
+  )
   .action(async (flags) => exit(await (await import('./commands/serve.js')).serveCommand(flags)));
 
 const account = () => import('./commands/account.js');

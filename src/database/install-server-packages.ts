@@ -1,24 +1,14 @@
 import { writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { outputTail } from '../exec/process-result.js';
-import type { ProcessResult } from '../model/process-result.js';
 import { runCommand } from '../exec/run-command.js';
+import { aptGet } from '../exec/apt.js';
 import { findProgram, hasServerBinaries, SERVER_PACKAGES } from './find-server-binaries.js';
 import { DATABASE_KINDS, type DatabaseKind } from './types.js';
 
 /** Outcome of {@link ensureServerInstalled}: ready, or why the server cannot be had. */
 export type ServerAvailability = { ok: true; installed: string[] } | { ok: false; reason: string };
 
-const APT_ENV = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-
-/** apt-get under a lock file, so test files installing at once wait for each other. */
-function apt(args: string[], signal?: AbortSignal): Promise<ProcessResult> {
-  const flock = findProgram(['flock']);
-  const lock = path.join(os.tmpdir(), 'repo-runner-apt.lock');
-  const argv = [...(flock ? [flock, '-w', '1200', lock] : []), 'apt-get', ...args];
-  return runCommand(argv, { cwd: '/', env: APT_ENV, timeoutMs: 1_200_000, signal });
-}
+const apt = aptGet;
 
 /**
  * Debian's packages start what they install where policy-rc.d allows it: a `main`

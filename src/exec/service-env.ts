@@ -1,13 +1,13 @@
 import path from 'node:path';
 import type { ServiceSpec } from '../model/plan.js';
+import { allowedEnv } from './sandbox-env.js';
 import { rewriteComposeHost, type DatabaseHost } from './compose-hosts.js';
 
 /**
- * Environment for a service's install, build and start commands: Repo Runner's own
- * environment, with the service's isolated bin directory (`.venv/bin` or
+ * Environment for a service's install, build and start commands: the allow-listed part of
+ * Repo Runner's own environment (`exec/sandbox-env.ts`), with the service's isolated bin directory (`.venv/bin` or
  * `node_modules/.bin`) first on PATH, then the plan's env, then `extra` (PORT, HOST).
- * Variables that would point the child at another virtualenv are dropped, and so is
- * `REPO_RUNNER_DATABASE_URL` (the store's credentials).
+ * Variables that would point the child at another virtualenv are dropped.
  */
 export function serviceEnv(
   base: NodeJS.ProcessEnv,
@@ -15,12 +15,11 @@ export function serviceEnv(
   service: ServiceSpec,
   extra: Record<string, string> = {},
 ): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(base)) if (v !== undefined) env[k] = v;
+  // Only the allow-listed part of Repo Runner's environment: no operator secrets, no
+  // REPO_RUNNER_* (the store's credentials among them).
+  const env = allowedEnv(base);
   delete env.PYTHONHOME;
   delete env.VIRTUAL_ENV;
-  // The credentials of Repo Runner's own PostgreSQL store are not the app's business.
-  delete env.REPO_RUNNER_DATABASE_URL;
   const root = path.resolve(repoPath, service.root);
   const prefix: string[] = [];
   if (service.install?.isolation === 'venv') {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { CommandSpec } from '../model/plan.js';
 import type { RunContext } from '../model/run-context.js';
 import type { ProcessResult } from '../model/process-result.js';
+import { confine, spawnNotFound } from './confine.js';
 import { runCommand } from './run-command.js';
 
 /** Options of {@link runTracked}. */
@@ -18,7 +19,8 @@ export interface TrackedOptions {
 }
 
 /**
- * Runs one planned command for a run: in its own process group, recorded in the store while
+ * Runs one planned command for a run: confined to the run's sandbox (`exec/confine.ts`), in
+ * its own process group, recorded in the store while
  * it lives (so a crashed run's orphans can be killed on resume), output appended to a log
  * file and published as `log` events line by line, honouring the run's abort signal.
  */
@@ -40,9 +42,15 @@ export async function runTracked(
   });
   let processId: Promise<number> | undefined;
   let partial = '';
-  const result = await runCommand(argv, {
-    cwd,
-    env: { ...o.env, ...cmd.env },
+  const confined = confine(ctx, { argv, cwd, env: { ...o.env, ...cmd.env } });
+  if (!confined) {
+    const missing = spawnNotFound(argv, cwd);
+    appendFileSync(o.logFile, `[${missing.spawnError}]\n`);
+    return missing;
+  }
+  const ran = await runCommand(confined.argv, {
+    cwd: confined.cwd,
+    env: confined.env,
     timeoutMs: cmd.timeoutMs ?? o.timeoutMs,
     signal: ctx.signal,
     onSpawn: (pid) => {
@@ -63,6 +71,8 @@ export async function runTracked(
           ctx.bus.publish({ kind: 'log', phase: o.phase, service: o.service, message: line });
     },
   });
+  // The command as planned, not its sandbox wrapper: messages and fix rules read it.
+  const result = { ...ran, command: argv.join(' ') };
   if (partial.trim())
     ctx.bus.publish({ kind: 'log', phase: o.phase, service: o.service, message: partial });
   if (processId) await ctx.store.endProcess(await processId);

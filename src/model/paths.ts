@@ -19,3 +19,7 @@ export const runDir = (home: string, runId: string): string => path.join(home, '
 
 /** Log file of a service (or of a phase's commands, e.g. `install-web`). */
 export const logFile = (dir: string, name: string): string => path.join(dir, 'logs', `${name}.log`);
+
+/** Package caches (npm, pip, Go, Cargo, Maven…) shared by one service user's runs only. */
+export const packageCacheDir = (home: string, userId: string): string =>
+  path.join(home, 'package-caches', userId);

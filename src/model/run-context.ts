@@ -26,6 +26,20 @@ export interface RunContext {
   env: NodeJS.ProcessEnv;
   /** How each service process this process started has exited, by pid (not checkpointed). */
   exits: Map<number, ServiceExit>;
+  /**
+   * What confines this run's processes besides the filesystem view (set up by the run API):
+   * commands to run them under (the run's cgroup, its network namespace), its hosts and
+   * resolver files, and the shared package caches (null: the operator's own).
+   */
+  isolation?: RunIsolation;
   /** What model calls have cost this run so far, in USD (the ModelManager's budget). */
   modelSpentUsd?: number;
+}
+
+/** See {@link RunContext.isolation}. */
+export interface RunIsolation {
+  prefix: string[];
+  hostsFile: string | null;
+  resolvConf: string | null;
+  cacheDir: string | null;
 }

@@ -25,6 +25,11 @@ export const RunOptionsSchema = z.object({
   keepData: z.boolean().default(false),
   /** Install even when the dependency manifests are unchanged. */
   forceInstall: z.boolean().default(false),
+  /**
+   * How the run's processes are confined (docs/security.md): `bubblewrap` (default) or
+   * `none` (`--no-sandbox`; the server refuses it unless started with `--unsafe-no-sandbox`).
+   */
+  sandbox: z.enum(['bubblewrap', 'none']).default('bubblewrap'),
   /** Let the FixerAgent try fixes when a phase fails (issue #5). `--no-fix` turns it off. */
   fix: z.boolean().default(true),
   /**

@@ -1,3 +1,4 @@
+import type { SandboxKind } from '../exec/sandbox.js';
 import Fastify, { type FastifyInstance } from 'fastify';
 import {
   serializerCompiler,
@@ -43,6 +44,11 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** Fastify's logger option. Default off. */
   logger?: boolean | { level: string };
+  /**
+   * How API runs are confined. Default `bubblewrap`; `none` only with serve's
+   * `--unsafe-no-sandbox` (every user's code then runs as the server's user).
+   */
+  sandbox?: SandboxKind;
   /** Environment of runs and their supervisors. Default `process.env`. */
   env?: NodeJS.ProcessEnv;
   /** A queue backend other than the in-process one (it must call the given handler). */
@@ -89,6 +95,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     home: opts.home,
     auth: opts.auth,
     roots: resolveRoots(opts.reposRoots ?? []),
+    sandbox: opts.sandbox ?? 'bubblewrap',
     queue,
     worker,
     sse: new SseHub(),

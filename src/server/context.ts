@@ -1,3 +1,4 @@
+import type { SandboxKind } from '../exec/sandbox.js';
 import type { AuthService } from '../auth/types.js';
 import type { JobQueue, RunJob } from '../queue/queue.js';
 import type { Store } from '../model/store.js';
@@ -12,6 +13,8 @@ export interface ServerContext {
   auth: AuthService;
   /** Real paths local sources must be inside (empty: git URLs only). */
   roots: string[];
+  /** How API runs are confined: `bubblewrap`, or `none` when serve has `--unsafe-no-sandbox`. */
+  sandbox: SandboxKind;
   queue: JobQueue<RunJob>;
   worker: RunWorker;
   sse: SseHub;

@@ -1,3 +1,4 @@
+import type { SandboxKind } from '../exec/sandbox.js';
 import type { FastifyInstance } from 'fastify';
 import { createAuthService } from '../auth/service.js';
 import { openStore } from '../store/open-store.js';
@@ -12,6 +13,8 @@ export interface ServeOptions {
   concurrency?: number;
   env?: NodeJS.ProcessEnv;
   logger?: boolean;
+  /** How API runs are confined (default `bubblewrap`; see `ServerOptions.sandbox`). */
+  sandbox?: SandboxKind;
 }
 
 /** A listening server: its URL, and `close` (idempotent) for shutdown. */
@@ -43,6 +46,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       env,
       logger: opts.logger ? { level: 'info' } : false,
       ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+      ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
     });
     await app.listen({ host: opts.host, port: opts.port });
   } catch (err) {

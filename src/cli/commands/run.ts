@@ -22,6 +22,8 @@ export interface RunFlags {
   /** commander's `--no-fix`: false when given. */
   fix?: boolean;
   allowSystemPackages?: boolean;
+  /** commander's `--no-sandbox`: false when given. */
+  sandbox?: boolean;
 }
 
 /** `run` flags: the shared ones plus the override flags. */
@@ -67,6 +69,7 @@ export async function runCommand(
               keepData: flags.keepData ?? false,
               fix: flags.fix ?? true,
               allowSystemPackages: flags.allowSystemPackages ?? false,
+              sandbox: flags.sandbox === false ? 'none' : 'bubblewrap',
               ...(overrides ? { overrides } : {}),
               ...(flags.host ? { host: flags.host } : {}),
               ...(flags.healthTimeout

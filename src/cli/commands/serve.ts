@@ -10,6 +10,8 @@ export interface ServeFlags {
   reposRoot?: string[];
   concurrency?: string;
   log?: boolean;
+  /** commander's `--unsafe-no-sandbox`: run every user's code unconfined (tests of trusted code only). */
+  unsafeNoSandbox?: boolean;
 }
 
 /** The environment variable listing repos roots (`:`-separated, like PATH). */
@@ -55,6 +57,7 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
       reposRoots,
       concurrency,
       logger: flags.log ?? false,
+      sandbox: flags.unsafeNoSandbox ? 'none' : 'bubblewrap',
     });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
@@ -77,6 +80,12 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
   );
   if (reposRoots.length === 0)
     process.stdout.write(pc.dim('no --repos-root: runs take git URLs only\n'));
+  if (flags.unsafeNoSandbox)
+    process.stdout.write(
+      pc.red(
+        "--unsafe-no-sandbox: every user's repository runs unconfined, as this server's user\n",
+      ),
+    );
   if (!['127.0.0.1', '::1', 'localhost'].includes(flags.host))
     process.stdout.write(
       pc.yellow(`listening beyond this machine (${flags.host}): put TLS in front of it\n`),

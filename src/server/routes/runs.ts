@@ -46,7 +46,8 @@ export const runsRoutes: FastifyPluginAsyncZod<ServerContext> = async (app, ctx)
       const runId = await createQueuedRun(
         ctx.store,
         checked.source,
-        { ...req.body.options, detach: true },
+        // The sandbox is the server's to decide, never the caller's.
+        { ...req.body.options, detach: true, sandbox: ctx.sandbox },
         { userId: principal.user.id },
       );
       await ctx.auth.recordRun(principal.user);

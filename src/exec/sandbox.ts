@@ -1,0 +1,245 @@
+import {
+  accessSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+
+/**
+ * How a run's processes are confined: `bubblewrap` (the default: see {@link bwrapArgv}) or
+ * `none` (only when the user asks with `--no-sandbox`; the server refuses it unless it was
+ * started with `--unsafe-no-sandbox`).
+ */
+export type SandboxKind = 'bubblewrap' | 'none';
+
+/** One command of a run, before or after confinement. */
+export interface SandboxCommand {
+  argv: string[];
+  cwd: string;
+  env: Record<string, string>;
+  /**
+   * A service, which outlives the process that started it (the CLI returns after
+   * `--detach`; a supervisor adopts it): not killed with its parent. Steps are.
+   */
+  service?: boolean;
+}
+
+/**
+ * What one run's sandbox shows and hides. Paths are absolute on the host.
+ */
+export interface SandboxView {
+  /** This run's directory: writable (state, logs, per-run HOME under `home/`, TMPDIR `tmp/`). */
+  runDir: string;
+  /** The repository: writable, its `.git` read-only. Null before the fetch phase. */
+  repoPath: string | null;
+  /** Repo Runner's data dir (the store, other runs): hidden but for `runDir`. */
+  dataDir: string;
+  /** The operator's home: hidden but for the toolchains on PATH and the caches. */
+  operatorHome: string;
+  /**
+   * Root of the package caches the run shares (npm, pip, Go, Cargo, Maven…), one per user in
+   * the service; null: the operator's own caches (the local CLI, whose user is the operator).
+   */
+  cacheDir: string | null;
+  /** More writable folders (database data kept with `--keep-data`). */
+  writable?: string[];
+  /** Mounted over `/etc/hosts` (the run network's names), when the run has its own network. */
+  hostsFile?: string | null;
+  /** Mounted over `/etc/resolv.conf`, when the run network needs its own resolver. */
+  resolvConf?: string | null;
+  /** Commands the confined one runs under (the run's cgroup shim, `ip netns exec`). */
+  prefix?: string[];
+}
+
+/**
+ * Folders of the operator's home kept visible (read-only) because toolchains live there:
+ * pyenv, rustup and cargo, Go, nvm, volta, SDKMAN, pipx/`~/.local/bin`, and Go's config
+ * (`GOFLAGS`, `GOTOOLCHAIN` in `~/.config/go/env`). Every other PATH entry inside the home
+ * is kept too (see {@link toolchainDirs}). Secrets (`~/.ssh`, `~/.aws`, `~/.config`,
+ * `~/.netrc`, Repo Runner's credentials) are not in it.
+ */
+const TOOLCHAIN_HOME_DIRS = [
+  '.pyenv',
+  '.rustup',
+  '.cargo/bin',
+  'go',
+  '.nvm',
+  '.volta',
+  '.sdkman',
+  '.local/bin',
+];
+
+/**
+ * Package caches under a home, writable and shared by a user's runs: npm, pip, Go modules
+ * and build cache, Cargo's home (its registry, git checkouts and lock files; its `bin/` is
+ * put back read-only over it), Maven, Gradle, Yarn, pnpm.
+ */
+export const CACHE_HOME_DIRS = [
+  '.npm',
+  '.cache/pip',
+  '.cache/go-build',
+  'go/pkg/mod',
+  '.cargo',
+  '.m2/repository',
+  '.gradle/caches',
+  '.cache/yarn',
+  '.local/share/pnpm/store',
+];
+
+const inside = (dir: string, p: string) => p === dir || p.startsWith(dir + path.sep);
+
+/** Real path of `p` when it exists (mounts follow symlinks on the host), else `p`. */
+const real = (p: string) => {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+};
+
+/**
+ * The folders of `home` to keep visible: {@link TOOLCHAIN_HOME_DIRS} and the PATH entries
+ * inside `home` that none of them holds (`~/bin`), whichever exist.
+ */
+export function toolchainDirs(home: string, pathVar: string): string[] {
+  const dirs = new Set(TOOLCHAIN_HOME_DIRS.map((d) => path.join(home, d)));
+  for (const entry of pathVar.split(path.delimiter)) {
+    if (!entry || !inside(home, entry) || entry === home) continue;
+    if (![...dirs].some((d) => inside(d, entry))) dirs.add(entry);
+  }
+  return [...dirs].filter((d) => existsSync(d)).sort();
+}
+
+/**
+ * The bubblewrap command line that runs `cmd` confined to `view`:
+ * - the whole system read-only (`--ro-bind / /`), a private `/dev`, a `/proc` of its own
+ *   process tree (`--unshare-pid`), its own IPC and host name;
+ * - the operator's home replaced by the run's `home/` (same path, so tools' defaults keep
+ *   working), with the toolchains put back read-only and the package caches writable;
+ * - the data dir hidden (an empty tmpfs) but for this run's directory; `/tmp` private;
+ * - the repository writable, its `.git` read-only;
+ * - no capabilities (`--cap-drop ALL`, and bubblewrap sets no-new-privileges); a step is
+ *   killed with its parent; and because bubblewrap is the init of its PID namespace, every
+ *   process the command started (daemonised or `setsid` ones included) dies with it.
+ *
+ * Mount order matters: a later mount lies over an earlier one.
+ * Source of the shape: OpenAI Codex CLI's Linux sandbox (`--ro-bind / /`, writable roots
+ * re-bound, `.git` read-only, no new privileges).
+ */
+export function bwrapArgv(view: SandboxView, cmd: SandboxCommand): string[] {
+  const home = view.operatorHome;
+  const runHome = path.join(view.runDir, 'home');
+  const runTmp = path.join(view.runDir, 'tmp');
+  mkdirSync(runTmp, { recursive: true });
+  seedRunHome(runHome, home);
+  const a = ['bwrap', ...(cmd.service ? [] : ['--die-with-parent'])];
+  a.push('--unshare-pid', '--unshare-ipc', '--unshare-uts');
+  a.push('--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp');
+  a.push('--tmpfs', view.dataDir);
+  a.push('--bind', runHome, home);
+  // Toolchains read-only, caches writable, shallower first: `.cargo` (a cache) lies under
+  // `.cargo/bin` (a toolchain), `go` (a toolchain) under `go/pkg/mod` (a cache).
+  const mounts: Array<[string, string, string]> = [];
+  for (const dir of toolchainDirs(home, cmd.env.PATH ?? '')) mounts.push(['--ro-bind', dir, dir]);
+  for (const rel of CACHE_HOME_DIRS) {
+    const target = path.join(home, rel);
+    const source = view.cacheDir ? path.join(view.cacheDir, rel) : target;
+    if (view.cacheDir) mkdirSync(source, { recursive: true });
+    else if (!existsSync(source)) continue;
+    mounts.push(['--bind', source, target]);
+  }
+  mounts.sort((x, y) => x[2].split(path.sep).length - y[2].split(path.sep).length);
+  for (const m of mounts) a.push(...m);
+  a.push('--bind', view.runDir, view.runDir);
+  for (const dir of view.writable ?? []) a.push('--bind', dir, dir);
+  if (view.repoPath) {
+    const repo = real(view.repoPath);
+    a.push('--bind', repo, repo);
+    if (repo !== view.repoPath) a.push('--bind', repo, view.repoPath);
+    const git = path.join(repo, '.git');
+    if (existsSync(git)) a.push('--ro-bind', git, git);
+  }
+  if (view.hostsFile) a.push('--ro-bind', view.hostsFile, '/etc/hosts');
+  if (view.resolvConf) a.push('--ro-bind', view.resolvConf, '/etc/resolv.conf');
+  a.push('--cap-drop', 'ALL', '--chdir', cmd.cwd, '--');
+  return [...(view.prefix ?? []), ...a, ...cmd.argv];
+}
+
+/**
+ * Finds `program` as the child would: a path with a slash against `cwd`, else the entries of
+ * `pathVar`. Null when there is no executable file: the caller reports it as a spawn
+ * `ENOENT`, as an unconfined spawn would (bubblewrap itself would start, then fail to exec).
+ */
+export function resolveProgram(program: string, cwd: string, pathVar: string): string | null {
+  const candidates = program.includes('/')
+    ? [path.resolve(cwd, program)]
+    : pathVar
+        .split(path.delimiter)
+        .filter(Boolean)
+        .map((dir) => path.join(path.resolve(cwd, dir), program));
+  for (const file of candidates) {
+    try {
+      accessSync(file, constants.X_OK);
+      if (statSync(file).isFile()) return file;
+    } catch {
+      /* not here */
+    }
+  }
+  return null;
+}
+
+/**
+ * Confines `cmd` to `view` with `kind`: the command to spawn instead, and the same
+ * environment (the caller filtered it with `allowedEnv`, and put TMPDIR into the run's own
+ * `tmp/`). `none` returns the command unchanged.
+ *
+ * @returns null when the program does not exist (report a spawn ENOENT).
+ */
+export function confineCommand(
+  kind: SandboxKind,
+  view: SandboxView,
+  cmd: SandboxCommand,
+): SandboxCommand | null {
+  const program = cmd.argv[0] ?? '';
+  const found = resolveProgram(program, cmd.cwd, cmd.env.PATH ?? '');
+  if (!found) return null;
+  if (kind === 'none') return cmd;
+  const env = { ...cmd.env, TMPDIR: path.join(view.runDir, 'tmp') };
+  return {
+    argv: bwrapArgv(view, { ...cmd, argv: [found, ...cmd.argv.slice(1)] }),
+    cwd: cmd.cwd,
+    env,
+  };
+}
+
+/** `.npmrc` settings that hold a credential: `_auth`, `_authToken`, `_password`, `username`… */
+const NPMRC_SECRET = /(^|:)(_auth|_authToken|_password|username|email|certfile|keyfile)\s*=/i;
+
+/**
+ * Creates the run's own home (`<run dir>/home`, mounted at the operator's home path) the
+ * first time: the operator's tool settings a build needs and that carry no secret are
+ * copied in (Go's `GOFLAGS`/`GOTOOLCHAIN`, `.npmrc` without its credentials, such as
+ * `nodedir` for native addons); nothing is linked, so the run cannot change them.
+ */
+export function seedRunHome(runHome: string, operatorHome: string): void {
+  if (existsSync(runHome)) return;
+  mkdirSync(runHome, { recursive: true });
+  const goEnv = path.join(operatorHome, '.config', 'go', 'env');
+  if (existsSync(goEnv)) {
+    mkdirSync(path.join(runHome, '.config', 'go'), { recursive: true });
+    copyFileSync(goEnv, path.join(runHome, '.config', 'go', 'env'));
+  }
+  const npmrc = path.join(operatorHome, '.npmrc');
+  if (existsSync(npmrc)) {
+    const kept = readFileSync(npmrc, 'utf8')
+      .split('\n')
+      .filter((line) => !NPMRC_SECRET.test(line.trim()));
+    writeFileSync(path.join(runHome, '.npmrc'), kept.join('\n'), { mode: 0o600 });
+  }
+}
