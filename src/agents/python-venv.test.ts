@@ -25,7 +25,8 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 
 const service = { name: 'web', root: '.' } as ServiceSpec;
 
-async function context(): Promise<{ ctx: RunContext; events: RunEvent[] }> {
+/** A run of `repo` (the sandbox shows the commands its workspace), with the toolchains found here. */
+async function context(repo: string): Promise<{ ctx: RunContext; events: RunEvent[] }> {
   const store = await openSqliteStore(':memory:');
   await store.createRun({ id: 'r1', source: tmp, options: {} });
   const toolchains = await detectToolchains({
@@ -39,7 +40,10 @@ async function context(): Promise<{ ctx: RunContext; events: RunEvent[] }> {
     runDir: path.join(tmp, 'run'),
     store,
     // ensureVenv reads only the toolchains of the environment facts.
-    state: { env: { toolchains } as EnvFacts },
+    state: {
+      env: { toolchains } as EnvFacts,
+      workspace: { repoPath: repo, kind: 'local', commit: null },
+    },
   });
   const events: RunEvent[] = [];
   ctx.bus.on('event', (e) => events.push(e));
@@ -62,7 +66,7 @@ test('a virtualenv the user made for another Python is reused with a warning, ne
   writeFileSync(path.join(venv, 'bin', 'python'), '#!/bin/sh\n');
   writeFileSync(path.join(venv, 'pyvenv.cfg'), 'home = /usr/bin\nversion = 3.2.1\n');
   const before = statSync(path.join(venv, 'pyvenv.cfg')).mtimeMs;
-  const { ctx, events } = await context();
+  const { ctx, events } = await context(repo);
   await ensureVenv(ctx, repo, service, venv, tracked(ctx));
   assert.equal(statSync(path.join(venv, 'pyvenv.cfg')).mtimeMs, before);
   assert.ok(
@@ -80,7 +84,7 @@ test('a virtualenv Repo Runner left half-made is made again and marked ready', a
     path.join(venv, '.repo-runner-venv.json'),
     JSON.stringify({ state: 'creating', python: null }),
   );
-  const { ctx } = await context();
+  const { ctx } = await context(repo);
   await ensureVenv(ctx, repo, service, venv, tracked(ctx));
   assert.ok(existsSync(path.join(venv, 'bin', 'python')));
   assert.equal(
@@ -101,7 +105,7 @@ test('a folder named .venv that is not a virtualenv (and not ours) is refused, n
   const venv = path.join(repo, '.venv');
   mkdirSync(venv, { recursive: true });
   writeFileSync(path.join(venv, 'notes.txt'), 'mine');
-  const { ctx } = await context();
+  const { ctx } = await context(repo);
   await assert.rejects(
     ensureVenv(ctx, repo, service, venv, tracked(ctx)),
     /not a usable virtualenv/,
