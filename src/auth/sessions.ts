@@ -1,6 +1,7 @@
 import type { AuthContext } from './context.js';
 import { forbidden, invalidCredentials, invalidToken, rateLimited } from './errors.js';
 import { loginKeys, reserveAttempt } from './login-throttle.js';
+import { reserveRegistration } from './register-throttle.js';
 import { isWellFormedToken, newId, newToken, tokenHash } from './tokens.js';
 import type { IssuedToken, Principal, TierName, User } from './types.js';
 import { userOf } from './user-writes.js';
@@ -35,14 +36,18 @@ export async function issueToken(
   return { id, token, expiresAt, user };
 }
 
-/** `AuthService.register`: validate, hash, insert (first-user rule), audit, issue a session. */
+/**
+ * `AuthService.register`: validate, count against the client's registration throttle (when
+ * `ip` is given), hash, insert (first-user rule), audit, issue a session.
+ */
 export async function register(
   ctx: AuthContext,
-  input: { username: unknown; password: unknown; tier?: unknown },
+  input: { username: unknown; password: unknown; tier?: unknown; ip?: string },
 ): Promise<IssuedToken> {
   const username = validateUsername(input.username);
   const password = validatePassword(input.password, ctx.passwordMinLength);
   const tier: TierName = input.tier === undefined ? 'free' : validateTier(input.tier);
+  if (input.ip) await reserveRegistration(ctx.store, input.ip, ctx.registerThrottle, ctx.now());
   const passwordHash = await ctx.hasher.hash(password);
   const now = ctx.now().toISOString();
   const write = await ctx.store.insertUser(
