@@ -91,8 +91,11 @@ describe('interrupting a foreground run', () => {
       const { child, output } = runInTerminal(home, repo);
       children.push(child);
       assert.ok(await waitFor(() => phaseRunning(home, 'dependencies'), 120_000), output());
-      // Something of the install is running: the SIGINT reaches it too, as in a terminal.
-      await waitFor(() => processesUnder(repo).length > 0, 20_000);
+      // The postinstall script runs: the SIGINT reaches it too, as in a terminal.
+      assert.ok(
+        await waitFor(() => processesMatching('node slow-install.js').length > 0, 60_000),
+        output(),
+      );
       const t0 = Date.now();
       process.kill(-child.pid!, 'SIGINT');
       const result = await child;
@@ -105,6 +108,7 @@ describe('interrupting a foreground run', () => {
         await waitFor(() => processesUnder(repo).length === 0, 10_000),
         `left: ${processesUnder(repo)}`,
       );
+      assert.deepEqual(processesMatching('node slow-install.js'), []);
       console.log(`Ctrl-C during install: exit 130 after ${Date.now() - t0} ms`);
     },
   );
