@@ -60,4 +60,34 @@ describe('rate limits over the API', () => {
     assert.equal(health.headers['ratelimit-limit'], undefined);
     assert.ok(health.headers['x-request-id']);
   });
+
+  it('throttles registration per client address: 5, then 429 with Retry-After; another client is not affected', async () => {
+    t.shiftClock(2 * 86_400_000); // past any earlier registration of this address
+    const register = (username: string, remoteAddress: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/register',
+        remoteAddress,
+        payload: { username, password: 'correct horse battery' },
+      });
+    for (let i = 0; i < 5; i++) {
+      const res = await register(`farm${i}`, '203.0.113.50');
+      assert.equal(res.statusCode, 201, res.body);
+    }
+    const refused = await register('farm5', '203.0.113.50');
+    assert.equal(refused.statusCode, 429, refused.body);
+    assert.equal(refused.headers['retry-after'], '60');
+    assert.equal(refused.json().error.code, 'RATE_LIMITED');
+    assert.match(refused.json().error.message, /too many registrations from this address/);
+    assert.equal(
+      await t.store.findUserByKey('farm5'),
+      undefined,
+      'a refused registration wrote a user',
+    );
+    const other = await register('farm5', '198.51.100.23');
+    assert.equal(other.statusCode, 201, 'another client was refused');
+    t.shiftClock(60_000);
+    assert.equal((await register('farm6', '203.0.113.50')).statusCode, 201, 'the delay ended');
+    assert.equal((await register('farm7', '203.0.113.50')).statusCode, 429, 'the delay doubles');
+  });
 });

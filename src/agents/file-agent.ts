@@ -3,6 +3,7 @@ import path from 'node:path';
 import { RepoRunnerError, UnrecoverableError } from '../model/errors.js';
 import type { Workspace } from '../model/run-state.js';
 import type { Agent } from './agent.js';
+import { assertPublicGitHost } from './git-host-check.js';
 import { parseSource } from './git-source.js';
 
 /** Give up on a clone after 10 minutes. */
@@ -50,7 +51,8 @@ function gitEnv(env: NodeJS.ProcessEnv): Record<string, string> {
  * changed here); a git URL is cloned shallow (`--depth 1`) into `<run dir>/workspace`.
  * A local path that is a bare git repository (no work tree) is cloned too.
  *
- * @throws UnrecoverableError BAD_INPUT for a missing path, a file, or a refused URL;
+ * @throws UnrecoverableError BAD_INPUT for a missing path, a file, or a refused URL (in
+ *   service mode also one whose host is loopback, link-local or private);
  *   RepoRunnerError FETCH_FAILED when the clone fails (retried once by the orchestrator).
  */
 export const fileAgent = {
@@ -94,6 +96,9 @@ export const fileAgent = {
       }
       return { repoPath: real, kind: 'local', commit: null };
     }
+    // An API run (it has an owner) is service mode: never clone from the server's own network.
+    if (source.transport !== 'file' && (await ctx.store.getRun(ctx.runId))?.userId)
+      await assertPublicGitHost(source.url);
     return clone(ctx.runDir, source.url, ctx.env, ctx.signal);
   },
 } satisfies Agent<'workspace'>;

@@ -11,6 +11,7 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import { execa } from 'execa';
 import { createRunContext } from '../core/run-context.js';
 import { detectToolchains } from '../env/detect-toolchains.js';
 import type { EnvFacts } from '../model/env-facts.js';
@@ -111,4 +112,43 @@ test('a folder named .venv that is not a virtualenv (and not ours) is refused, n
     /not a usable virtualenv/,
   );
   assert.equal(readFileSync(path.join(venv, 'notes.txt'), 'utf8'), 'mine');
+});
+
+const pipOf = (venv: string) =>
+  execa(path.join(venv, 'bin', 'python'), ['-m', 'pip', '--version'], { reject: false });
+
+test('a venv interrupted before pip was installed (no marker: `--clear` wiped it) is completed, keeping its files', async () => {
+  const repo = path.join(tmp, 'interrupted');
+  const venv = path.join(repo, '.venv');
+  mkdirSync(repo, { recursive: true });
+  // Exactly what an interrupt during ensurepip leaves: bin/python, pyvenv.cfg, no pip, no marker.
+  await execa('python3', ['-m', 'venv', '--without-pip', venv]);
+  assert.match((await pipOf(venv)).stderr, /No module named pip/);
+  writeFileSync(path.join(venv, 'keep.txt'), 'a file of the user');
+  const { ctx, events } = await context(repo);
+  await ensureVenv(ctx, repo, service, venv, tracked(ctx));
+  const pip = await pipOf(venv);
+  assert.equal(pip.exitCode, 0, pip.stderr);
+  assert.match(pip.stdout, /^pip \d+/);
+  assert.equal(readFileSync(path.join(venv, 'keep.txt'), 'utf8'), 'a file of the user');
+  assert.ok(events.some((e) => /left half-made \(no pip\): completing it/.test(e.message)));
+});
+
+test('a venv of ours marked ready whose pip is gone is made again', async () => {
+  const repo = path.join(tmp, 'ours-no-pip');
+  const venv = path.join(repo, '.venv');
+  mkdirSync(repo, { recursive: true });
+  await execa('python3', ['-m', 'venv', '--without-pip', venv]);
+  writeFileSync(
+    path.join(venv, '.repo-runner-venv.json'),
+    JSON.stringify({ state: 'ready', python: null }),
+  );
+  const { ctx, events } = await context(repo);
+  await ensureVenv(ctx, repo, service, venv, tracked(ctx));
+  assert.equal((await pipOf(venv)).exitCode, 0);
+  assert.ok(events.some((e) => /left half-made \(no pip\): making it again/.test(e.message)));
+  assert.equal(
+    JSON.parse(readFileSync(path.join(venv, '.repo-runner-venv.json'), 'utf8')).state,
+    'ready',
+  );
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UnrecoverableError } from '../model/errors.js';
 import type { ServiceSpec } from '../model/plan.js';
@@ -25,6 +25,21 @@ function venvPythonVersion(dir: string): string | null {
   }
 }
 
+/**
+ * True when the venv holds pip (`lib/python3.X/site-packages/pip`). `python -m venv` makes
+ * `bin/python` first and installs pip last (ensurepip), so a venv interrupted in between has
+ * a python and no pip: every install then fails with "No module named pip".
+ */
+function hasPip(dir: string): boolean {
+  try {
+    return readdirSync(path.join(dir, 'lib')).some((py) =>
+      existsSync(path.join(dir, 'lib', py, 'site-packages', 'pip', '__init__.py')),
+    );
+  } catch {
+    return false;
+  }
+}
+
 function readVenvMarker(dir: string): { state: string; python: string | null } | null {
   try {
     return JSON.parse(readFileSync(path.join(dir, VENV_MARKER), 'utf8')) as {
@@ -38,9 +53,12 @@ function readVenvMarker(dir: string): { state: string; python: string | null } |
 
 /**
  * Makes sure `dir` is a virtualenv for this machine's python3. A venv is reused when its
- * Python matches (major.minor). One Repo Runner made (its marker says so) is made again
- * when it does not match or was left half-made by a crash; one the user made is never
- * replaced: it is reused with a warning when its Python differs.
+ * Python matches (major.minor) and it holds pip. One Repo Runner made (its marker says so)
+ * is made again when it does not match or was left half-made by a crash or an interrupt
+ * (marker `creating`, or no pip); one the user made is never replaced: it is reused with a
+ * warning when its Python differs, and completed in place (`python -m venv` without
+ * `--clear`, which keeps installed packages) when it has the right Python but no pip, the
+ * state `venv --clear` leaves when interrupted before it wrote our marker back.
  */
 export async function ensureVenv(
   ctx: RunContext,
@@ -61,17 +79,21 @@ export async function ensureVenv(
   const has = venvPythonVersion(dir);
   const say = (message: string, kind: 'info' | 'warning' = 'info') =>
     ctx.bus.publish({ kind, phase: 'dependencies', service: service.name, message });
+  let clear = true;
   if (existsSync(path.join(dir, 'bin', 'python'))) {
     const matches = wanted === null || has === null || has === wanted;
-    if (matches && ours?.state !== 'creating') return say(`reusing the virtualenv ${dir}`);
-    if (!ours)
+    const complete = hasPip(dir);
+    if (matches && complete && ours?.state !== 'creating')
+      return say(`reusing the virtualenv ${dir}`);
+    if (!ours && !matches)
       return say(
         `reusing your virtualenv ${dir} (Python ${has}) although python3 here is ${wanted}: remove it to have Repo Runner make a new one`,
         'warning',
       );
+    clear = ours !== null;
     say(
-      ours.state === 'creating'
-        ? `the virtualenv ${dir} was left half-made: making it again`
+      ours?.state === 'creating' || !complete
+        ? `the virtualenv ${dir} was left half-made (${complete ? 'interrupted' : 'no pip'}): ${clear ? 'making it again' : 'completing it'}`
         : `the virtualenv ${dir} is for Python ${has}, python3 here is ${wanted}: making it again`,
     );
   } else if (existsSync(dir) && !ours) {
@@ -88,11 +110,11 @@ export async function ensureVenv(
       'install Python 3 (e.g. `apt-get install python3 python3-venv`) and run again',
     );
   mkdirSync(dir, { recursive: true });
-  writeJsonAtomic(path.join(dir, VENV_MARKER), { state: 'creating', python: wanted });
+  if (clear) writeJsonAtomic(path.join(dir, VENV_MARKER), { state: 'creating', python: wanted });
   await runStep(
     ctx,
     {
-      argv: [python, '-m', 'venv', '--clear', dir],
+      argv: [python, '-m', 'venv', ...(clear ? ['--clear'] : []), dir],
       cwd: service.root,
       env: {},
       description: 'create the virtualenv',
@@ -106,6 +128,7 @@ export async function ensureVenv(
         `could not create a virtualenv with ${python}: ${outputTail(result, 5).join(' | ')}`,
     },
   );
-  // `venv --clear` empties the folder, marker included: write it again, now ready.
-  writeJsonAtomic(path.join(dir, VENV_MARKER), { state: 'ready', python: wanted });
+  // `venv --clear` empties the folder, marker included: write it again, now ready. A user's
+  // venv completed in place stays theirs (no marker).
+  if (clear) writeJsonAtomic(path.join(dir, VENV_MARKER), { state: 'ready', python: wanted });
 }

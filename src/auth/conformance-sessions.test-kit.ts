@@ -167,6 +167,34 @@ export function sessionCases(b: AuthBackend): void {
         await auth.login({ username: 'dev', password: PASSWORD, ip: '198.51.100.1' });
       }));
 
+    it('throttles per (account, client): an attacker’s failures never refuse the owner’s right password from another client', () =>
+      withKit(b, async ({ auth }) => {
+        const attacker = '203.0.113.66';
+        const results: string[] = [];
+        for (let i = 0; i < 12; i++)
+          results.push(
+            await auth
+              .login({ username: 'dev', password: `guess ${i}`, ip: attacker })
+              .then(() => 'OK')
+              .catch((e: { code: string }) => e.code),
+          );
+        // 5 free attempts on the pair, then the growing delay holds the attacker.
+        assert.deepEqual(results.slice(0, 5), Array(5).fill('UNAUTHORIZED'));
+        assert.equal(results[6], 'RATE_LIMITED');
+        await rejectsWith(
+          auth.login({ username: 'dev', password: PASSWORD, ip: attacker }),
+          'RATE_LIMITED',
+        );
+        // The owner, from a client that has not failed: in at once, first try.
+        const ok = await auth.login({ username: 'dev', password: PASSWORD, ip: '198.51.100.7' });
+        assert.equal(ok.user.username, 'dev');
+        // …and the owner's success does not lift the attacker's delay.
+        await rejectsWith(
+          auth.login({ username: 'dev', password: 'guess again', ip: attacker }),
+          'RATE_LIMITED',
+        );
+      }));
+
     it('refuses a blocked user with 403 even with the right password', () =>
       withKit(b, async ({ auth, dev, userOf }) => {
         const u = await userOf('mallory', 'free');

@@ -1,6 +1,7 @@
 import type { AuthStore } from '../model/auth-store.js';
 import { forbidden } from './errors.js';
 import { THROTTLE_DEFAULTS, type ThrottlePolicy } from './login-throttle.js';
+import { REGISTER_THROTTLE } from './register-throttle.js';
 import { createArgon2Hasher, type Argon2Params, type PasswordHasher } from './passwords.js';
 import { tierGrants } from './tiers.js';
 import {
@@ -27,6 +28,8 @@ export interface AuthServiceOptions {
   maxApiTokenTtlDays?: number;
   /** Login throttle; see `THROTTLE_DEFAULTS`. */
   throttle?: Partial<ThrottlePolicy>;
+  /** Registration throttle per client IP; see `REGISTER_THROTTLE`. */
+  registerThrottle?: Partial<ThrottlePolicy>;
   /** The clock (tests move it to expire tokens and roll rate windows). Default `new Date()`. */
   now?: () => Date;
   /** Where `REPO_RUNNER_PASSWORD_MIN_LENGTH` is read. Default `process.env`. */
@@ -43,6 +46,7 @@ export interface AuthContext {
   apiTokenTtlDays: number;
   maxApiTokenTtlDays: number;
   throttle: ThrottlePolicy;
+  registerThrottle: ThrottlePolicy;
 }
 
 /**
@@ -66,6 +70,7 @@ export function authContext(store: AuthStore, o: AuthServiceOptions = {}): AuthC
     ),
     maxApiTokenTtlDays,
     throttle,
+    registerThrottle: { ...REGISTER_THROTTLE, ...o.registerThrottle },
   };
 }
 

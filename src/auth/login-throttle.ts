@@ -7,7 +7,7 @@ import type { LimitStore } from '../model/auth-store.js';
  * which would let anyone lock anyone out.
  */
 export interface ThrottlePolicy {
-  /** Attempts per username without delay: 5. */
+  /** Attempts per username from one client (per username when no client is known) without delay: 5. */
   freeAttempts: number;
   /** Attempts per client IP without delay: 20 (IPs are shared behind NAT). */
   freeAttemptsPerIp: number;
@@ -34,8 +34,39 @@ export function delayAfter(n: number, free: number, p: ThrottlePolicy): number {
   return Math.min(p.maxDelayMs, p.baseDelayMs * 2 ** Math.min(n - free - 1, 40));
 }
 
-/** The throttle key of a username (its lower-case key) or of a client IP. */
-export const throttleKey = (kind: 'u' | 'ip', value: string): string => `${kind}:${value}`;
+/**
+ * A throttle key: `ua` a (username key, client IP) pair, `u` a username alone (logins with
+ * no client address: the local CLI), `ip` a client IP, `reg` a client IP's registrations.
+ */
+export const throttleKey = (kind: 'u' | 'ua' | 'ip' | 'reg', value: string): string =>
+  `${kind}:${value}`;
+
+/**
+ * The keys a login attempt is counted on, with their free attempts: the client, and the
+ * account as seen from that client (OWASP Authentication Cheat Sheet: throttle per account
+ * and client pair). Failures from one client then never delay the account's owner on
+ * another, so an attacker cannot lock a user out; the per-client key still bounds how
+ * many accounts one client can try.
+ */
+export function loginKeys(
+  usernameKey: string,
+  ip: string | undefined,
+  p: ThrottlePolicy,
+): { client: ThrottleKey | null; account: ThrottleKey } {
+  if (!ip)
+    return { client: null, account: { key: throttleKey('u', usernameKey), free: p.freeAttempts } };
+  const client = ip.slice(0, 64);
+  return {
+    client: { key: throttleKey('ip', client), free: p.freeAttemptsPerIp },
+    account: { key: throttleKey('ua', `${usernameKey}|${client}`), free: p.freeAttempts },
+  };
+}
+
+/** A key and how many attempts on it are free of delay. */
+export interface ThrottleKey {
+  key: string;
+  free: number;
+}
 
 /** What {@link reserveAttempt} decided. */
 export type Reservation =

@@ -1,6 +1,7 @@
 import type { AuthContext } from './context.js';
 import { forbidden, invalidCredentials, invalidToken, rateLimited } from './errors.js';
-import { reserveAttempt, throttleKey } from './login-throttle.js';
+import { loginKeys, reserveAttempt } from './login-throttle.js';
+import { reserveRegistration } from './register-throttle.js';
 import { isWellFormedToken, newId, newToken, tokenHash } from './tokens.js';
 import type { IssuedToken, Principal, TierName, User } from './types.js';
 import { userOf } from './user-writes.js';
@@ -35,14 +36,18 @@ export async function issueToken(
   return { id, token, expiresAt, user };
 }
 
-/** `AuthService.register`: validate, hash, insert (first-user rule), audit, issue a session. */
+/**
+ * `AuthService.register`: validate, count against the client's registration throttle (when
+ * `ip` is given), hash, insert (first-user rule), audit, issue a session.
+ */
 export async function register(
   ctx: AuthContext,
-  input: { username: unknown; password: unknown; tier?: unknown },
+  input: { username: unknown; password: unknown; tier?: unknown; ip?: string },
 ): Promise<IssuedToken> {
   const username = validateUsername(input.username);
   const password = validatePassword(input.password, ctx.passwordMinLength);
   const tier: TierName = input.tier === undefined ? 'free' : validateTier(input.tier);
+  if (input.ip) await reserveRegistration(ctx.store, input.ip, ctx.registerThrottle, ctx.now());
   const passwordHash = await ctx.hasher.hash(password);
   const now = ctx.now().toISOString();
   const write = await ctx.store.insertUser(
@@ -66,8 +71,8 @@ export async function register(
 }
 
 /**
- * `AuthService.login`. Attempts are counted (per username, and per IP when given) before
- * the password is checked; an unknown username is checked against a dummy hash, so both
+ * `AuthService.login`. Attempts are counted (per client IP, and per username from that
+ * client: see `loginKeys`) before the password is checked; an unknown username is checked against a dummy hash, so both
  * failures take one argon2 verification and give the same 401.
  */
 export async function login(
@@ -78,15 +83,12 @@ export async function login(
   const password = validatePassword(input.password, 0);
   const now = ctx.now();
   const iso = now.toISOString();
-  const keys: Array<[string, number]> = [];
-  if (input.ip)
-    keys.push([throttleKey('ip', input.ip.slice(0, 64)), ctx.throttle.freeAttemptsPerIp]);
-  keys.push([throttleKey('u', usernameKey(username)), ctx.throttle.freeAttempts]);
-  for (const [key, free] of keys) {
+  const { client, account } = loginKeys(usernameKey(username), input.ip, ctx.throttle);
+  for (const { key, free } of client ? [client, account] : [account]) {
     const r = await reserveAttempt(ctx.store, key, free, ctx.throttle, now);
     if (!r.allowed)
       throw rateLimited(
-        'too many login attempts for this username or address',
+        'too many login attempts for this username from this address, or from this address',
         `wait ${Math.ceil(r.retryAfterMs / 1000)} s and try again (Retry-After); delays grow with each failure and reset after an hour`,
         r.retryAfterMs / 1000,
       );
@@ -121,8 +123,8 @@ export async function login(
     );
     throw invalidCredentials();
   }
-  await ctx.store.clearLoginAttempts(throttleKey('u', usernameKey(username)));
-  if (input.ip) await ctx.store.refundLoginAttempt(throttleKey('ip', input.ip.slice(0, 64)));
+  await ctx.store.clearLoginAttempts(account.key);
+  if (client) await ctx.store.refundLoginAttempt(client.key);
   const { user } = found;
   if (user.blocked) throw blocked();
   if (ctx.hasher.needsRehash(found.passwordHash))

@@ -58,8 +58,17 @@ export type Permission =
  * 429 `retryAfterSeconds`.
  */
 export interface AuthService {
-  /** Registers a user (tier `free`, except the very first user of an empty store, who may ask for any tier). */
-  register(input: { username: string; password: string; tier?: TierName }): Promise<IssuedToken>;
+  /**
+   * Registers a user (tier `free`, except the very first user of an empty store, who may ask
+   * for any tier). With `ip`, throttled per client (`REGISTER_THROTTLE`: 429 with
+   * `retryAfterSeconds`).
+   */
+  register(input: {
+    username: string;
+    password: string;
+    tier?: TierName;
+    ip?: string;
+  }): Promise<IssuedToken>;
   /**
    * Checks a password (same time for unknown users; repeated failures throttled per username
    * and, when `ip` is given, per client address: 429 with `retryAfterSeconds`) and issues a

@@ -222,10 +222,12 @@ async function runPhase(
         if (error) break;
       }
     } catch (err) {
-      error = ctx.signal.aborted
-        ? toRepoRunnerError(Object.assign(new Error('aborted'), { name: 'AbortError' }))
-        : toRepoRunnerError(err);
+      error = toRepoRunnerError(err);
     }
+    // Whatever the agent made of it (the HealthAgent reports "unhealthy: interrupted" rather
+    // than throwing), a phase cut short by Ctrl-C, SIGTERM or `stop` is an interruption.
+    if (error && ctx.signal.aborted)
+      error = toRepoRunnerError(Object.assign(new Error('aborted'), { name: 'AbortError' }));
     const durationMs = Date.now() - started;
     if (!error) {
       await recorder.end(phase, { status: 'done', durationMs, produced });

@@ -7,21 +7,20 @@ import type { RunContext } from '../model/run-context.js';
 import type { RunningService } from '../model/run-state.js';
 import { describeExit } from '../model/service-exit.js';
 import { runStateFile, writeJsonAtomic } from '../store/state-files.js';
-
-/** Restart backoff: 1 s doubling to 30 s; reset after a service stays up 60 s. */
-const BACKOFF_START_MS = 1000;
-const BACKOFF_MAX_MS = 30_000;
-const STABLE_AFTER_MS = 60_000;
-/** Liveness probe every 10 s; 3 failures in a row restart the service. */
-const LIVENESS_EVERY_MS = 10_000;
-const LIVENESS_FAILURES = 3;
+import { tailFile } from '../health/log-tail.js';
+import { RESTART_POLICY, startLimitHit, type RestartPolicy } from './restart-policy.js';
+import { recordServiceFailed, recordServicePid } from './supervised-report.js';
 
 interface Watched {
   svc: RunningService;
   failures: number;
   restarts: number;
+  /** When each restart happened (ms since the epoch), for the burst limit. */
+  restartTimes: number[];
   nextBackoffMs: number;
   restartAt: number | null;
+  /** Given up after a crash loop: no longer watched or restarted. */
+  failed: boolean;
   logOffset: number;
   partial: string;
 }
@@ -29,8 +28,12 @@ interface Watched {
 /**
  * Keeps a healthy run's services up after the pipeline: checks each process every second
  * and its HTTP liveness every 10 s, restarts a crashed or hung service with exponential
- * backoff, and copies new log lines to the run's events. The foreground `run` uses it
- * in-process; `run --detach` in a small detached process of its own.
+ * backoff, and copies new log lines to the run's events. A crash loop (more than
+ * `burst` restarts within `intervalMs`, see {@link RESTART_POLICY}) is given up: the
+ * service is recorded `failed` with its last log lines and the run becomes `partial` or
+ * `failed`. Every restart writes the new pid to the run's report and process records, so
+ * `status` shows the live pid. The foreground `run` uses it in-process; `run --detach` and
+ * `resume` of a run whose supervisor died in a small detached process of its own.
  */
 export class Supervisor {
   private readonly watched: Watched[];
@@ -38,14 +41,25 @@ export class Supervisor {
   private lastLiveness = Date.now();
   private busy = false;
   private stopping = false;
+  private readonly policy: RestartPolicy;
+  private settle: () => void = () => {};
+  /** Resolves once every service has been given up (nothing is left to supervise). */
+  readonly allFailed: Promise<void>;
 
-  constructor(private readonly ctx: RunContext) {
+  constructor(
+    private readonly ctx: RunContext,
+    policy: Partial<RestartPolicy> = {},
+  ) {
+    this.policy = { ...RESTART_POLICY, ...policy };
+    this.allFailed = new Promise((resolve) => (this.settle = resolve));
     this.watched = (ctx.state.services ?? []).map((svc) => ({
       svc,
       failures: 0,
       restarts: 0,
-      nextBackoffMs: BACKOFF_START_MS,
+      restartTimes: [],
+      nextBackoffMs: this.policy.backoffStartMs,
       restartAt: null,
+      failed: false,
       logOffset: fileSize(svc.logFile),
       partial: '',
     }));
@@ -53,7 +67,12 @@ export class Supervisor {
 
   /** Begins watching. Returns at once. */
   start(): void {
-    this.tickTimer = setInterval(() => void this.tick(), 1000);
+    this.tickTimer = setInterval(() => void this.tick(), this.policy.checkEveryMs);
+  }
+
+  /** Restarts per service so far, and whether it was given up. */
+  restartCounts(): Array<{ name: string; restarts: number; failed: boolean }> {
+    return this.watched.map((w) => ({ name: w.svc.name, restarts: w.restarts, failed: w.failed }));
   }
 
   /** Stops watching and stops every service's process group (SIGTERM, grace, SIGKILL). */
@@ -76,9 +95,9 @@ export class Supervisor {
     try {
       this.copyLogs();
       const now = Date.now();
-      const probeLiveness = now - this.lastLiveness >= LIVENESS_EVERY_MS;
+      const probeLiveness = now - this.lastLiveness >= this.policy.livenessEveryMs;
       if (probeLiveness) this.lastLiveness = now;
-      for (const w of this.watched) await this.check(w, now, probeLiveness);
+      for (const w of this.watched) if (!w.failed) await this.check(w, now, probeLiveness);
     } finally {
       this.busy = false;
     }
@@ -87,12 +106,13 @@ export class Supervisor {
   private async check(w: Watched, now: number, probeLiveness: boolean): Promise<void> {
     const alive = !this.ctx.exits.has(w.svc.pid) && isProcessAlive(w.svc.pid);
     if (alive && w.restartAt === null) {
-      if (now - Date.parse(w.svc.startedAt) > STABLE_AFTER_MS) w.nextBackoffMs = BACKOFF_START_MS;
+      if (now - Date.parse(w.svc.startedAt) > this.policy.stableAfterMs)
+        w.nextBackoffMs = this.policy.backoffStartMs;
       if (probeLiveness && w.svc.port !== null) {
         const url = `http://${connectHost(this.ctx.state.decided?.host ?? '127.0.0.1')}:${w.svc.port}/`;
         const probe = await probeHttp(url, 5000);
         w.failures = probe.ok || probe.status !== null ? 0 : w.failures + 1;
-        if (w.failures >= LIVENESS_FAILURES) {
+        if (w.failures >= this.policy.livenessFailures) {
           this.ctx.bus.publish({
             kind: 'service',
             service: w.svc.name,
@@ -108,6 +128,7 @@ export class Supervisor {
     if (w.restartAt === null) {
       const exit = this.ctx.exits.get(w.svc.pid);
       const how = exit ? describeExit(exit) : 'exited';
+      if (startLimitHit(w.restartTimes, now, this.policy)) return this.giveUp(w, how);
       w.restartAt = now + w.nextBackoffMs;
       this.ctx.bus.publish({
         kind: 'service',
@@ -115,7 +136,7 @@ export class Supervisor {
         message: `${how}; restarting in ${w.nextBackoffMs} ms`,
         data: { health: 'unhealthy' },
       });
-      w.nextBackoffMs = Math.min(w.nextBackoffMs * 2, BACKOFF_MAX_MS);
+      w.nextBackoffMs = Math.min(w.nextBackoffMs * 2, this.policy.backoffMaxMs);
       return;
     }
     if (now < w.restartAt) return;
@@ -127,7 +148,8 @@ export class Supervisor {
     const spec = plan?.services.find((s) => s.name === w.svc.name);
     if (!spec || !workspace || !decided) return;
     const run = await this.ctx.store.getRun(this.ctx.runId);
-    if (run?.status !== 'healthy') return; // the run was stopped meanwhile: never bring it back
+    // The run was stopped meanwhile: never bring it back. `partial`: another service gave up.
+    if (run?.status !== 'healthy' && run?.status !== 'partial') return;
     try {
       const fresh = await startService(
         this.ctx,
@@ -138,7 +160,9 @@ export class Supervisor {
       );
       w.svc = fresh;
       w.restarts += 1;
+      w.restartTimes.push(Date.now());
       w.restartAt = null;
+      await recordServicePid(this.ctx.store, this.ctx.runId, fresh, w.restarts);
       this.ctx.bus.publish({
         kind: 'service',
         service: fresh.name,
@@ -163,6 +187,29 @@ export class Supervisor {
         message: `restart failed: ${(err as Error).message}`,
       });
     }
+  }
+
+  /** Ends a crash loop: the service is recorded failed with its last log lines. */
+  private async giveUp(w: Watched, how: string): Promise<void> {
+    w.failed = true;
+    w.restartAt = null;
+    await stopProcessGroup(w.svc.pid); // children it left behind
+    this.copyLogs();
+    const logTail = tailFile(w.svc.logFile, this.policy.logTailLines);
+    const detail = `${how}; gave up after ${w.restarts} restarts within ${this.policy.intervalMs / 1000} s (crash loop)`;
+    this.ctx.bus.publish({
+      kind: 'service',
+      service: w.svc.name,
+      message: `failed: ${detail}`,
+      data: { health: 'failed', restarts: w.restarts, logTail },
+    });
+    await recordServiceFailed(this.ctx.store, this.ctx.runId, w.svc.name, {
+      restarts: w.restarts,
+      detail,
+      logTail,
+    });
+    await this.ctx.bus.flush();
+    if (this.watched.every((x) => x.failed)) this.settle();
   }
 
   private copyLogs(): void {

@@ -1,7 +1,16 @@
 import { z } from 'zod';
 
-/** Health of one service as last checked. */
-export const ServiceHealthSchema = z.enum(['healthy', 'unhealthy', 'starting', 'stopped']);
+/**
+ * Health of one service as last checked. `failed`: the supervisor gave it up after a crash
+ * loop (see `src/core/restart-policy.ts`).
+ */
+export const ServiceHealthSchema = z.enum([
+  'healthy',
+  'unhealthy',
+  'starting',
+  'stopped',
+  'failed',
+]);
 
 /**
  * The Report of a run: other tools read it, so these field names are a contract
@@ -22,6 +31,8 @@ export const ReportSchema = z.object({
       health: ServiceHealthSchema,
       pid: z.number().int().nullable(),
       logFile: z.string(),
+      /** Times the supervisor restarted it after a crash or failed liveness. */
+      restarts: z.number().int().nonnegative().optional(),
       /** Last lines of the service log when it is not healthy. */
       logTail: z.array(z.string()).optional(),
       detail: z.string().optional(),

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { RefusalError } from '../model/errors.js';
-import { checkSource, gitRepoKey, resolveRoots } from './repo-source.js';
+import { checkPublicSource, checkSource, gitRepoKey, resolveRoots } from './repo-source.js';
 
 describe('checkSource', () => {
   const tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'rr-src-')));
@@ -69,5 +69,39 @@ describe('gitRepoKey', () => {
     ])
       assert.equal(gitRepoKey(url), key, url);
     assert.equal(gitRepoKey('https://host:8443/a/b'), 'host:8443/a/b');
+  });
+});
+
+describe('checkPublicSource: API runs never clone from the server’s own network', () => {
+  const noLookup = async (host: string): Promise<Array<{ address: string }>> => {
+    throw new Error(`looked up ${host}`);
+  };
+  for (const url of [
+    'https://127.0.0.1/r.git',
+    'https://[::1]/r.git',
+    'https://10.1.2.3/r.git',
+    'http://169.254.169.254/r',
+  ])
+    it(`400 for ${url}, before any lookup or connection`, async () => {
+      await assert.rejects(
+        checkPublicSource(checkSource(url, []), noLookup),
+        (err: RefusalError) => {
+          assert.ok(err instanceof RefusalError);
+          assert.equal(err.code, 'BAD_INPUT');
+          assert.match(err.message, /not a public address/);
+          return true;
+        },
+      );
+    });
+  it('400 for localhost (resolved from /etc/hosts)', async () => {
+    await assert.rejects(
+      checkPublicSource(checkSource('https://localhost/r.git', [])),
+      RefusalError,
+    );
+  });
+  it('passes a public host', async () => {
+    await checkPublicSource(checkSource('https://git.example.com/r.git', []), async () => [
+      { address: '93.184.216.34' },
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { assertPublicGitHost, type ResolveAll } from '../agents/git-host-check.js';
 import { parseSource } from '../agents/git-source.js';
 import { badRequest } from './refusals.js';
 
@@ -103,4 +104,23 @@ export function checkSource(input: string, roots: string[]): CheckedSource {
     return { source: `file://${real}`, repoKey: real, kind: 'git' };
   }
   return { source: parsed.url, repoKey: gitRepoKey(parsed.url), kind: 'git' };
+}
+
+/**
+ * Refuses a checked git source whose host is or resolves to a loopback, link-local or
+ * private address (see `assertPublicGitHost`); the FileAgent checks again right before the
+ * clone, so a name re-pointed in between (DNS rebinding) is caught there.
+ *
+ * @throws RefusalError 400 naming the address.
+ */
+export async function checkPublicSource(
+  checked: CheckedSource,
+  resolve?: ResolveAll,
+): Promise<void> {
+  if (checked.kind !== 'git' || checked.source.startsWith('file://')) return;
+  try {
+    await assertPublicGitHost(checked.source, resolve);
+  } catch (err) {
+    throw badRequest((err as Error).message, (err as { hint?: string }).hint);
+  }
 }

@@ -42,6 +42,8 @@ export function runSummary(run: RunRecord) {
       name: s.name,
       url: s.url,
       health: s.health,
+      pid: s.pid,
+      restarts: s.restarts ?? 0,
     })),
   };
 }

@@ -50,7 +50,13 @@ export const RunSummarySchema = z
     createdAt: z.string(),
     updatedAt: z.string(),
     services: z.array(
-      z.object({ name: z.string(), url: z.string().nullable(), health: z.string() }),
+      z.object({
+        name: z.string(),
+        url: z.string().nullable(),
+        health: z.string().describe('`failed`: given up by the supervisor after a crash loop'),
+        pid: z.number().nullable().describe('the current process (changes on restart)'),
+        restarts: z.number().describe('restarts by the supervisor'),
+      }),
     ),
   })
   .meta({ id: 'RunSummary' });

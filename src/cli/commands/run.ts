@@ -1,4 +1,5 @@
 import pc from 'picocolors';
+import { adoptRun } from '../../core/adopt-run.js';
 import { spawnSupervisor } from '../../core/detach.js';
 import { ERROR_CODES, RepoRunnerError } from '../../model/errors.js';
 import { resumeRun, startRun, type RunCaller, type RunOutcome } from '../../core/run-api.js';
@@ -45,6 +46,10 @@ export async function runCommand(
   // Validate the flags before anything is created, so a bad flag leaves no run behind.
   const overrides = overridesFromFlags(flags);
   return withSession(async (session) => {
+    if ('runId' in target) {
+      const adopted = await adoptOrphan(session, target.runId, flags.json ?? false);
+      if (adopted !== null) return adopted;
+    }
     const abort = new AbortController();
     const onSignal = () => abort.abort();
     process.once('SIGINT', onSignal);
@@ -106,6 +111,23 @@ export async function runCommand(
   });
 }
 
+/**
+ * `resume` of a run whose supervisor died while its services still run: a new detached
+ * supervisor adopts them instead of the run being executed again. Null when not orphaned.
+ */
+async function adoptOrphan(session: Session, runId: string, json: boolean): Promise<number | null> {
+  const run = await session.store.getRun(runId);
+  if (!run) return null;
+  const pid = await adoptRun(session.store, session.home, run, process.env);
+  if (pid === null) return null;
+  process.stdout.write(
+    json
+      ? `${JSON.stringify({ runId, status: run.status, adopted: true, supervisorPid: pid })}\n`
+      : `run ${runId}: its services are still running; supervisor pid ${pid} adopted them. Stop with ${pc.bold(`repo-runner stop ${runId}`)}\n`,
+  );
+  return 0;
+}
+
 function parseSeconds(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0)
@@ -132,13 +154,18 @@ async function superviseInForeground(
   await session.store.updateRun(outcome.runId, { supervisorPid: process.pid });
   supervisor.start();
   if (!json) process.stdout.write(pc.dim('running; press Ctrl-C to stop every service\n'));
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+  const ended = await new Promise<'signal' | 'all-failed'>((resolve) => {
+    process.once('SIGINT', () => resolve('signal'));
+    process.once('SIGTERM', () => resolve('signal'));
+    void supervisor.allFailed.then(() => resolve('all-failed'));
   });
-  if (!json) process.stdout.write('stopping...\n');
+  if (!json) process.stdout.write(ended === 'signal' ? 'stopping...\n' : 'every service failed\n');
   await supervisor.stop();
   await stopRunProcesses(session.store, outcome.runId);
+  if (ended === 'all-failed') {
+    await session.store.updateRun(outcome.runId, { supervisorPid: null });
+    return ERROR_CODES.UNHEALTHY;
+  }
   await session.store.updateRun(outcome.runId, { status: 'stopped', supervisorPid: null });
   return 0;
 }

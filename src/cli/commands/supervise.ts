@@ -8,13 +8,15 @@ import { withSession } from '../session.js';
 
 /**
  * `repo-runner __supervise <run-id>` (internal): the detached supervisor of `run --detach`.
- * Adopts the run's services from its checkpoints, watches them until SIGTERM/SIGINT, then
- * stops them, releases the ports and marks the run stopped.
+ * Adopts the run's services from its checkpoints (also those of a run whose supervisor died:
+ * `resume`), watches them until SIGTERM/SIGINT, then stops them, releases the ports and
+ * marks the run stopped. When every service has been given up after a crash loop it stops
+ * too, leaving the run `failed`.
  */
 export async function superviseCommand(runId: string): Promise<number> {
   return withSession(async ({ home, store }) => {
     const run = await requireRun(store, runId);
-    if (run.status !== 'healthy') {
+    if (run.status !== 'healthy' && run.status !== 'partial') {
       // Stopped (or failed) before this process got going: adopting now would restart services.
       console.log(`run ${runId} is ${run.status}: nothing to supervise`);
       return 0;
@@ -39,15 +41,22 @@ export async function superviseCommand(runId: string): Promise<number> {
         .map((s) => `${s.name} pid ${s.pid}`)
         .join(', ')}`,
     );
-    await new Promise<void>((resolve) => {
-      process.once('SIGTERM', () => resolve());
-      process.once('SIGINT', () => resolve());
+    const ended = await new Promise<'signal' | 'all-failed'>((resolve) => {
+      process.once('SIGTERM', () => resolve('signal'));
+      process.once('SIGINT', () => resolve('signal'));
+      void supervisor.allFailed.then(() => resolve('all-failed'));
     });
     abort.abort();
     await supervisor.stop();
     await stopRunProcesses(store, runId);
-    await store.updateRun(runId, { status: 'stopped', supervisorPid: null });
-    console.log(`[${new Date().toISOString()}] stopped run ${runId}`);
+    // Every service given up: the run stays `failed` (with their logs), not `stopped`.
+    await store.updateRun(
+      runId,
+      ended === 'signal' ? { status: 'stopped', supervisorPid: null } : { supervisorPid: null },
+    );
+    console.log(
+      `[${new Date().toISOString()}] ${ended === 'signal' ? 'stopped' : 'every service failed in'} run ${runId}`,
+    );
     return 0;
   });
 }

@@ -17,7 +17,7 @@ export function renderReport(report: Report): string {
   out.push(`${pc.bold(`Run ${report.runId}`)}: ${paint(report.status)}  (${report.source})`);
   for (const s of report.services) {
     out.push(
-      `  ${pc.bold(s.name)}  ${s.url ?? '-'}  ${paint(s.health)}${s.pid ? `  pid ${s.pid}` : ''}`,
+      `  ${pc.bold(s.name)}  ${s.url ?? '-'}  ${paint(s.health)}${s.pid ? `  pid ${s.pid}` : ''}${s.restarts ? `  restarts ${s.restarts}` : ''}`,
     );
     out.push(`    ${pc.dim(s.command)}`);
     if (s.detail) out.push(`    ${s.detail}`);

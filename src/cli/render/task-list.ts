@@ -44,6 +44,9 @@ export class TaskList {
       {
         concurrent: false,
         exitOnError: false,
+        // listr2's own SIGINT handler exits with 127 mid-run; `run` handles the signal itself
+        // (aborts the run, marks it interrupted, exits 130).
+        registerSignalListeners: false,
         renderer: verbose ? 'verbose' : 'default',
         fallbackRenderer: 'simple',
         rendererOptions: { collapseErrors: false },

@@ -31,12 +31,13 @@ export const authRoutes: FastifyPluginAsyncZod<ServerContext> = async (app, ctx)
       schema: {
         tags: ['auth'],
         summary:
-          'create an account (tier free; the first account of a new server may pick any tier)',
+          'create an account (tier free; the first account of a new server may pick any tier); 5 per client address, then 429 with growing Retry-After',
         body: RegisterSchema,
         response: { 201: IssuedTokenSchema, ...refusals },
       },
     },
-    async (req, reply) => reply.code(201).send(await ctx.auth.register(req.body)),
+    async (req, reply) =>
+      reply.code(201).send(await ctx.auth.register({ ...req.body, ip: req.ip })),
   );
 
   app.post(

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { createQueuedRun } from '../../core/run-api.js';
 import type { ServerContext } from '../context.js';
 import { assertCapability, principalOf, requireCapability } from '../plugins/auth.js';
-import { checkSource } from '../repo-source.js';
+import { checkPublicSource, checkSource } from '../repo-source.js';
 import { runSummary, visibleRun } from '../run-access.js';
 import {
   CreateRunSchema,
@@ -42,6 +42,7 @@ export const runsRoutes: FastifyPluginAsyncZod<ServerContext> = async (app, ctx)
     async (req, reply) => {
       const principal = principalOf(req);
       const checked = checkSource(req.body.source, ctx.roots);
+      await checkPublicSource(checked);
       await ctx.auth.claimRepo(principal.user, checked.repoKey);
       const runId = await createQueuedRun(
         ctx.store,
