@@ -1,6 +1,6 @@
 import { killGroupMembers } from './cgroup-kill.js';
 import { liveMembers, removeCgroupDir } from './cgroup-files.js';
-import type { CgroupUsage, RunCgroup } from './cgroup-types.js';
+import type { CgroupUsage, LimitEvents, RunCgroup } from './cgroup-types.js';
 
 /** What a backend (v1, v2) supplies; {@link makeRunCgroup} builds the shared behaviour on it. */
 export interface CgroupBackend {
@@ -15,7 +15,7 @@ export interface CgroupBackend {
   freeze(): Promise<void>;
   thaw(): void;
   usage(): CgroupUsage;
-  limitHit(): ReturnType<RunCgroup['limitHit']>;
+  limitEvents(): LimitEvents;
 }
 
 /** Exit status of the prefix shim when it cannot join the group (the program never runs). */
@@ -42,10 +42,19 @@ export function makeRunCgroup(backend: CgroupBackend): RunCgroup {
     pids: members,
     killAll,
     usage: () => backend.usage(),
-    limitHit: () => backend.limitHit(),
+    limitHit: () => hitBetween({ oomKills: 0, forksRefused: 0 }, backend.limitEvents()),
+    limitEvents: () => backend.limitEvents(),
+    limitHitSince: (before) => hitBetween(before, backend.limitEvents()),
     async remove() {
       await killAll();
       for (const dir of backend.dirs) await removeCgroupDir(dir);
     },
   };
+}
+
+/** The limit whose counter grew from `before` to `now`; OOM wins over refused forks. */
+function hitBetween(before: LimitEvents, now: LimitEvents): 'oom-killed' | 'pids-limit' | null {
+  if (now.oomKills > before.oomKills) return 'oom-killed';
+  if (now.forksRefused > before.forksRefused) return 'pids-limit';
+  return null;
 }

@@ -3,6 +3,14 @@ import type { LimitHit } from '../model/run-limits.js';
 /** Name of the parent group of every run, under each controller's root. */
 export const CGROUP_PARENT = 'repo-runner';
 
+/** How often the group's limits were hit since it was made. */
+export interface LimitEvents {
+  /** Processes the OOM killer ended inside the group. */
+  oomKills: number;
+  /** Forks (and thread creations) refused at the pids limit. */
+  forksRefused: number;
+}
+
 /** What a run's group uses now, for `status` and the dashboard. */
 export interface CgroupUsage {
   /** Memory charged to the group (RAM and page cache), in bytes. */
@@ -51,6 +59,13 @@ export interface RunCgroup {
    * refused by the pids limit); OOM wins when both happened. Null when none was hit.
    */
   limitHit(): Exclude<LimitHit, 'disk-quota'> | null;
+  /** The kernel's counters behind {@link limitHit}, to mark before a step. */
+  limitEvents(): LimitEvents;
+  /**
+   * The limit hit since `before` (a {@link limitEvents} mark), so a step is blamed only for
+   * what happened while it ran: OOM kills first, then refused forks.
+   */
+  limitHitSince(before: LimitEvents): Exclude<LimitHit, 'disk-quota'> | null;
   /** {@link killAll}, then removes the group's directories. Idempotent. */
   remove(): Promise<void>;
 }

@@ -91,14 +91,14 @@ function v1Group(dirs: Partial<Record<V1Controller, string>>, runId: string): Ru
       pids: readCgroupNumber(`${pids}/pids.current`),
       cpuMs: cpuacct ? Math.round(readCgroupNumber(`${cpuacct}/cpuacct.usage`) / 1e6) : 0,
     }),
-    limitHit() {
+    limitEvents() {
       // `oom_kill` counts the kernel's kills in this group (Linux 4.13+); `under_oom` is the
       // older kernels' only trace, and only while the OOM lasts.
       const oom = `${memory}/memory.oom_control`;
-      if (readCgroupKey(oom, 'oom_kill') > 0 || readCgroupKey(oom, 'under_oom') > 0)
-        return 'oom-killed';
-      if (readCgroupKey(`${pids}/pids.events`, 'max') > 0) return 'pids-limit';
-      return null;
+      return {
+        oomKills: readCgroupKey(oom, 'oom_kill') || readCgroupKey(oom, 'under_oom'),
+        forksRefused: readCgroupKey(`${pids}/pids.events`, 'max'),
+      };
     },
   });
 }

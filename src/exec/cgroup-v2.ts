@@ -102,10 +102,9 @@ function v2Group(dir: string, runId: string): RunCgroup {
       pids: readCgroupNumber(`${dir}/pids.current`),
       cpuMs: Math.round(readCgroupKey(`${dir}/cpu.stat`, 'usage_usec') / 1000),
     }),
-    limitHit() {
-      if (readCgroupKey(`${dir}/memory.events`, 'oom_kill') > 0) return 'oom-killed';
-      if (readCgroupKey(`${dir}/pids.events`, 'max') > 0) return 'pids-limit';
-      return null;
-    },
+    limitEvents: () => ({
+      oomKills: readCgroupKey(`${dir}/memory.events`, 'oom_kill'),
+      forksRefused: readCgroupKey(`${dir}/pids.events`, 'max'),
+    }),
   });
 }

@@ -115,6 +115,8 @@ describe('run cgroup (v1 on this machine)', { timeout: 120_000 }, () => {
   it('holds a bounded fork bomb at the pids limit and reports pids-limit', async (t) => {
     if (!needCgroups(t)) return;
     const g = await group('forkbomb', { pids: 20 });
+    const mark = g.limitEvents();
+    assert.deepEqual(mark, { oomKills: 0, forksRefused: 0 });
     // 200 sleeps at most, so even without a limit it cannot run away.
     const bomb = start(g, [
       'sh',
@@ -130,6 +132,8 @@ describe('run cgroup (v1 on this machine)', { timeout: 120_000 }, () => {
     await sleep(300);
     most = Math.max(most, g.usage().pids);
     t.diagnostic(`most processes seen: ${most} (limit 20)`);
+    assert.equal(g.limitHitSince(mark), 'pids-limit');
+    assert.equal(g.limitHitSince(g.limitEvents()), null, 'a later step is not blamed');
     assert.ok(most <= 20 && most >= 15, `most ${most}`);
     const before = g.pids();
     const killed = await g.killAll();

@@ -5,7 +5,12 @@ import { createV1Group, openV1Group } from './cgroup-v1.js';
 import { createV2Group, openV2Group } from './cgroup-v2.js';
 
 export type { LimitHit, RunLimits } from '../model/run-limits.js';
-export { CGROUP_PARENT, type CgroupUsage, type RunCgroup } from './cgroup-types.js';
+export {
+  CGROUP_PARENT,
+  type CgroupUsage,
+  type LimitEvents,
+  type RunCgroup,
+} from './cgroup-types.js';
 
 /** Whether run cgroups can be made here, and if not, why (for the report and `doctor`). */
 export type CgroupAvailability =
