@@ -58,7 +58,8 @@ describe('cgroup mounts', () => {
 
   it('refuses a run id that is not a plain directory name', async () => {
     await assert.rejects(createRunCgroup('../escape', LIMITS), /not a safe run id/);
-    assert.throws(() => openRunCgroup('a/b'), /not a safe run id/);
+    assert.equal(openRunCgroup('a/b'), null);
+    assert.equal(openRunCgroup('..'), null);
   });
 });
 

@@ -58,12 +58,11 @@ export async function createRunCgroup(runId: string, limits: RunLimits): Promise
 
 /**
  * The existing group of a run, for `stop` and `resume` from another process (a new
- * supervisor adopts it). Null when the run has no group (it ended, or cgroups are absent).
- *
- * @throws Error when `runId` is not a safe directory name.
+ * supervisor adopts it). Null when the run has no group (it ended, cgroups are absent, or
+ * `runId` is no safe directory name, so no group could have been made for it).
  */
 export function openRunCgroup(runId: string): RunCgroup | null {
-  assertSafeId(runId);
+  if (!SAFE_ID.test(runId)) return null;
   const mounts = cgroupMounts();
   const availability = cgroupAvailability(mounts);
   if (!availability.available) return null;
