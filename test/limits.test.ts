@@ -49,6 +49,7 @@ describe('run limits by tier, enforced', { timeout: 180_000 }, () => {
     assert.equal(v1('memory', 'memory.memsw.limit_in_bytes'), limits.memoryBytes);
     assert.equal(v1('pids', 'pids.max'), 256);
     assert.equal(v1('cpu', 'cpu.shares'), 256);
+    assert.equal(v1('cpu', '../cpu.shares'), 128, 'all runs together weigh 128');
   });
 
   it('holds a bounded fork bomb at the pids limit: a pids-limit failure', async (t) => {

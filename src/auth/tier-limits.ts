@@ -16,7 +16,8 @@ const MIN = 60_000;
  *   threads) beside the app and a database server.
  * - CPU share: cgroup `cpu.shares`, 1024 being one ordinary process (kernel
  *   Documentation/scheduler/sched-design-CFS.rst); all runs sit under one `repo-runner`
- *   parent group that itself weighs 1024 against the API server, so runs cannot starve it.
+ *   parent group that itself weighs 128 against the API server (`PARENT_CPU_SHARES`), so
+ *   runs cannot starve it; the tiers' shares divide the parent's part among runs.
  * - step wall time: Heroku's build limit is 15 minutes (devcenter.heroku.com/articles/
  *   slug-compiler#time-limit): the free tier gets the same per install or build step.
  * - disk of the run dir and log size are ours: a Node or Python app with its dependencies

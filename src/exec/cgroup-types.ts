@@ -3,6 +3,14 @@ import type { LimitHit } from '../model/run-limits.js';
 /** Name of the parent group of every run, under each controller's root. */
 export const CGROUP_PARENT = 'repo-runner';
 
+/**
+ * CPU weight of the parent of all runs, in `cpu.shares` units: 128, an eighth of one
+ * ordinary process. Under contention every run together gets little against the API server
+ * and the store (which sit outside it); on an idle machine the runs still use every core,
+ * as shares only divide time that is contended. The tiers' shares divide the parent's part.
+ */
+export const PARENT_CPU_SHARES = 128;
+
 /** How often the group's limits were hit since it was made. */
 export interface LimitEvents {
   /** Processes the OOM killer ended inside the group. */

@@ -9,7 +9,7 @@ import {
 } from './cgroup-files.js';
 import { makeRunCgroup } from './cgroup-group.js';
 import type { CgroupMounts, V1Controller } from './cgroup-mounts.js';
-import { CGROUP_PARENT, type RunCgroup } from './cgroup-types.js';
+import { CGROUP_PARENT, PARENT_CPU_SHARES, type RunCgroup } from './cgroup-types.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -31,6 +31,7 @@ function groupDirs(mounts: CgroupMounts, runId: string): Partial<Record<V1Contro
 export function createV1Group(mounts: CgroupMounts, runId: string, limits: RunLimits): RunCgroup {
   const dirs = groupDirs(mounts, runId);
   for (const dir of new Set(Object.values(dirs))) mkdirSync(dir, { recursive: true });
+  if (dirs.cpu) writeCgroupFile(`${path.dirname(dirs.cpu)}/cpu.shares`, PARENT_CPU_SHARES);
   if (dirs.memory) setMemoryLimit(dirs.memory, limits.memoryBytes);
   if (dirs.pids) writeCgroupFile(`${dirs.pids}/pids.max`, limits.pids);
   if (dirs.cpu) writeCgroupFile(`${dirs.cpu}/cpu.shares`, Math.max(2, limits.cpuShares));

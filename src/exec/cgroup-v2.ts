@@ -4,7 +4,7 @@ import type { RunLimits } from '../model/run-limits.js';
 import { readCgroupKey, readCgroupNumber, writeCgroupFile } from './cgroup-files.js';
 import { makeRunCgroup } from './cgroup-group.js';
 import type { CgroupMounts } from './cgroup-mounts.js';
-import { CGROUP_PARENT, type RunCgroup } from './cgroup-types.js';
+import { CGROUP_PARENT, PARENT_CPU_SHARES, type RunCgroup } from './cgroup-types.js';
 
 // This backend is written to the kernel's cgroup-v2 documentation but cannot run on the
 // machine it was written on (v1 only): it has no test of its own yet.
@@ -47,6 +47,8 @@ export function createV2Group(mounts: CgroupMounts, runId: string, limits: RunLi
   delegate(root, mounts.v2Controllers);
   mkdirSync(parent, { recursive: true });
   delegate(parent, mounts.v2Controllers);
+  if (existsSync(`${parent}/cpu.weight`))
+    writeCgroupFile(`${parent}/cpu.weight`, sharesToWeight(PARENT_CPU_SHARES));
   const dir = path.join(parent, runId);
   mkdirSync(dir, { recursive: true });
   writeCgroupFile(`${dir}/memory.max`, limits.memoryBytes);
