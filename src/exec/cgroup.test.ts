@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { cgroupMounts } from './cgroup-mounts.js';
-import { sharesToWeight } from './cgroup-v2.js';
+import { createV2Group, openV2Group, sharesToWeight } from './cgroup-v2.js';
 import { createRunCgroup, openRunCgroup, type RunCgroup, type RunLimits } from './cgroup.js';
 import { liveProcesses, needCgroups, testRunId } from './cgroup.test-kit.js';
 
@@ -60,6 +62,38 @@ describe('cgroup mounts', () => {
     await assert.rejects(createRunCgroup('../escape', LIMITS), /not a safe run id/);
     assert.equal(openRunCgroup('a/b'), null);
     assert.equal(openRunCgroup('..'), null);
+  });
+});
+
+describe('cgroup v2 backend, against a fake tree (this machine has no v2 controllers)', () => {
+  // The kernel is not here: this checks which files get which values, not that the kernel
+  // accepts them.
+  const root = mkdtempSync(path.join(os.tmpdir(), 'rr-cg2-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('writes the limits, delegates controllers, and reads the events', () => {
+    const mounts = { v1: {}, v2: root, v2Controllers: ['memory', 'pids', 'cpu'] };
+    const dir = path.join(root, 'repo-runner', 'r1');
+    mkdirSync(dir, { recursive: true });
+    for (const f of ['memory.swap.max', 'cpu.weight', 'cgroup.procs'])
+      writeFileSync(path.join(dir, f), '');
+    writeFileSync(path.join(root, 'repo-runner', 'cpu.weight'), '');
+    const g = createV2Group(mounts, 'r1', LIMITS);
+    const read = (f: string) => readFileSync(path.join(dir, f), 'utf8');
+    assert.equal(read('memory.max'), String(100 * 1024 * 1024));
+    assert.equal(read('memory.swap.max'), '0');
+    assert.equal(read('pids.max'), '64');
+    assert.equal(read('cpu.weight'), '50');
+    assert.equal(readFileSync(path.join(root, 'repo-runner', 'cpu.weight'), 'utf8'), '13');
+    assert.ok(existsSync(path.join(root, 'cgroup.subtree_control')));
+    assert.equal(g.version, 2);
+    assert.match(g.prefix()[2] ?? '', new RegExp(`${dir}/cgroup.procs`));
+    writeFileSync(path.join(dir, 'memory.events'), 'low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n');
+    writeFileSync(path.join(dir, 'pids.events'), 'max 2\n');
+    assert.deepEqual(g.limitEvents(), { oomKills: 1, forksRefused: 2 });
+    assert.equal(g.limitHit(), 'oom-killed');
+    assert.equal(openV2Group(mounts, 'r1')?.path, 'repo-runner/r1');
+    assert.equal(openV2Group(mounts, 'r2'), null);
   });
 });
 
