@@ -4,7 +4,12 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runLimitsFor } from '../src/auth/tier-limits.js';
 import { stopRunProcesses } from '../src/core/run-control.js';
-import { createRunCgroup, openRunCgroup, type RunCgroup } from '../src/exec/cgroup.js';
+import {
+  createRunCgroup,
+  openRunCgroup,
+  runCgroupIds,
+  type RunCgroup,
+} from '../src/exec/cgroup.js';
 import { liveProcesses, needCgroups, testRunId } from '../src/exec/cgroup.test-kit.js';
 import { spawnServiceProcess } from '../src/exec/process-group.js';
 import type { Store } from '../src/model/store.js';
@@ -44,6 +49,7 @@ describe('stop ends every process of a run through its cgroup', { timeout: 60_00
     await store.createRun({ id: runId, source: tmp.dir, options: {} });
     group = await createRunCgroup(runId, runLimitsFor(null));
     assert.ok(group);
+    assert.ok(runCgroupIds().includes(runId));
     const child = await spawnServiceProcess({
       argv: [
         ...group.prefix(),
@@ -79,6 +85,7 @@ describe('stop ends every process of a run through its cgroup', { timeout: 60_00
     assert.ok(ms < 10_000);
     assert.deepEqual(liveProcesses(members), []);
     assert.equal(openRunCgroup(runId), null);
+    assert.equal(runCgroupIds().includes(runId), false);
     assert.equal(existsSync(`/sys/fs/cgroup/pids/${group.path}`), false);
     assert.deepEqual(
       (await store.leasedPorts()).filter((l) => l.runId === runId),

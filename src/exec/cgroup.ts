@@ -1,5 +1,7 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import type { RunLimits } from '../model/run-limits.js';
-import type { RunCgroup } from './cgroup-types.js';
+import { CGROUP_PARENT, type RunCgroup } from './cgroup-types.js';
 import { cgroupMounts, type CgroupMounts } from './cgroup-mounts.js';
 import { createV1Group, openV1Group } from './cgroup-v1.js';
 import { createV2Group, openV2Group } from './cgroup-v2.js';
@@ -71,4 +73,21 @@ export function openRunCgroup(runId: string): RunCgroup | null {
 
 function assertSafeId(runId: string): void {
   if (!SAFE_ID.test(runId)) throw new Error(`not a safe run id for a cgroup: ${runId}`);
+}
+
+/**
+ * Run ids that have a group now (in the pids hierarchy on v1, the unified one on v2): for
+ * `status` to show runs whose supervisor is gone, and for checks that a stop left nothing.
+ */
+export function runCgroupIds(): string[] {
+  const mounts = cgroupMounts();
+  const base = mounts.v2 ?? mounts.v1.pids;
+  if (!base) return [];
+  try {
+    return readdirSync(path.join(base, CGROUP_PARENT), { withFileTypes: true })
+      .filter((e) => e.isDirectory() && SAFE_ID.test(e.name))
+      .map((e) => e.name);
+  } catch {
+    return [];
+  }
 }
