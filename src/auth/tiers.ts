@@ -1,3 +1,5 @@
+import type { RunLimits } from '../model/run-limits.js';
+import { TIER_LIMITS } from './tier-limits.js';
 import type { Permission, TierName } from './types.js';
 
 /** Context index backend of a tier; a missing backend falls back to the next one available. */
@@ -22,6 +24,8 @@ export interface TierSpec {
   support: 'community' | 'email' | 'priority' | 'internal' | 'admin' | 'developer';
   /** Everything the tier may do; the authorization matrix of ARCHITECTURE.md §3. */
   permissions: readonly Permission[];
+  /** What one run of the tier may use (memory, processes, CPU, disk, logs, step time). */
+  limits: RunLimits;
 }
 
 /** Every tier, lowest first. */
@@ -61,6 +65,7 @@ const STAFF: Permission[] = ['runs:all', 'audit:read'];
 export const TIERS: Readonly<Record<TierName, TierSpec>> = {
   free: {
     name: 'free',
+    limits: TIER_LIMITS.free,
     index: 'simple',
     gpu: 'none',
     requestsPerHour: 10,
@@ -71,6 +76,7 @@ export const TIERS: Readonly<Record<TierName, TierSpec>> = {
   },
   advanced: {
     name: 'advanced',
+    limits: TIER_LIMITS.advanced,
     index: 'faiss',
     gpu: 'small',
     requestsPerHour: 50,
@@ -81,6 +87,7 @@ export const TIERS: Readonly<Record<TierName, TierSpec>> = {
   },
   premium: {
     name: 'premium',
+    limits: TIER_LIMITS.premium,
     index: 'chroma',
     gpu: 'large',
     requestsPerHour: 200,
@@ -91,6 +98,7 @@ export const TIERS: Readonly<Record<TierName, TierSpec>> = {
   },
   tester: {
     name: 'tester',
+    limits: TIER_LIMITS.tester,
     index: 'faiss',
     gpu: 'medium',
     requestsPerHour: 100,
@@ -101,6 +109,7 @@ export const TIERS: Readonly<Record<TierName, TierSpec>> = {
   },
   admin: {
     name: 'admin',
+    limits: TIER_LIMITS.admin,
     index: 'chroma',
     gpu: 'large',
     requestsPerHour: 1000,
@@ -111,6 +120,7 @@ export const TIERS: Readonly<Record<TierName, TierSpec>> = {
   },
   developer: {
     name: 'developer',
+    limits: TIER_LIMITS.developer,
     index: 'chroma',
     gpu: 'large',
     requestsPerHour: 10_000,

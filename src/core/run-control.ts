@@ -1,4 +1,5 @@
 import { portManager } from '../managers/port-manager.js';
+import { openRunCgroup } from '../exec/cgroup.js';
 import { isProcessAlive } from '../exec/process-group.js';
 import { stopProcessGroups } from '../exec/run-processes.js';
 import type { Store } from '../model/store.js';
@@ -10,6 +11,8 @@ import type { Store } from '../model/store.js';
  */
 export async function stopRunProcesses(store: Store, runId: string): Promise<number> {
   const alive = await stopProcessGroups(store, runId);
+  // What left its process group (setsid, double forks) is still in the run's cgroup.
+  await openRunCgroup(runId)?.remove();
   await portManager.release(store, runId);
   return alive;
 }

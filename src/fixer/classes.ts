@@ -29,6 +29,9 @@ export const ERROR_CLASSES = [
   'network-unreachable',
   'command-timed-out',
   'syntax-error-in-app',
+  'oom-killed',
+  'pids-limit',
+  'disk-quota',
   'unknown',
 ] as const;
 
@@ -121,6 +124,11 @@ export const ERROR_CLASS_INFO: Record<ErrorClass, ErrorClassInfo> = {
   'command-timed-out': info('the command ran out of time', true),
   // The app's own code is broken.
   'syntax-error-in-app': info("a syntax error in the app's code", false, ['file']),
+  // The run's limits (its tier's, see auth/tier-limits.ts) stopped it: no rule can give it
+  // more, only a bigger tier (or --memory/--pids/--disk locally) or a smaller app.
+  'oom-killed': info("the run used all the memory of its tier's limit", false),
+  'pids-limit': info("the run started more processes than its tier's limit", false),
+  'disk-quota': info("the run's directory outgrew its tier's disk quota", false),
   unknown: info('not recognised', false),
 };
 

@@ -39,6 +39,9 @@ function facts(
 ): string {
   const parts = [
     result?.spawnError,
+    (result?.limitHit ?? exit?.limitHit)
+      ? `run limit hit: ${result?.limitHit ?? exit?.limitHit}`
+      : null,
     result?.timedOut ? `timed out after ${result.durationMs} ms` : null,
     result?.signal ? `signal ${result.signal}` : null,
     result && result.exitCode !== null && result.exitCode !== 0

@@ -48,6 +48,12 @@ const NEXT_STEPS: Record<ErrorClass, string> = {
   'command-timed-out':
     'run again with a longer timeout (--health-timeout) or find why the command hangs in its log',
   'syntax-error-in-app': "fix the syntax error in {file}; it is in the repository's own code",
+  'oom-killed':
+    'the run was killed at its memory limit: use a tier with more memory, or make the app use less (fewer workers, a smaller heap), then run again',
+  'pids-limit':
+    'the run reached its limit of processes and threads: use a larger tier, or find what forks in a loop (worker counts, a crash-looping child)',
+  'disk-quota':
+    "the run's directory grew past its disk quota: use a larger tier, or keep build output, caches and downloads out of the repository",
   unknown:
     'read the log (`repo-runner logs <run-id> <service>`); the failure is not one Repo Runner recognises',
 };

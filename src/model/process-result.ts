@@ -1,3 +1,5 @@
+import type { LimitHit } from './run-limits.js';
+
 /**
  * A finished command as data (modelled on execa's result): decide on these fields, never on
  * message text. Output is capped (see `MAX_CAPTURE_BYTES` in exec/process-result); the full
@@ -20,4 +22,6 @@ export interface ProcessResult {
   stderr: string;
   /** Set when the program could not be started at all (e.g. ENOENT: not on PATH). */
   spawnError: string | null;
+  /** The run limit the command ran into, read from its cgroup (absent: none, or not known). */
+  limitHit?: LimitHit;
 }

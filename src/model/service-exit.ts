@@ -1,3 +1,5 @@
+import type { LimitHit } from './run-limits.js';
+
 /**
  * How a service process ended, as its `exit` event reported it: the fields the FixerAgent
  * decides on (SIGKILL or 137 is the OOM killer), kept as data rather than a sentence.
@@ -7,6 +9,8 @@ export interface ServiceExit {
   exitCode: number | null;
   /** The signal that ended the process (`SIGKILL`), or null when it exited by itself. */
   signal: string | null;
+  /** The run limit the service ran into, read from the run's cgroup (absent: none). */
+  limitHit?: LimitHit;
 }
 
 /**

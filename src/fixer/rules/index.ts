@@ -1,6 +1,7 @@
 import { buildOutputMissing } from './build.js';
 import { databaseConnectionRefused, migrationNeeded } from './database.js';
 import { envVarMissing } from './env.js';
+import { diskQuota, oomKilled, pidsLimit } from './limits.js';
 import { lockfileOutOfSync } from './lockfile.js';
 import { networkUnreachable } from './network.js';
 import { nodeEngineMismatch, nodeSyntaxTooNew } from './node-version.js';
@@ -38,6 +39,7 @@ import type { Rule } from './types.js';
  * Every rule, in one array. Stages run in order (`result`, then `line` rules on each line
  * from the last, then `fallback`); within a stage the first rule to match wins, so on one
  * line a more specific rule sits before a more general one:
+ * - a run limit hit (a cgroup field) before SIGKILL, which alone reads as out-of-memory;
  * - watcher limit before disk-full (both are ENOSPC);
  * - system library before python module (psycopg's "No module named 'psycopg_c'" beside
  *   "libpq library not found") and before command-not-found (pg_config);
@@ -50,6 +52,9 @@ import type { Rule } from './types.js';
  */
 export const RULES: readonly Rule[] = [
   interrupted,
+  oomKilled,
+  pidsLimit,
+  diskQuota,
   spawnBuildOutput,
   spawnNotFound,
   spawnNotPermitted,
