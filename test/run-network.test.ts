@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,6 +59,18 @@ function probe(prefix: string[], host: string, port: number): string {
   return out.replace(/^BODY:/, '');
 }
 
+/**
+ * A one-name DNS server for `node -e`: answers A registry.test with 203.0.113.5 (a
+ * documentation address nobody dials here), nothing else, and prints each name asked.
+ */
+const FAKE_DNS = `const s=require('dgram').createSocket('udp4');
+s.on('message',(q,f)=>{let i=12;const l=[];while(q[i]){l.push(q.subarray(i+1,i+1+q[i]).toString());i+=q[i]+1}
+const n=l.join('.');const a=q.readUInt16BE(i+1)===1&&n==='registry.test';console.log('Q '+n);
+const h=Buffer.from(q.subarray(0,12));h.writeUInt16BE(0x8180,2);h.writeUInt16BE(1,4);h.writeUInt16BE(a?1:0,6);h.writeUInt32BE(0,8);
+const ans=a?Buffer.from([0xc0,12,0,1,0,1,0,0,0,60,0,4,203,0,113,5]):Buffer.alloc(0);
+s.send(Buffer.concat([h,q.subarray(12,i+5),ans]),f.port,f.address)});
+s.bind(53,'0.0.0.0',()=>console.log('up'))`;
+
 async function hostGet(port: number, agent: http.Agent | false = false): Promise<string> {
   return new Promise((resolve, reject) => {
     http
@@ -83,7 +95,9 @@ async function newNetwork(runId: string, outbound: boolean, hostNames: string[] 
   return net;
 }
 
-const sh = (...argv: string[]) => execFileSync(argv[0] ?? '', argv.slice(1)).toString();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sh = (...argv: string[]) =>
+  execFileSync(argv[0] ?? '', argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 describe('run network', { skip: isRoot ? false : why, timeout: FILE_LIMIT_MS }, () => {
@@ -257,9 +271,61 @@ describe('run network', { skip: isRoot ? false : why, timeout: FILE_LIMIT_MS }, 
 
       const net = await newNetwork('blocked', true);
       for (const t of targets) {
-        assert.equal(probe(net.prefix(), t, targetPort), 'ERR:EPERM', `run → ${t}`);
+        assert.equal(probe(net.prefix(), t, targetPort), 'ERR:EHOSTUNREACH', `run → ${t}`);
       }
-      assert.equal(probe(net.prefix(), HOST_ADDR, hostAddrPort), 'ERR:EPERM');
+      assert.equal(probe(net.prefix(), HOST_ADDR, hostAddrPort), 'ERR:EHOSTUNREACH');
+      // …refused by the guard's rules, whose counters saw those packets.
+      const rules = sh(...net.prefix(), 'nft', 'list', 'table', 'inet', 'repo_runner_guard');
+      for (const range of ['10.0.0.0/8', '169.254.0.0/16', '192.168.0.0/16', `${HOST_ADDR}`]) {
+        const line = rules.split('\n').find((l) => l.includes(`daddr ${range}`));
+        assert.match(line ?? '', /counter packets [1-9]/, range);
+      }
+    });
+
+    test('DNS reaches the resolver through pasta, though the rest of that private address is blocked', async () => {
+      // The resolver lives in the test's own namespace, on a private address the guard
+      // otherwise refuses: port 53 of it is open to the run, nothing else of it.
+      const dns = spawn('ip', ['netns', 'exec', target, process.execPath, '-e', FAKE_DNS], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      children.add(dns);
+      let asked = '';
+      await new Promise<void>((resolve) =>
+        dns.stdout?.on('data', (c: Buffer) => {
+          asked += c.toString();
+          if (asked.includes('up')) resolve();
+        }),
+      );
+      await removeStaleRunNetwork(`dns-${tag}`);
+      const net = await createRunNetwork({
+        runId: `dns-${tag}`,
+        runDir: path.join(work, 'dns'),
+        hostNames: ['db'],
+        outbound: true,
+        dns: targets[0] ?? '',
+      });
+      networks.add(net);
+      const lookup = `require('dns').lookup('registry.test',{family:4},(e,a)=>console.log(e?e.code:a))`;
+      assert.equal(sh(...net.prefix(), process.execPath, '-e', lookup).trim(), '203.0.113.5');
+      // (the lookup ran synchronously: let the resolver's output in)
+      for (let i = 0; i < 100 && !asked.includes('Q registry.test'); i++) await sleep(20);
+      assert.match(asked, /^Q registry\.test$/m);
+      assert.equal(probe(net.prefix(), targets[0] ?? '', targetPort), 'ERR:EHOSTUNREACH');
+      assert.match(
+        readFileSync(net.resolvConf ?? '', 'utf8'),
+        new RegExp(`^nameserver ${targets[0]}$`, 'm'),
+      );
+      // A hosts-file name looked up as apps do (getaddrinfo, any family) never reaches the
+      // resolver. (An explicit AAAA lookup, `getent hosts`, does: names are IPv4-only.)
+      const before = asked;
+      const db = `require('dns').lookup('db',{all:true},(e,a)=>console.log(JSON.stringify(a)))`;
+      assert.equal(
+        sh(...net.prefix(), process.execPath, '-e', db).trim(),
+        '[{"address":"127.0.0.1","family":4}]',
+      );
+      await sleep(300);
+      assert.equal(asked, before);
+      dns.kill();
     });
 
     test("the host's loopback is not the run's", async () => {

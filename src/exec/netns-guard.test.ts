@@ -3,20 +3,21 @@ import os from 'node:os';
 import { test } from 'node:test';
 import { BLOCKED_RANGES, guardRuleset, hostLocalBlocks } from './netns-guard.js';
 
-test('the ruleset drops every blocked range, lets loopback and DNS to the forwarder through', () => {
-  const rules = guardRuleset({ dnsForward: '169.254.1.53', extraBlocked: ['192.0.2.2/32'] });
+test('the ruleset rejects every blocked range, lets loopback and DNS to the resolver through', () => {
+  const rules = guardRuleset({ resolver: '10.255.255.53', extraBlocked: ['192.0.2.2/32'] });
   for (const c of BLOCKED_RANGES) {
-    assert.ok(rules.includes(`${c.includes(':') ? 'ip6' : 'ip'} daddr ${c} drop`), c);
+    assert.ok(rules.includes(`${c.includes(':') ? 'ip6' : 'ip'} daddr ${c} counter reject`), c);
   }
-  assert.ok(rules.includes('ip daddr 192.0.2.2/32 drop'));
-  // Order matters: the accepts must come before the drop of 169.254.0.0/16.
-  const accept = rules.indexOf('ip daddr 169.254.1.53 udp dport 53 accept');
+  assert.ok(rules.includes('ip daddr 192.0.2.2/32 counter reject'));
+  // Order matters: the accepts must come before the rejects.
+  const accept = rules.indexOf('ip daddr 10.255.255.53 udp dport 53 accept');
+  assert.ok(rules.includes('ip daddr 10.255.255.53 tcp dport 53 accept'));
   assert.ok(accept > rules.indexOf('oif "lo" accept'));
-  assert.ok(accept < rules.indexOf('ip daddr 169.254.0.0/16 drop'));
+  assert.ok(accept < rules.indexOf('ip daddr 10.0.0.0/8 counter reject'));
 });
 
-test('without a forwarder no DNS exception is made', () => {
-  assert.doesNotMatch(guardRuleset({ dnsForward: null, extraBlocked: [] }), /dport 53/);
+test('without a resolver no DNS exception is made', () => {
+  assert.doesNotMatch(guardRuleset({ resolver: null, extraBlocked: [] }), /dport 53/);
 });
 
 test("the host's own addresses and subnets are blocked, as networks nft accepts", () => {

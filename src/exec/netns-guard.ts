@@ -87,27 +87,29 @@ function expand6(addr: string): number[] {
 
 /** What the guard lets through and what it stops. */
 export interface GuardOptions {
-  /** pasta's DNS forwarding address: UDP/TCP port 53 to it stays allowed. */
-  dnsForward: string | null;
+  /**
+   * The resolver the run's resolv.conf names: port 53 (UDP and TCP, for long answers) to it
+   * stays allowed even when it is a private address, and nothing else of it.
+   */
+  resolver: string | null;
   /** Further CIDRs to stop (the host's own addresses, see {@link hostLocalBlocks}). */
   extraBlocked: readonly string[];
 }
 
 /**
  * The nftables ruleset loaded inside a run's namespace (`nft -f -`): an output hook that
- * drops every packet to {@link BLOCKED_RANGES} and `extraBlocked`, except the run's own
- * loopback and DNS to pasta's forwarder. A dropped locally generated packet fails `connect`
- * at once with EPERM, so an app learns immediately instead of timing out.
+ * rejects every packet to {@link BLOCKED_RANGES} and `extraBlocked`, except the run's own
+ * loopback and DNS to the run's resolver. Reject (ICMP administratively prohibited), not drop:
+ * a dropped SYN leaves `connect` retrying for minutes, a rejected one fails at once with
+ * EHOSTUNREACH, so an app (and its fix step) learns immediately. Counters show what was hit.
  */
 export function guardRuleset(o: GuardOptions): string {
   const all = [...BLOCKED_RANGES, ...o.extraBlocked];
   const v4 = all.filter((c) => !c.includes(':'));
   const v6 = all.filter((c) => c.includes(':'));
-  const dns = o.dnsForward
-    ? [
-        `    ${o.dnsForward.includes(':') ? 'ip6' : 'ip'} daddr ${o.dnsForward} udp dport 53 accept`,
-        `    ${o.dnsForward.includes(':') ? 'ip6' : 'ip'} daddr ${o.dnsForward} tcp dport 53 accept`,
-      ]
+  const fam = o.resolver?.includes(':') ? 'ip6' : 'ip';
+  const dns = o.resolver
+    ? ['udp', 'tcp'].map((p) => `    ${fam} daddr ${o.resolver} ${p} dport 53 accept`)
     : [];
   return [
     'table inet repo_runner_guard {',
@@ -115,8 +117,8 @@ export function guardRuleset(o: GuardOptions): string {
     '    type filter hook output priority 0; policy accept;',
     '    oif "lo" accept',
     ...dns,
-    ...v4.map((c) => `    ip daddr ${c} drop`),
-    ...v6.map((c) => `    ip6 daddr ${c} drop`),
+    ...v4.map((c) => `    ip daddr ${c} counter reject with icmpx type admin-prohibited`),
+    ...v6.map((c) => `    ip6 daddr ${c} counter reject with icmpx type admin-prohibited`),
     '  }',
     '}',
     '',

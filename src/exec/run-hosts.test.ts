@@ -22,10 +22,10 @@ test('the common service names are all valid host names', () => {
   for (const n of COMMON_SERVICE_HOSTS) assert.match(text, new RegExp(`\\s${n}(\\s|$)`));
 });
 
-test('resolv.conf names only the forwarder', () => {
-  const lines = resolvConfText('169.254.1.53').split('\n');
+test('resolv.conf names only the resolver', () => {
+  const lines = resolvConfText('10.255.255.53').split('\n');
   assert.deepEqual(
     lines.filter((l) => l.startsWith('nameserver')),
-    ['nameserver 169.254.1.53'],
+    ['nameserver 10.255.255.53'],
   );
 });

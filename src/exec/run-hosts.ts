@@ -39,9 +39,9 @@ export function hostsFileText(hostNames: readonly string[]): string {
 }
 
 /**
- * The `/etc/resolv.conf` of a run whose DNS goes through pasta's `--dns-forward` address
- * (the host's own resolver may be on its loopback or a private address the run cannot reach).
+ * The `/etc/resolv.conf` of a run: only the one resolver its guard lets it reach (the host's
+ * own may name several, or one on the host's loopback the run cannot see).
  */
-export function resolvConfText(dnsForward: string): string {
-  return `# written by Repo Runner for this run's network\nnameserver ${dnsForward}\noptions timeout:2 attempts:2\n`;
+export function resolvConfText(resolver: string): string {
+  return `# written by Repo Runner for this run's network\nnameserver ${resolver}\noptions timeout:2 attempts:2\n`;
 }

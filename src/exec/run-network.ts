@@ -21,7 +21,7 @@ import { hostsFileText, resolvConfText } from './run-hosts.js';
  * through Debian's `pasta` attached to it (user-mode TCP/UDP: no bridge, no NAT rules on the
  * host, no host routes to clean up), with its port forwarding both ways off (`-t/-u/-T/-U
  * none`, or pasta would map the host's loopback ports in) and `--no-map-gw`; an nftables
- * output chain inside the namespace drops private, link-local and the host's own addresses
+ * output chain inside the namespace rejects private, link-local and the host's own addresses
  * (see `netns-guard.ts`). Publishing is our own relay (`ns-relay.ts`) rather than pasta's
  * `-t`, because pasta's ports are fixed when it starts, it exists only with outbound on, and
  * a relay listening on 127.0.0.1 only is exactly `docker run -p 127.0.0.1:…`.
@@ -34,6 +34,8 @@ export interface RunNetworkOptions {
   hostNames: string[];
   /** Allow outbound traffic to public addresses (package registries) through pasta. */
   outbound: boolean;
+  /** The resolver the run may ask (port 53 only); default {@link hostResolver}. */
+  dns?: string;
   /** Where pid files and the relay socket live (root-only, short paths for sockets). */
   stateDir?: string;
 }
@@ -46,7 +48,7 @@ export interface RunNetwork {
   prefix(): string[];
   /** `localhost` on 127.0.0.1 and ::1, every host name on 127.0.0.1. */
   readonly hostsFile: string;
-  /** A resolv.conf naming pasta's DNS forwarder, when outbound is on; else null. */
+  /** A resolv.conf naming the one resolver the run may ask, when outbound is on; else null. */
   readonly resolvConf: string | null;
   /** The pids this network started (pasta, relay) that are still alive. */
   pids(): number[];
@@ -60,9 +62,6 @@ export interface RunNetwork {
   /** Stops forwarders and pasta, kills what is left in the namespace, deletes it; idempotent. */
   close(): Promise<void>;
 }
-
-/** Address inside the namespace that pasta maps to the host's first resolver (UDP port 53). */
-export const DNS_FORWARD_ADDRESS = '169.254.1.53';
 
 /** Default parent of per-network state: root-owned tmpfs, gone after a reboot like netns. */
 export const DEFAULT_STATE_DIR = '/run/repo-runner/net';
@@ -169,6 +168,29 @@ export async function removeStaleRunNetwork(
   rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * The resolver a run's DNS goes to: the host's first `nameserver` that is not on its
+ * loopback, else the upstream of systemd-resolved's 127.0.0.53 stub; null when there is none.
+ * The run dials it directly through pasta (this pasta's `--dns-forward` mapping does not
+ * forward here), and the guard opens port 53 of exactly this address.
+ */
+export function hostResolver(
+  files = ['/etc/resolv.conf', '/run/systemd/resolve/resolv.conf'],
+): string | null {
+  for (const file of files) {
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    const servers = [...text.matchAll(/^\s*nameserver\s+(\S+)/gm)].map((m) => m[1] ?? '');
+    const usable = servers.find((a) => a !== '::1' && !a.startsWith('127.') && !a.includes('%'));
+    if (usable) return usable;
+  }
+  return null;
+}
+
 /** Starts pasta in the foreground on `name`; resolves once its pid file says it is set up. */
 async function startPasta(name: string, dir: string): Promise<ChildProcess> {
   const pidFile = path.join(dir, 'pasta.pid');
@@ -177,7 +199,7 @@ async function startPasta(name: string, dir: string): Promise<ChildProcess> {
   const args = ['--config-net', '--quiet', '--foreground', '--runas', '0'];
   args.push('--netns', `/run/netns/${name}`, '--no-map-gw');
   args.push('-t', 'none', '-u', 'none', '-T', 'none', '-U', 'none');
-  args.push('--dns-forward', DNS_FORWARD_ADDRESS, '--pid', pidFile);
+  args.push('--pid', pidFile);
   const child = spawn('pasta', args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -262,8 +284,9 @@ export async function createRunNetwork(o: RunNetworkOptions): Promise<RunNetwork
   mkdirSync(netDir, { recursive: true });
   const hostsFile = path.join(netDir, 'hosts');
   writeFileSync(hostsFile, hostsFileText(o.hostNames));
-  const resolvConf = o.outbound ? path.join(netDir, 'resolv.conf') : null;
-  if (resolvConf) writeFileSync(resolvConf, resolvConfText(DNS_FORWARD_ADDRESS));
+  const resolver = o.outbound ? (o.dns ?? hostResolver()) : null;
+  const resolvConf = resolver ? path.join(netDir, 'resolv.conf') : null;
+  if (resolvConf && resolver) writeFileSync(resolvConf, resolvConfText(resolver));
 
   let pasta: ChildProcess | null = null;
   let relay: ChildProcess | null = null;
@@ -288,7 +311,7 @@ export async function createRunNetwork(o: RunNetworkOptions): Promise<RunNetwork
     await sh(['ip', 'netns', 'add', name]);
     await sh(['ip', '-n', name, 'link', 'set', 'lo', 'up']);
     const rules = guardRuleset({
-      dnsForward: o.outbound ? DNS_FORWARD_ADDRESS : null,
+      resolver,
       extraBlocked: hostLocalBlocks(),
     });
     await sh(['ip', 'netns', 'exec', name, 'nft', '-f', '-'], rules);
