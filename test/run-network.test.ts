@@ -20,6 +20,7 @@ import {
   type RunNetwork,
 } from '../src/exec/run-network.js';
 import { isProcessAlive } from '../src/exec/process-group.js';
+import { ROOT } from './helpers.js';
 
 const isRoot = process.getuid?.() === 0;
 const why = 'run networks need root (ip netns, nft, pasta)';
@@ -374,6 +375,64 @@ describe('run network', { skip: isRoot ? false : why, timeout: FILE_LIMIT_MS }, 
     }
     assert.equal(runNetworkName('a/b c'), runNetworkName('a/b c'));
     assert.match(runNetworkName('a/b c'), /^rr-[0-9a-f]{16}$/);
+  });
+
+  test('a dead supervisor leaves no relay behind; a new one adopts the live network', async () => {
+    const runId = `adopt-${tag}`;
+    await removeStaleRunNetwork(runId);
+    const port = await getPort({ host: '127.0.0.1' });
+    // The "supervisor": creates the network, starts an app inside, publishes it, then dies.
+    const code = `import { createRunNetwork } from ${JSON.stringify(path.join(ROOT, 'src/exec/run-network.ts'))};
+      import { spawn } from 'node:child_process';
+      const n = await createRunNetwork({ runId: ${JSON.stringify(runId)}, runDir: ${JSON.stringify(path.join(work, 'adopt'))}, hostNames: [], outbound: true });
+      const app = "require('http').createServer((q,s)=>s.end('still here')).listen(8080,'127.0.0.1')";
+      spawn('ip', ['netns', 'exec', n.name, process.execPath, '-e', app], { detached: true, stdio: 'ignore' }).unref();
+      await new Promise((r) => setTimeout(r, 500));
+      await n.publish(${port}, 8080);
+      console.log('ready ' + n.pids().join(' '));
+      setInterval(() => {}, 1000);`;
+    const sup = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    children.add(sup);
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      sup.stdout?.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (out.includes('\n')) resolve(out);
+      });
+      sup.once('exit', (c) => reject(new Error(`supervisor exited ${c}: ${out}`)));
+    });
+    const [pastaPid = 0, relayPid = 0] = line.trim().split(' ').slice(1).map(Number);
+    assert.equal(await hostGet(port), 'still here');
+    sup.kill('SIGKILL');
+    await new Promise((r) => sup.once('exit', r));
+    for (let i = 0; i < 100 && isProcessAlive(relayPid); i++) await sleep(20);
+    assert.equal(isProcessAlive(relayPid), false, 'the relay died with its supervisor');
+    assert.equal(isProcessAlive(pastaPid), true, 'pasta kept the run online');
+    await assert.rejects(
+      createRunNetwork({ runId, runDir: path.join(work, 'adopt'), hostNames: [], outbound: true }),
+      /already exists/,
+    );
+    const net = await createRunNetwork({
+      runId,
+      runDir: path.join(work, 'adopt'),
+      hostNames: ['db'],
+      outbound: true,
+      adopt: true,
+    });
+    networks.add(net);
+    assert.ok(net.pids().includes(pastaPid), 'the same pasta');
+    const again = await getPort({ host: '127.0.0.1' });
+    await net.publish(again, 8080);
+    assert.equal(await hostGet(again), 'still here');
+    // The guard was loaded again, not twice.
+    const rules = sh(...net.prefix(), 'nft', 'list', 'ruleset');
+    assert.equal(rules.match(/daddr 10\.0\.0\.0\/8/g)?.length, 1);
+    const app = sh('ip', 'netns', 'pids', net.name).split(/\s+/).filter(Boolean).map(Number);
+    await net.close();
+    for (let i = 0; i < 100 && [...app, pastaPid].some(isProcessAlive); i++) await sleep(20);
+    assert.deepEqual([...app, pastaPid].filter(isProcessAlive), []);
   });
 
   test('latency: 200 requests through a published port vs a direct loopback one', async (t) => {

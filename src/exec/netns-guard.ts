@@ -112,6 +112,9 @@ export function guardRuleset(o: GuardOptions): string {
     ? ['udp', 'tcp'].map((p) => `    ${fam} daddr ${o.resolver} ${p} dport 53 accept`)
     : [];
   return [
+    // Declare-then-delete makes loading idempotent: an adopted namespace gets the rules anew.
+    'table inet repo_runner_guard',
+    'delete table inet repo_runner_guard',
     'table inet repo_runner_guard {',
     '  chain output {',
     '    type filter hook output priority 0; policy accept;',

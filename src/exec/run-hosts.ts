@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * Host names code commonly hard-codes for its backing services (`redis://redis:6379`,
  * `DB_HOST=db`): a run network maps them to its own loopback so those apps find the run's
@@ -44,4 +46,27 @@ export function hostsFileText(hostNames: readonly string[]): string {
  */
 export function resolvConfText(resolver: string): string {
   return `# written by Repo Runner for this run's network\nnameserver ${resolver}\noptions timeout:2 attempts:2\n`;
+}
+
+/**
+ * The resolver a run's DNS goes to: the host's first `nameserver` that is not on its
+ * loopback, else the upstream of systemd-resolved's 127.0.0.53 stub; null when there is none.
+ * The run dials it directly through pasta (this pasta's `--dns-forward` mapping does not
+ * forward here), and the guard opens port 53 of exactly this address.
+ */
+export function hostResolver(
+  files = ['/etc/resolv.conf', '/run/systemd/resolve/resolv.conf'],
+): string | null {
+  for (const file of files) {
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    const servers = [...text.matchAll(/^\s*nameserver\s+(\S+)/gm)].map((m) => m[1] ?? '');
+    const usable = servers.find((a) => a !== '::1' && !a.startsWith('127.') && !a.includes('%'));
+    if (usable) return usable;
+  }
+  return null;
 }

@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { relayArgv, runNetworkName, hostResolver } from './run-network.js';
+import { relayArgv } from './netns-processes.js';
+import { hostResolver } from './run-hosts.js';
+import { runNetworkName } from './run-network.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'rr-resolv-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
