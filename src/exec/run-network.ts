@@ -1,0 +1,229 @@
+import type { ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { RepoRunnerError } from '../model/errors.js';
+import { guardRuleset, hostLocalBlocks } from './netns-guard.js';
+import { publishPort, type PublishedPort } from './port-publisher.js';
+import { isProcessAlive } from './process-group.js';
+import {
+  cmdlineHas,
+  deleteNamespace,
+  killPid,
+  readPid,
+  sh,
+  startPasta,
+  startRelay,
+} from './netns-processes.js';
+import { hostResolver, hostsFileText, resolvConfText } from './run-hosts.js';
+
+/**
+ * The per-run network, as Compose gives each project its own: one network namespace per run
+ * (`ip netns`), shared by all of the run's processes, so its services and databases talk
+ * over the run's own 127.0.0.1 and a port hard-coded in an app never collides with another
+ * run's.
+ *
+ * Why this mechanism: a named netns can be entered by every command of the run (installs,
+ * databases, services) through one argv prefix and outlives any single process, which
+ * bubblewrap's `--unshare-net` (one namespace per bwrap) does not. Outbound traffic goes
+ * through Debian's `pasta` attached to it (user-mode TCP/UDP: no bridge, no NAT rules on the
+ * host, no host routes to clean up), with its port forwarding both ways off (`-t/-u/-T/-U
+ * none`, or pasta would map the host's loopback ports in) and `--no-map-gw`; an nftables
+ * output chain inside the namespace rejects private, link-local and the host's own addresses
+ * (see `netns-guard.ts`). Publishing is our own relay (`ns-relay.ts`) rather than pasta's
+ * `-t`, because pasta's ports are fixed when it starts, it exists only with outbound on, and
+ * a relay listening on 127.0.0.1 only is exactly `docker run -p 127.0.0.1:…`. Its socket
+ * lives in a root-only dir under /run, not the run dir: the run can write its run dir, and a
+ * socket path must fit in 108 bytes.
+ */
+export interface RunNetworkOptions {
+  runId: string;
+  /** The run's directory: `net/hosts` and `net/resolv.conf` are written under it. */
+  runDir: string;
+  /** Names that resolve to the run's own loopback: compose service names, `db`, `redis`… */
+  hostNames: string[];
+  /** Allow outbound traffic to public addresses (package registries) through pasta. */
+  outbound: boolean;
+  /** The resolver the run may ask (port 53 only); default {@link hostResolver}. */
+  dns?: string;
+  /**
+   * Take over the run's namespace when it already exists (its supervisor died: `resume`
+   * adopting a live run): keep its rules, pasta and processes, start a new relay; the caller
+   * publishes its ports again. Without it an existing namespace is a `CONFLICT`.
+   */
+  adopt?: boolean;
+  /** Where pid files and the relay socket live (root-only, short paths for sockets). */
+  stateDir?: string;
+}
+
+/** A run's network namespace and what publishes into it; see {@link createRunNetwork}. */
+export interface RunNetwork {
+  /** The netns name, `rr-<run id>`. */
+  readonly name: string;
+  /** Argv prefix that runs a command inside it; also binds `hosts`/`resolv.conf` over /etc. */
+  prefix(): string[];
+  /** `localhost` on 127.0.0.1 and ::1, every host name on 127.0.0.1. */
+  readonly hostsFile: string;
+  /** A resolv.conf naming the one resolver the run may ask, when outbound is on; else null. */
+  readonly resolvConf: string | null;
+  /** The pids this network started (pasta, relay) that are still alive. */
+  pids(): number[];
+  /**
+   * Forwards 127.0.0.1:`hostPort` on the host to 127.0.0.1:`nsPort` inside.
+   * @throws the listen error when the host port is taken, or a RepoRunnerError when the relay cannot start.
+   */
+  publish(hostPort: number, nsPort: number): Promise<void>;
+  /** Stops forwarding `hostPort` and cuts its open connections; no-op when not published. */
+  unpublish(hostPort: number): Promise<void>;
+  /** Stops forwarders and pasta, kills what is left in the namespace, deletes it; idempotent. */
+  close(): Promise<void>;
+}
+
+/** Default parent of per-network state: root-owned tmpfs, gone after a reboot like netns. */
+export const DEFAULT_STATE_DIR = '/run/repo-runner/net';
+
+/** The netns name of a run: `rr-<run id>`, hashed when the id is not short and plain. */
+export function runNetworkName(runId: string): string {
+  if (/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/.test(runId)) return `rr-${runId}`;
+  return `rr-${createHash('sha256').update(runId).digest('hex').slice(0, 16)}`;
+}
+
+/**
+ * Removes what a crashed supervisor left of a run's network (pasta, the relay, processes
+ * still inside, the namespace, `/etc/netns/<name>`, the state dir). Safe when nothing is left.
+ */
+export async function removeStaleRunNetwork(
+  runId: string,
+  stateDir = DEFAULT_STATE_DIR,
+): Promise<void> {
+  const name = runNetworkName(runId);
+  const dir = path.join(stateDir, name);
+  for (const file of ['relay.pid', 'pasta.pid']) {
+    const pid = readPid(path.join(dir, file));
+    if (pid !== null && cmdlineHas(pid, name)) await killPid(pid);
+  }
+  await deleteNamespace(name);
+  rmSync(`/etc/netns/${name}`, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Creates the network of one run: the namespace with its loopback up and the guard rules
+ * loaded, the hosts file (and resolv.conf), pasta when `outbound`, and the relay (started
+ * without waiting; {@link RunNetwork.publish} waits for it). Needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN).
+ *
+ * @throws RepoRunnerError `CONFLICT` when the run's namespace already exists (call
+ *   {@link removeStaleRunNetwork} first), `INTERNAL` when ip, nft or pasta fail.
+ * @example
+ * const net = await createRunNetwork({ runId, runDir, hostNames: ['db', 'redis'], outbound: true });
+ * spawn(net.prefix()[0], [...net.prefix().slice(1), 'redis-server', '--port', '6379']);
+ * await net.publish(41234, 6379);
+ * await net.close();
+ */
+export async function createRunNetwork(o: RunNetworkOptions): Promise<RunNetwork> {
+  const name = runNetworkName(o.runId);
+  const adopting = existsSync(`/run/netns/${name}`);
+  if (adopting && !o.adopt) {
+    throw new RepoRunnerError(
+      'CONFLICT',
+      `network namespace ${name} already exists`,
+      'stop or resume the run first',
+    );
+  }
+  const dir = path.join(o.stateDir ?? DEFAULT_STATE_DIR, name);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const netDir = path.join(o.runDir, 'net');
+  mkdirSync(netDir, { recursive: true });
+  const hostsFile = path.join(netDir, 'hosts');
+  writeFileSync(hostsFile, hostsFileText(o.hostNames));
+  const resolver = o.outbound ? (o.dns ?? hostResolver()) : null;
+  const resolvConf = resolver ? path.join(netDir, 'resolv.conf') : null;
+  if (resolvConf && resolver) writeFileSync(resolvConf, resolvConfText(resolver));
+
+  let pasta: number | null = null;
+  let relay: ChildProcess | null = null;
+  let relayStarting: Promise<ChildProcess> | null = null;
+  const published = new Map<number, PublishedPort>();
+  const socketPath = path.join(dir, 'relay.sock');
+  let closing: Promise<void> | null = null;
+
+  const close = () =>
+    (closing ??= (async () => {
+      await Promise.all([...published.values()].map((p) => p.close()));
+      published.clear();
+      const r = relay ?? (await relayStarting?.catch(() => null)) ?? null;
+      if (r?.pid) await killPid(r.pid);
+      if (pasta) await killPid(pasta);
+      await deleteNamespace(name);
+      rmSync(`/etc/netns/${name}`, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
+    })());
+
+  try {
+    if (!adopting) await sh(['ip', 'netns', 'add', name]);
+    await sh(['ip', '-n', name, 'link', 'set', 'lo', 'up']);
+    const rules = guardRuleset({
+      resolver,
+      extraBlocked: hostLocalBlocks(),
+    });
+    await sh(['ip', 'netns', 'exec', name, 'nft', '-f', '-'], rules);
+    // `ip netns exec` binds /etc/netns/<name>/* over /etc, so even a command run with just
+    // prefix() (no bubblewrap) sees the run's hosts and resolver.
+    mkdirSync(`/etc/netns/${name}`, { recursive: true });
+    writeFileSync(`/etc/netns/${name}/hosts`, readFileSync(hostsFile));
+    if (resolvConf) writeFileSync(`/etc/netns/${name}/resolv.conf`, readFileSync(resolvConf));
+    // The relay starts (tsx from src: ~0.5 s) while pasta comes up and the run installs.
+    const oldRelay = readPid(path.join(dir, 'relay.pid'));
+    if (adopting && oldRelay !== null && cmdlineHas(oldRelay, name)) await killPid(oldRelay);
+    relayStarting = startRelay(name, dir);
+    relayStarting.catch(() => undefined);
+    // An adopted network keeps its pasta (it outlives the supervisor that started it).
+    const alive = readPid(path.join(dir, 'pasta.pid'));
+    if (alive !== null && isProcessAlive(alive) && cmdlineHas(alive, name)) pasta = alive;
+    if (o.outbound && pasta === null) pasta = (await startPasta(name, dir)).pid ?? null;
+  } catch (err) {
+    // A failed adoption must not take the live run's network down with it.
+    if (adopting) {
+      const r = await relayStarting?.catch(() => null);
+      if (r?.pid) await killPid(r.pid);
+    } else await close();
+    if (err instanceof RepoRunnerError) throw err;
+    throw new RepoRunnerError(
+      'INTERNAL',
+      `could not create the run network ${name}: ${(err as Error).message}`,
+      'the sandbox needs root, iproute2 and nftables; or run with --network host',
+      { cause: err },
+    );
+  }
+
+  const ensureRelay = async () => {
+    if (relay && relay.exitCode === null && relay.signalCode === null) return;
+    if (relay) relayStarting = null; // it died: start another
+    relayStarting ??= startRelay(name, dir);
+    relay = await relayStarting;
+  };
+
+  return {
+    name,
+    hostsFile,
+    resolvConf,
+    prefix: () => ['ip', 'netns', 'exec', name],
+    pids: () =>
+      [pasta, readPid(path.join(dir, 'relay.pid'))].filter(
+        (p): p is number => !!p && isProcessAlive(p),
+      ),
+    async publish(hostPort, nsPort) {
+      if (closing) throw new RepoRunnerError('CONFLICT', `run network ${name} is closed`);
+      if (published.has(hostPort))
+        throw new RepoRunnerError('CONFLICT', `host port ${hostPort} is already published`);
+      await ensureRelay();
+      published.set(hostPort, await publishPort(socketPath, hostPort, nsPort));
+    },
+    async unpublish(hostPort) {
+      const p = published.get(hostPort);
+      published.delete(hostPort);
+      await p?.close();
+    },
+    close,
+  };
+}
