@@ -8,6 +8,7 @@ import type { RunContext } from '../model/run-context.js';
 import type { RunningService } from '../model/run-state.js';
 import { spawnServiceProcess } from '../exec/process-group.js';
 import { confine, enoent } from '../exec/confine.js';
+import { openRunCgroup } from '../exec/cgroup.js';
 import { installHint } from '../exec/toolchain-hints.js';
 import { appEnvFor, serviceEnv } from '../exec/service-env.js';
 import type { Agent } from './agent.js';
@@ -90,7 +91,10 @@ export async function startService(
     );
   }
   const pid = child.pid;
-  child.once('exit', (exitCode, signal) => ctx.exits.set(pid, { exitCode, signal }));
+  child.once('exit', (exitCode, signal) => {
+    const limitHit = openRunCgroup(ctx.runId)?.limitHit();
+    ctx.exits.set(pid, { exitCode, signal, ...(limitHit ? { limitHit } : {}) });
+  });
   child.unref();
   await ctx.store.recordProcess({
     runId: ctx.runId,

@@ -3,7 +3,8 @@ import { setMaxListeners } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import type { RunEvent } from '../model/events.js';
 import { RepoRunnerError } from '../model/errors.js';
-import { packageCacheDir, runDir } from '../model/paths.js';
+import { runDir } from '../model/paths.js';
+import { setUpIsolation } from './isolation.js';
 import { executePipeline } from './pipeline.js';
 import { createRunContext } from './run-context.js';
 import type { Report } from '../model/report.js';
@@ -139,14 +140,19 @@ async function execute(
   });
   if (caller.onEvent) ctx.bus.on('event', caller.onEvent);
   const record = await caller.store.getRun(runId);
-  // A service user's runs share package caches with that user's runs only; the local CLI's
-  // user is the operator, whose own caches they use.
-  ctx.isolation = {
-    prefix: [],
-    hostsFile: null,
-    resolvConf: null,
-    cacheDir: record?.userId ? packageCacheDir(caller.home, record.userId) : null,
-  };
+  const { isolation, noCgroup } = await setUpIsolation(
+    caller.store,
+    caller.home,
+    runId,
+    record?.userId ?? null,
+  );
+  ctx.isolation = isolation;
+  if (noCgroup)
+    ctx.bus.publish({
+      kind: 'warning',
+      phase: 'env',
+      message: `no cgroup for this run (${noCgroup}): memory, process and CPU limits are not enforced`,
+    });
   await caller.store.updateRun(runId, { status: 'running', ownerPid: process.pid });
   const report = await executePipeline(ctx);
   if (ctx.state.workspace)

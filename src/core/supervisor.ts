@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { startService } from '../agents/runner-agent.js';
 import { isProcessAlive, stopProcessGroup } from '../exec/process-group.js';
+import { capLogFile, type LogCap } from '../exec/log-rotation.js';
 import { probeHttp } from '../health/http-check.js';
 import { connectHost } from '../health/readiness.js';
 import type { RunContext } from '../model/run-context.js';
@@ -41,6 +42,7 @@ export class Supervisor {
   private lastLiveness = Date.now();
   private busy = false;
   private stopping = false;
+  private logCaps: LogCap[] = [];
   private readonly policy: RestartPolicy;
   private settle: () => void = () => {};
   /** Resolves once every service has been given up (nothing is left to supervise). */
@@ -68,6 +70,10 @@ export class Supervisor {
   /** Begins watching. Returns at once. */
   start(): void {
     this.tickTimer = setInterval(() => void this.tick(), this.policy.checkEveryMs);
+    // Service logs are capped at the tier's size, rotated to `<name>.log.1`.
+    const logBytes = this.ctx.isolation?.limits?.logBytes;
+    if (logBytes)
+      this.logCaps = this.watched.map((w) => capLogFile(w.svc.logFile, logBytes));
   }
 
   /** Restarts per service so far, and whether it was given up. */
@@ -79,6 +85,7 @@ export class Supervisor {
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.tickTimer) clearInterval(this.tickTimer);
+    for (const cap of this.logCaps) cap.stop();
     await Promise.all(this.watched.map((w) => stopProcessGroup(w.svc.pid)));
     this.copyLogs();
     await this.ctx.bus.flush();

@@ -209,7 +209,8 @@ export function confineCommand(
   const program = cmd.argv[0] ?? '';
   const found = resolveProgram(program, cmd.cwd, cmd.env.PATH ?? '');
   if (!found) return null;
-  if (kind === 'none') return cmd;
+  // Without the sandbox the run's cgroup (and network) still hold the command.
+  if (kind === 'none') return { ...cmd, argv: [...(view.prefix ?? []), ...cmd.argv] };
   const env = { ...cmd.env, TMPDIR: path.join(view.runDir, 'tmp') };
   return {
     argv: bwrapArgv(view, { ...cmd, argv: [found, ...cmd.argv.slice(1)] }),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { CommandSpec } from '../model/plan.js';
 import type { RunContext } from '../model/run-context.js';
 import type { ProcessResult } from '../model/process-result.js';
+import { openRunCgroup } from './cgroup.js';
 import { confine, spawnNotFound } from './confine.js';
 import { runCommand } from './run-command.js';
 
@@ -48,10 +49,14 @@ export async function runTracked(
     appendFileSync(o.logFile, `[${missing.spawnError}]\n`);
     return missing;
   }
+  // A limit hit while this step ran (OOM kill, refused fork) is the step's, as data.
+  const group = openRunCgroup(ctx.runId);
+  const mark = group?.limitEvents();
+  const stepLimit = ctx.isolation?.limits?.stepTimeoutMs ?? Infinity;
   const ran = await runCommand(confined.argv, {
     cwd: confined.cwd,
     env: confined.env,
-    timeoutMs: cmd.timeoutMs ?? o.timeoutMs,
+    timeoutMs: Math.min(cmd.timeoutMs ?? o.timeoutMs, stepLimit),
     signal: ctx.signal,
     onSpawn: (pid) => {
       processId = ctx.store.recordProcess({
@@ -72,7 +77,8 @@ export async function runTracked(
     },
   });
   // The command as planned, not its sandbox wrapper: messages and fix rules read it.
-  const result = { ...ran, command: argv.join(' ') };
+  const hit = ran.failed && group && mark ? group.limitHitSince(mark) : null;
+  const result = { ...ran, command: argv.join(' '), ...(hit ? { limitHit: hit } : {}) };
   if (partial.trim())
     ctx.bus.publish({ kind: 'log', phase: o.phase, service: o.service, message: partial });
   if (processId) await ctx.store.endProcess(await processId);

@@ -1,5 +1,6 @@
 import type { Store } from './store.js';
 import type { RunEventBus } from './events.js';
+import type { RunLimits } from './run-limits.js';
 import type { RunOptions } from './run-options.js';
 import type { RunState } from './run-state.js';
 import type { ServiceExit } from './service-exit.js';
@@ -42,4 +43,6 @@ export interface RunIsolation {
   hostsFile: string | null;
   resolvConf: string | null;
   cacheDir: string | null;
+  /** The limits of the run owner's tier (memory, processes, CPU, disk, logs, step time). */
+  limits: RunLimits | null;
 }

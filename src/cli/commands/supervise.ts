@@ -4,6 +4,7 @@ import { RunOptionsSchema } from '../../model/run-options.js';
 import { Supervisor } from '../../core/supervisor.js';
 import { createRunContext } from '../../core/run-context.js';
 import { restoreState } from '../../core/restore-state.js';
+import { setUpIsolation } from '../../core/isolation.js';
 import { withSession } from '../session.js';
 
 /**
@@ -32,6 +33,8 @@ export async function superviseCommand(runId: string): Promise<number> {
       // The run is healthy: its live phases' processes are up, and adopted as they are.
       state: await restoreState(store, runId, { live: true }),
     });
+    // Restarted services go back into the run's cgroup and sandbox, as they first started.
+    ctx.isolation = (await setUpIsolation(store, home, runId, run.userId)).isolation;
     await store.updateRun(runId, { supervisorPid: process.pid });
     const supervisor = new Supervisor(ctx);
     supervisor.start();
