@@ -15,6 +15,8 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { configAgent } from '../src/agents/config-agent.js';
 import { detectionAgent } from '../src/agents/detection-agent.js';
+import { planRepository } from '../src/agents/repo-overrides.js';
+import { RepoView } from '../src/repo/repo-view.js';
 import { setupAgent } from '../src/agents/setup-agent.js';
 import { appEnvFor, serviceEnv } from '../src/exec/service-env.js';
 import type { RunEvent } from '../src/model/events.js';
@@ -167,6 +169,31 @@ describe('symlink escapes', () => {
       warnings().some((w) => w.includes(expected)),
       'no warning event',
     );
+  });
+
+  it('a service folder named by the override file may not be a link out; a linked override file is not read', async () => {
+    const dir = repo('override', {
+      'repo-runner.json': JSON.stringify({
+        services: { api: { root: 'backend', start: 'node outside.js' } },
+      }),
+    });
+    symlinkSync(path.join(outside, 'app'), path.join(dir, 'backend'));
+    await assert.rejects(
+      planRepository(new RepoView(dir)),
+      (e: unknown) =>
+        e instanceof Error &&
+        e.message.includes(`service api: backend points to ${path.join(outside, 'app')}`),
+    );
+    const linked = repo('override-link', { 'index.html': '<p>hi</p>' });
+    symlinkSync(path.join(outside, 'credentials'), path.join(linked, 'repo-runner.json'));
+    const plan = await planRepository(new RepoView(linked));
+    assert.ok(
+      plan.warnings.some((w) =>
+        w.includes(`repo-runner.json points to ${path.join(outside, 'credentials')}`),
+      ),
+      plan.warnings.join('\n'),
+    );
+    assert.ok(!JSON.stringify(plan).includes('outside-secret'));
   });
 
   it('a .repo-runner link makes the build refuse before writing anything outside', async () => {
