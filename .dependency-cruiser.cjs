@@ -10,7 +10,7 @@ const TIERS = [
   ['core'],
   ['agents', 'fixer', 'managers'],
   ['providers', 'database', 'llm', 'auth', 'env'],
-  ['queue', 'config', 'store', 'health', 'exec', 'repo', 'static'],
+  ['queue', 'config', 'store', 'health', 'exec', 'static', 'repo'],
   ['model'],
 ];
 

@@ -10,6 +10,7 @@ import { expectedVars } from '../config/sources.js';
 import type { RunContext } from '../model/run-context.js';
 import type { ServiceConfig } from '../model/run-state.js';
 import { RepoView } from '../repo/repo-view.js';
+import { PathEscapeError, resolveInside } from '../repo/resolve-inside.js';
 import type { Agent } from './agent.js';
 
 /**
@@ -20,7 +21,8 @@ import type { Agent } from './agent.js';
  * JWT_SECRET, …) generated with the OS CSPRNG, the example's own defaults; what it cannot
  * know (a third party's API key) stays empty and is reported as "needs a value". A user's
  * `.env` is never overwritten: only missing keys are added, after a backup copy. The
- * resulting values also go into the service's environment.
+ * resulting values also go into the service's environment. A `.env` or example file that
+ * links out of the repository is neither read nor written: a warning names it.
  */
 export const configAgent = {
   name: 'ConfigAgent',
@@ -38,6 +40,7 @@ export const configAgent = {
     const byRoot = new Map<string, string[]>();
     for (const s of plan.services) byRoot.set(s.root, [...(byRoot.get(s.root) ?? []), s.name]);
     const configs: ServiceConfig[] = [];
+    const refusals: PathEscapeError[] = [];
     for (const [root, services] of byRoot) {
       const vars = await expectedVars(repo, root);
       if (vars.length === 0) continue;
@@ -59,12 +62,22 @@ export const configAgent = {
           values[v.key] = v.example;
         else values[v.key] = '';
       }
-      const file = path.join(repo.resolve(root), '.env');
+      const envRel = root === '.' ? '.env' : `${root}/.env`;
+      // Shown and recorded as the user knows it; written where it really is.
+      const file = path.join(repo.root, envRel);
+      let real: string;
+      try {
+        // A `.env` (or its folder) linking out of the repository would copy an outside
+        // file's contents into the app's environment and write to it: refused, reported.
+        real = resolveInside(workspace.repoPath, envRel);
+      } catch (err) {
+        if (!(err instanceof PathEscapeError)) throw err;
+        refusals.push(err);
+        continue;
+      }
       const sources = [...new Set(vars.map((v) => v.source))].join(', ');
-      const merged = mergeEnvFile(file, values, sources);
-      const final = parseEnvText(
-        (await repo.readText(root === '.' ? '.env' : `${root}/.env`)) ?? '',
-      );
+      const merged = mergeEnvFile(real, values, sources);
+      const final = parseEnvText((await repo.readText(envRel)) ?? '');
       const needsValue = vars
         .filter(
           (v) =>
@@ -90,6 +103,10 @@ export const configAgent = {
       configs.push(config);
       report(ctx, config, merged.created);
     }
+    // Example files and `.env`s that link out of the repository were read as missing.
+    const messages = new Set([...repo.escapes, ...refusals].map((e) => e.message));
+    for (const message of messages)
+      ctx.bus.publish({ kind: 'warning', phase: 'configure', message });
     return configs;
   },
 } satisfies Agent<'config'>;

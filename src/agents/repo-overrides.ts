@@ -60,8 +60,8 @@ export type CliOverrides = ServiceOverride & { service?: string };
  * The RunPlan of a repository as Repo Runner will run it: the providers' plan, then the
  * repo's override file, then CLI flags (which win). Used by the detect phase and by `plan`.
  *
- * @throws UnrecoverableError BAD_INPUT for an invalid override file or a `--service` that
- *   names no service.
+ * @throws UnrecoverableError BAD_INPUT for an invalid override file, a `--service` that
+ *   names no service, or a service folder that leaves the repository (symlinks followed).
  */
 export async function planRepository(repo: RepoView, cli?: CliOverrides): Promise<RunPlan> {
   let plan: RunPlan = await detectPlan(repo);
@@ -85,5 +85,24 @@ export async function planRepository(repo: RepoView, cli?: CliOverrides): Promis
       plan = applyOverrides(plan, top);
     }
   }
+  // Every folder a service runs in stays in the repository, symlinks followed, whoever named
+  // it (a provider, the override file, a flag): its commands would run code from outside.
+  // Not its install dir: a local user's `.venv` may link to a shared one on purpose.
+  for (const s of plan.services) {
+    try {
+      repo.resolve(s.root);
+    } catch (err) {
+      throw new UnrecoverableError(
+        'BAD_INPUT',
+        `service ${s.name}: ${(err as Error).message}`,
+        'point the service at a folder inside the repository',
+        { cause: err },
+      );
+    }
+  }
+  // Paths refused after detection (the override file itself) are reported too.
+  const unreported = repo.escapes.filter((e) => !plan.warnings.includes(e.message));
+  if (unreported.length > 0)
+    plan = { ...plan, warnings: [...plan.warnings, ...unreported.map((e) => e.message)] };
   return plan;
 }

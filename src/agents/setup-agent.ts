@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { logFile } from '../model/paths.js';
+import type { RunContext } from '../model/run-context.js';
 import type { RunState } from '../model/run-state.js';
 import { appEnvFor, serviceEnv } from '../exec/service-env.js';
 import { runStep } from '../exec/run-step.js';
+import { PathEscapeError, resolveInside } from '../repo/resolve-inside.js';
 import type { Agent } from './agent.js';
 
 /** Repo Runner's own folder in a repository, for build output that has no conventional place. */
@@ -14,7 +15,8 @@ export const REPO_RUNNER_DIR = '.repo-runner';
  * service's isolated environment.
  *
  * @throws StepFailedError BUILD_FAILED with the log tail when a step fails, TOOLCHAIN_MISSING
- *   when its program is not installed; both carry the ProcessResult.
+ *   when its program is not installed; both carry the ProcessResult. PathEscapeError when
+ *   the repository's `.repo-runner` (or its `.gitignore`) links out of it.
  */
 export const setupAgent = {
   name: 'SetupAgent',
@@ -37,13 +39,8 @@ export const setupAgent = {
         service,
         appEnvFor(ctx.state, service.name),
       );
-      if (service.build.some((b) => b.argv.some((a) => a.includes(`${REPO_RUNNER_DIR}/`)))) {
-        // Build output of ours in the repo (e.g. Go binaries): keep it out of the user's git.
-        const dir = path.join(workspace.repoPath, REPO_RUNNER_DIR);
-        mkdirSync(dir, { recursive: true });
-        if (!existsSync(path.join(dir, '.gitignore')))
-          writeFileSync(path.join(dir, '.gitignore'), '*\n');
-      }
+      if (service.build.some((b) => b.argv.some((a) => a.includes(`${REPO_RUNNER_DIR}/`))))
+        ownDir(ctx, workspace.repoPath, service.name);
       for (const step of service.build)
         await runStep(
           ctx,
@@ -68,3 +65,23 @@ export const setupAgent = {
     return builds;
   },
 } satisfies Agent<'builds'>;
+
+/**
+ * Makes `.repo-runner/` (build output of ours, e.g. Go binaries) with a `.gitignore` that
+ * keeps it out of the user's git. A committed `.repo-runner` symlink would make the build
+ * write into another folder: refused, with a warning naming it, before anything is written.
+ *
+ * @throws PathEscapeError when `.repo-runner` or its `.gitignore` leads out of the repository.
+ */
+function ownDir(ctx: RunContext, repoPath: string, service: string): void {
+  try {
+    const dir = resolveInside(repoPath, REPO_RUNNER_DIR);
+    mkdirSync(dir, { recursive: true });
+    const ignore = resolveInside(repoPath, `${REPO_RUNNER_DIR}/.gitignore`);
+    if (!existsSync(ignore)) writeFileSync(ignore, '*\n', { flag: 'wx' });
+  } catch (err) {
+    if (err instanceof PathEscapeError)
+      ctx.bus.publish({ kind: 'warning', phase: 'build', service, message: err.message });
+    throw err;
+  }
+}

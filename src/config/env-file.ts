@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { constants, copyFileSync, existsSync, lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { writeTextAtomic } from '../store/state-files.js';
@@ -29,6 +29,8 @@ export interface EnvFileResult {
  * file already has keep their value, missing ones are appended under a dated comment. When
  * the file existed and gains keys, a copy of it is kept first as `<file>.repo-runner-backup`
  * (an older backup is never overwritten: a numbered name is used). Writes atomically.
+ * `file` must already be resolved inside the repository (`resolveInside`): this writes
+ * where it is told.
  */
 export function mergeEnvFile(
   file: string,
@@ -45,9 +47,12 @@ export function mergeEnvFile(
   if (added.length === 0) return { added, backup: null, created: false };
   let backup: string | null = null;
   if (existed) {
+    // lstat, not exists: a dangling link named like a backup is taken too, so the copy
+    // never writes through a link the repository committed (EXCL backs that up).
+    const taken = (f: string) => lstatSync(f, { throwIfNoEntry: false }) !== undefined;
     backup = `${file}.repo-runner-backup`;
-    for (let i = 2; existsSync(backup); i++) backup = `${file}.repo-runner-backup-${i}`;
-    copyFileSync(file, backup);
+    for (let i = 2; taken(backup); i++) backup = `${file}.repo-runner-backup-${i}`;
+    copyFileSync(file, backup, constants.COPYFILE_EXCL);
   }
   const header = `# Added by Repo Runner on ${new Date().toISOString().slice(0, 10)} from ${source}`;
   const body = added.map((k) => envLine(k, values[k] ?? '')).join('\n');

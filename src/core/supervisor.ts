@@ -72,8 +72,7 @@ export class Supervisor {
     this.tickTimer = setInterval(() => void this.tick(), this.policy.checkEveryMs);
     // Service logs are capped at the tier's size, rotated to `<name>.log.1`.
     const logBytes = this.ctx.isolation?.limits?.logBytes;
-    if (logBytes)
-      this.logCaps = this.watched.map((w) => capLogFile(w.svc.logFile, logBytes));
+    if (logBytes) this.logCaps = this.watched.map((w) => capLogFile(w.svc.logFile, logBytes));
   }
 
   /** Restarts per service so far, and whether it was given up. */

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { ServiceSpec } from '../model/plan.js';
+import { staysInside } from '../repo/resolve-inside.js';
 import { allowedEnv } from './sandbox-env.js';
 import { rewriteComposeHost, type DatabaseHost } from './compose-hosts.js';
 
@@ -37,7 +38,10 @@ export function serviceEnv(
   }
   // Binaries Repo Runner built (Go) are on PATH too, as a Procfile naming them expects
   // (Heroku puts build output on PATH the same way).
-  prefix.push(path.join(path.resolve(repoPath), '.repo-runner', 'bin'));
+  // Only while it stays in the repository: a `.repo-runner` link elsewhere is refused (the
+  // SetupAgent reports it), and must not put an outside folder's programs on PATH.
+  const ours = path.join(path.resolve(repoPath), '.repo-runner', 'bin');
+  if (staysInside(repoPath, ours)) prefix.push(ours);
   env.PATH = [...prefix, env.PATH ?? ''].filter(Boolean).join(path.delimiter);
   return { ...env, ...service.env, ...extra };
 }

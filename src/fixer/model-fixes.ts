@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import type { Candidate, ProposeMore } from './candidate.js';
@@ -10,6 +10,7 @@ import { modelManager } from '../managers/model-manager.js';
 import { FixActionSchema, type FixAction } from '../model/fix-action.js';
 import type { ErrorSignature } from './signature.js';
 import { vetModelAction } from './vet-model-action.js';
+import { resolveInside } from '../repo/resolve-inside.js';
 
 /** Lines of log tail sent to a model: 40 (the end of a traceback and what led to it). */
 const LOG_LINES = 40;
@@ -37,16 +38,19 @@ function fixTools(): ToolSpecs {
 /** Files inside the repository that the log lines name (`File "app.py"`, `at /repo/x.js:3`). */
 function namedFiles(repo: string, lines: string[]): string[] {
   const found: string[] = [];
-  const realRepo = realpathSync(repo);
   for (const line of lines) {
     for (const m of line.matchAll(
       /([\w./-]+\.(?:py|js|mjs|cjs|ts|json|toml|txt|cfg|ini|yml|yaml))\b/g,
     )) {
-      const abs = path.resolve(repo, m[1]!);
-      if (!existsSync(abs) || !statSync(abs).isFile()) continue;
-      const real = realpathSync(abs);
+      let real: string;
+      try {
+        // The file is sent to a model: never one a symlink leads to outside the repository.
+        real = resolveInside(repo, m[1]!);
+      } catch {
+        continue;
+      }
+      if (!existsSync(real) || !statSync(real).isFile()) continue;
       if (
-        !real.startsWith(realRepo + path.sep) ||
         real.includes(`${path.sep}node_modules${path.sep}`) ||
         real.includes(`${path.sep}.venv${path.sep}`)
       )

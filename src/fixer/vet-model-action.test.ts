@@ -22,6 +22,8 @@ before(async () => {
   writeFileSync(path.join(repo, 'backend', '.venv', 'bin', 'flask'), '');
   symlinkSync(process.execPath, path.join(repo, 'backend', '.venv', 'bin', 'node'));
   symlinkSync('/bin/sh', path.join(repo, 'backend', 'run.sh'));
+  symlinkSync('/etc', path.join(repo, 'backend', 'etc'));
+  symlinkSync('/usr/bin', path.join(repo, 'backend', 'tools'));
 });
 after(async () => {
   await store.close();
@@ -100,6 +102,12 @@ describe('vetModelAction', () => {
     assert.match(vet(install('pip', 'install', '-r', `${tmp}/other.txt`)) ?? '', /outside/);
     assert.match(vet(step('python', '../../etc/passwd')) ?? '', /leaves the repository/);
     assert.match(vet(step('node', '../../../x.js')) ?? '', /leaves the repository/);
+    // Lexically inside, really outside: a folder of the repository linked to /etc.
+    const linked = `${repo}/backend/etc/passwd`;
+    assert.equal(vet(step('python', linked)), `${linked} is outside the repository`);
+    // The venv exception is for a linked program, not a linked folder of programs.
+    assert.match(vet(start('tools/sh')) ?? '', /not a toolchain program/);
+    assert.match(vet(start('tools/python3')) ?? '', /not a toolchain program/);
   });
 
   it('checks the value of joined options (--target=/x, -r/x) as paths too', () => {

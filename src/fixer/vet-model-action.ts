@@ -1,7 +1,8 @@
-import { existsSync, realpathSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import type { RunContext } from '../model/run-context.js';
 import type { FixAction } from '../model/fix-action.js';
+import { realPathOf, staysInside } from '../repo/resolve-inside.js';
 
 /**
  * Programs a model may name as a command's first word: the toolchains and servers a repo's
@@ -35,26 +36,21 @@ const ALLOWED_PROGRAMS = new Set([
   'rake',
 ]);
 
-function insideRepo(repo: string, cwd: string, p: string): boolean {
-  const abs = path.resolve(cwd, p);
-  const realRepo = existsSync(repo) ? realpathSync(repo) : repo;
-  const real = existsSync(abs) ? realpathSync(abs) : abs;
-  return (
-    real === realRepo || real.startsWith(realRepo + path.sep) || abs.startsWith(repo + path.sep)
-  );
-}
+/** `p` (from `cwd`) really inside the repository, symlinks followed (`resolveInside`). */
+const insideRepo = (repo: string, cwd: string, p: string): boolean =>
+  repo !== '' && staysInside(repo, path.resolve(cwd, p));
 
 /**
- * A program inside the repository that is a symlink out of it (a venv's `bin/python` →
- * `/usr/bin/python3.11`) is allowed only when it lands on a toolchain program.
+ * The one deliberate exception to {@link insideRepo}: a program that is itself a symlink
+ * sitting in the repository (a venv's `bin/python` → `/usr/bin/python3.11`) may lead out
+ * of it when it lands on a toolchain program. The folder holding the link must be inside,
+ * so a linked folder (`tools` → `/usr/bin`) is not a way around the rule.
  */
-function programStaysSafe(repo: string, cwd: string, program: string): boolean {
+function linkedToolchain(repo: string, cwd: string, program: string): boolean {
   const abs = path.resolve(cwd, program);
-  if (!existsSync(abs)) return true;
-  const real = realpathSync(abs);
-  const realRepo = existsSync(repo) ? realpathSync(repo) : repo;
-  if (real.startsWith(realRepo + path.sep)) return true;
-  return ALLOWED_PROGRAMS.has(path.basename(real).replace(/[\d.]+$/, ''));
+  if (!insideRepo(repo, cwd, path.dirname(abs))) return false;
+  if (!lstatSync(abs, { throwIfNoEntry: false })?.isSymbolicLink()) return false;
+  return ALLOWED_PROGRAMS.has(path.basename(realPathOf(abs)).replace(/[\d.]+$/, ''));
 }
 
 /**
@@ -75,10 +71,12 @@ export function vetModelAction(ctx: RunContext, action: FixAction): string | nul
     const cwd = path.resolve(repo, svc?.root ?? '.');
     const [program = '', ...args] = action.argv;
     const known = !program.includes('/') && ALLOWED_PROGRAMS.has(program);
-    if (!known && !(program.includes('/') && insideRepo(repo, cwd, program)))
+    if (!known && !program.includes('/'))
       return `${program} is not a toolchain program or a file inside the repository`;
-    if (!known && !programStaysSafe(repo, cwd, program))
-      return `${program} links to a program outside the repository that is not a toolchain`;
+    if (!known && !insideRepo(repo, cwd, program) && !linkedToolchain(repo, cwd, program))
+      return insideRepo(repo, cwd, path.dirname(path.resolve(cwd, program)))
+        ? `${program} links to a program outside the repository that is not a toolchain`
+        : `${program} is not a toolchain program or a file inside the repository`;
     // `--target=/x` and `-r/x` carry a path after the flag: check those values too.
     const values = args.flatMap((a) => [
       a,

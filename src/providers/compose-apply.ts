@@ -35,7 +35,15 @@ export async function applyCompose(
   const contexts = new Set<string>();
   for (const b of compose.build) {
     contexts.add(b.context);
-    const planned = await planFolder(b.context === '.' ? repo : subView(repo, b.context));
+    let folder: RepoView;
+    try {
+      folder = b.context === '.' ? repo : subView(repo, b.context);
+    } catch (err) {
+      // A context that is a symlink out of the repository: refused (detectPlan reports it).
+      warnings.push(`${compose.file} ${b.name}: ${(err as Error).message}`);
+      continue;
+    }
+    const planned = await planFolder(folder);
     const base = planned.services[0];
     if (!base) {
       warnings.push(

@@ -42,7 +42,8 @@ export const PROVIDERS: readonly Provider[] = [
  * `Procfile` (its process types replace the root service), then ports hard-coded in entry
  * files. Service names are unique: a later `web` becomes `web-<provider>`. Returns an empty
  * `services` array when nothing runs (the caller raises "nothing to run"), with a warning
- * per unsupported manifest.
+ * per unsupported manifest, and one per path refused because a symlink led out of the
+ * repository (a subfolder, a manifest: never followed, see `RepoView.resolve`).
  *
  * @example
  * const plan = await detectPlan(new RepoView('/src/app'));
@@ -131,6 +132,9 @@ export async function detectPlan(repo: RepoView): Promise<RunPlan> {
         warnings.push(`found ${file}: ${ecosystem} is not supported yet`);
     }
   }
+  // Symlinks out of the repository were refused wherever a provider met them: say so.
+  for (const e of repo.escapes)
+    if (!warnings.some((w) => w.includes(e.message))) warnings.push(e.message);
   return RunPlanSchema.parse({
     ecosystems,
     services,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { CommandSpec, ServiceSpec } from '../model/plan.js';
-import { RepoView } from '../repo/repo-view.js';
+import type { RepoView } from '../repo/repo-view.js';
 
 /** Folder names that hold an app next to another one ("frontend + API" repos). */
 export const ROLE_DIRS = new Set([
@@ -84,5 +84,10 @@ export function rebaseService(dir: string, s: ServiceSpec, name: string): Servic
   };
 }
 
-/** A RepoView of a folder of the repo. */
-export const subView = (repo: RepoView, dir: string) => new RepoView(repo.resolve(dir));
+/**
+ * A RepoView of a folder of the repo. Symlinks inside it may lead anywhere in the repository
+ * (monorepo packages), never out of it.
+ *
+ * @throws PathEscapeError when the folder itself links out of the repository.
+ */
+export const subView = (repo: RepoView, dir: string): RepoView => repo.sub(dir);

@@ -1,6 +1,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
+import { PathEscapeError, resolveInside } from './resolve-inside.js';
 
 /** Directories never searched: installs, caches and VCS metadata. */
 const SKIPPED_DIRS = new Set([
@@ -26,10 +27,22 @@ export interface FindOptions {
   limit?: number;
 }
 
+/** Options of a {@link RepoView}. */
+export interface RepoViewOptions {
+  /**
+   * The folder no symlink may lead out of (default: `root`). A view of a subfolder keeps the
+   * repository's root here, so links between a monorepo's packages keep working.
+   */
+  boundary?: string;
+  /** Where refused paths are collected; a subfolder's view shares its parent's list. */
+  escapes?: PathEscapeError[];
+}
+
 /**
  * A read-only view of a repository for providers: they detect and plan through it and never
  * run the repo's code. Paths are relative to the root with `/` separators; a path that
- * escapes the root is refused.
+ * leaves the root (`..`), or whose symlinks lead out of the repository, is refused, and a
+ * refusal through a symlink is also kept in {@link RepoView.escapes} for the plan's warnings.
  *
  * @example
  * const repo = new RepoView('/src/app');
@@ -37,18 +50,44 @@ export interface FindOptions {
  */
 export class RepoView {
   readonly root: string;
+  /** The repository root symlinks must stay inside. */
+  readonly boundary: string;
+  /** Every path refused because it pointed outside the repository, in order. */
+  readonly escapes: PathEscapeError[];
 
-  constructor(root: string) {
+  constructor(root: string, options: RepoViewOptions = {}) {
     this.root = path.resolve(root);
+    this.boundary = path.resolve(options.boundary ?? root);
+    this.escapes = options.escapes ?? [];
   }
 
-  /** Absolute path of a relative one. Throws when `rel` leaves the repository. */
+  /**
+   * Absolute path of a relative one (lexically under the root, as given; symlinks are
+   * checked, not substituted, so callers see the paths they asked for).
+   *
+   * @throws Error when `rel` leaves the root lexically; PathEscapeError (also recorded in
+   *   {@link RepoView.escapes}) when a symlink on the way leads out of the repository.
+   */
   resolve(rel: string): string {
     const abs = path.resolve(this.root, rel);
     if (abs !== this.root && !abs.startsWith(this.root + path.sep)) {
       throw new Error(`path ${rel} is outside the repository`);
     }
+    try {
+      resolveInside(this.boundary, abs);
+    } catch (err) {
+      if (!(err instanceof PathEscapeError)) throw err;
+      const shown = path.relative(this.boundary, abs) || '.';
+      const refusal = new PathEscapeError(shown, err.target, err.root);
+      if (!this.escapes.some((e) => e.path === shown)) this.escapes.push(refusal);
+      throw refusal;
+    }
     return abs;
+  }
+
+  /** A view of folder `rel` as if it were the root, sharing this view's boundary and escapes. */
+  sub(rel: string): RepoView {
+    return new RepoView(this.resolve(rel), { boundary: this.boundary, escapes: this.escapes });
   }
 
   /** True when `rel` exists and is a file. */

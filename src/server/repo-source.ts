@@ -2,6 +2,7 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { assertPublicGitHost, type ResolveAll } from '../agents/git-host-check.js';
 import { parseSource } from '../agents/git-source.js';
+import { PathEscapeError, resolveInside } from '../repo/resolve-inside.js';
 import { badRequest } from './refusals.js';
 
 /** A source the server accepted: what the run is given, and the key its repo counts under. */
@@ -28,12 +29,11 @@ export function resolveRoots(roots: string[]): string[] {
   });
 }
 
-const inside = (real: string, root: string) =>
-  real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
-
 /**
- * A local directory under one of `roots`, resolved with realpath, so `..` and symlinks
- * cannot leave the roots. `..` segments are refused outright.
+ * A local directory under one of `roots`, resolved with realpath (`resolveInside`), so `..`
+ * and symlinks cannot leave the roots. `..` segments are refused outright. Symlinks inside
+ * the directory are checked later, against the directory itself, by every reader of the
+ * run (`RepoView`, the ConfigAgent, the static server).
  */
 function checkLocal(given: string, roots: string[]): string {
   if (given.split(/[\\/]+/).includes('..'))
@@ -43,9 +43,22 @@ function checkLocal(given: string, roots: string[]): string {
   const candidates = path.isAbsolute(given) ? [given] : roots.map((r) => path.join(r, given));
   const found = candidates.find((c) => existsSync(c));
   if (!found) throw badRequest(`no directory ${given} under the repos roots`, HINT_ROOTS(roots));
-  const real = realpathSync(found);
-  if (!roots.some((root) => inside(real, root)))
-    throw badRequest(`path ${given} resolves outside the repos roots`, HINT_ROOTS(roots));
+  // The one resolver of the runs' paths: realpath, then inside one root or refused.
+  const real = roots
+    .map((root) => {
+      try {
+        return resolveInside(root, found);
+      } catch (err) {
+        if (err instanceof PathEscapeError) return null;
+        throw err;
+      }
+    })
+    .find((r) => r !== null);
+  if (!real)
+    throw badRequest(
+      `path ${given} resolves outside the repos roots (to ${realpathSync(found)})`,
+      HINT_ROOTS(roots),
+    );
   if (!statSync(real).isDirectory())
     throw badRequest(
       `${given} is a file, not a directory`,

@@ -2,6 +2,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import sirv from 'sirv';
+import { PathEscapeError, resolveInside } from '../repo/resolve-inside.js';
 
 /** Options of {@link createStaticServer}. */
 export interface StaticServerOptions {
@@ -10,6 +11,38 @@ export interface StaticServerOptions {
    * `/index.html` (status 200) instead of a 404, so client-side routes load.
    */
   spa?: boolean;
+  /**
+   * Told of every request refused because the file it names lies outside `dir` through a
+   * symlink (answered 403, never sent). Default: one line on stderr, which Repo Runner keeps
+   * in the service's log.
+   */
+  onRefusal?: (refusal: PathEscapeError, urlPath: string) => void;
+}
+
+/** Extensions sirv tries after the bare path (its default `extensions`). */
+const SIRV_EXTENSIONS = ['', '.html', '.htm'];
+
+const reportToStderr = (refusal: PathEscapeError, urlPath: string) =>
+  console.error(`serve-static: refused ${urlPath}: ${refusal.message}`);
+
+/**
+ * The refusal for the first file sirv would try for `urlPath` (`x`, `x/index`, `x.html`,
+ * `x/index.html`, …: its own order) whose real path leaves `root`, or null. Every candidate
+ * is checked, existing or not: a folder linked out of `dir` refuses whatever is asked in it.
+ */
+export function escapeOf(root: string, urlPath: string): PathEscapeError | null {
+  const uri = urlPath.replace(/\/+$/, '');
+  for (const ext of SIRV_EXTENSIONS)
+    for (const name of uri ? [uri + ext, `${uri}/index${ext}`] : [`/index${ext}`]) {
+      try {
+        resolveInside(root, `.${name}`);
+      } catch (err) {
+        if (err instanceof PathEscapeError) return err;
+        // A symlink loop: refused too, rather than an exception in the request handler.
+        return new PathEscapeError(name, (err as Error).message, root);
+      }
+    }
+  return null;
 }
 
 /** Page served with status 404 when the directory has one (GitHub Pages' convention). */
@@ -27,7 +60,9 @@ export const NOT_FOUND_PAGE = '404.html';
  *   dotfile is ever served (sirv itself also refuses paths that resolve outside `dir`);
  * - unknown paths get `404.html` from `dir` when it exists, else an empty 404;
  *   with `spa`, extension-less unknown paths get `/index.html` instead.
- * Symbolic links inside `dir` are followed.
+ * - a file reached through a symlink that leads out of `dir` (a committed `passwd` →
+ *   `/etc/passwd`, an `assets` → `/`) is refused with 403 and reported to `onRefusal`
+ *   (`resolveInside`); links that stay inside `dir` are followed.
  *
  * @example
  * const server = createStaticServer('dist', { spa: true });
@@ -35,7 +70,9 @@ export const NOT_FOUND_PAGE = '404.html';
  */
 export function createStaticServer(dir: string, options: StaticServerOptions = {}): Server {
   const root = path.resolve(dir);
-  const serve = sirv(root, { dev: true, etag: true, single: options.spa ?? false });
+  const spa = options.spa ?? false;
+  const onRefusal = options.onRefusal ?? reportToStderr;
+  const serve = sirv(root, { dev: true, etag: true, single: spa });
   const notFound = (res: ServerResponse, head: boolean) => {
     const page = path.join(root, NOT_FOUND_PAGE);
     if (!existsSync(page)) {
@@ -58,6 +95,17 @@ export function createStaticServer(dir: string, options: StaticServerOptions = {
       notFound(res, head);
       return;
     }
+    const urlPath = requestPath(req.url ?? '/');
+    const refusal =
+      escapeOf(root, urlPath) ??
+      (spa ? escapeOf(root, '/') : null) ??
+      escapeOf(root, `/${NOT_FOUND_PAGE}`);
+    if (refusal) {
+      onRefusal(refusal, urlPath);
+      res.writeHead(403, { 'Content-Type': 'text/plain;charset=utf-8' });
+      res.end(head ? undefined : 'Forbidden\n');
+      return;
+    }
     serve(req, res, () => notFound(res, head));
   });
 }
@@ -78,4 +126,14 @@ export function isHiddenPath(target: string): boolean {
   return decoded
     .split(/[\\/]/)
     .some((segment) => segment.startsWith('.') && segment !== '.well-known');
+}
+
+/** The decoded path of a request target, as sirv looks it up (query and fragment dropped). */
+function requestPath(target: string): string {
+  const raw = target.split(/[?#]/, 1)[0] ?? '/';
+  try {
+    return decodeURI(raw);
+  } catch {
+    return raw;
+  }
 }

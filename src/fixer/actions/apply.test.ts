@@ -23,7 +23,8 @@ import { RunOptionsSchema, type RunOptions } from '../../model/run-options.js';
 import { portManager } from '../../managers/port-manager.js';
 import { openSqliteStore } from '../../store/sqlite.js';
 import type { Store } from '../../model/store.js';
-import { applyAction, insideRepo } from './apply.js';
+import { applyAction } from './apply.js';
+import { resolveInside as insideRepo } from '../../repo/resolve-inside.js';
 import type { FixAction } from '../../model/fix-action.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'rr-apply-'));

@@ -1,13 +1,4 @@
-import {
-  chmodSync,
-  copyFileSync,
-  existsSync,
-  lstatSync,
-  readlinkSync,
-  realpathSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { RepoRunnerError } from '../../model/errors.js';
 import { logFile } from '../../model/paths.js';
@@ -19,6 +10,7 @@ import { outputTail } from '../../exec/process-result.js';
 import { appEnvFor, serviceEnv } from '../../exec/service-env.js';
 import { failureReason, runStep } from '../../exec/run-step.js';
 import { portManager } from '../../managers/port-manager.js';
+import { resolveInside } from '../../repo/resolve-inside.js';
 import type { FixAction } from '../../model/fix-action.js';
 
 /** What applying an action did: how to undo it, and the earliest phase it changes. */
@@ -43,30 +35,6 @@ function repoPath(ctx: RunContext): string {
   const p = ctx.state.workspace?.repoPath;
   if (!p) throw new Error('fix applied before fetch');
   return p;
-}
-
-/**
- * Where `abs` really is, even when it does not exist yet: a missing file under a symlinked
- * directory, or a dangling symlink, is written where the link points.
- */
-function realPathOf(abs: string, depth = 0): string {
-  if (existsSync(abs)) return realpathSync(abs);
-  const parent = path.dirname(abs);
-  if (parent === abs || depth > 40) return abs;
-  const realParent = realPathOf(parent, depth + 1);
-  return lstatSync(abs, { throwIfNoEntry: false })?.isSymbolicLink()
-    ? realPathOf(path.resolve(realParent, readlinkSync(abs)), depth + 1)
-    : path.join(realParent, path.basename(abs));
-}
-
-/** Resolves a repo-relative path and refuses one that leaves the repository (symlinks too). */
-export function insideRepo(root: string, rel: string): string {
-  const abs = path.resolve(root, rel);
-  const real = realPathOf(abs);
-  const realRoot = realpathSync(root);
-  if (real !== realRoot && !real.startsWith(realRoot + path.sep))
-    throw new RepoRunnerError('BAD_INPUT', `${rel} is outside the repository`);
-  return abs;
 }
 
 /** Runs a fix command for a service with its environment; throws with the output tail on failure. */
@@ -178,7 +146,7 @@ export async function applyAction(ctx: RunContext, action: FixAction): Promise<A
       return { affects: null, detail: `ran ${action.argv.join(' ')}`, undo: noUndo };
     }
     case 'chmod': {
-      const file = insideRepo(root, action.path);
+      const file = resolveInside(root, action.path);
       const before = statSync(file).mode & 0o7777;
       // Execute wherever read is allowed, as `chmod +x` does under the usual umask.
       chmodSync(file, before | ((before & 0o444) >> 2));
@@ -238,8 +206,8 @@ export async function applyAction(ctx: RunContext, action: FixAction): Promise<A
       };
     }
     case 'create-from-example': {
-      const target = insideRepo(root, action.path);
-      const example = insideRepo(root, action.example);
+      const target = resolveInside(root, action.path);
+      const example = resolveInside(root, action.example);
       if (existsSync(target))
         throw new RepoRunnerError('BAD_INPUT', `${action.path} exists already: not overwritten`);
       copyFileSync(example, target);
