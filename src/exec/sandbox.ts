@@ -92,6 +92,9 @@ export const CACHE_HOME_DIRS = [
   '.local/share/pnpm/store',
 ];
 
+/** Where run networks keep their relay sockets and pid files (`exec/run-network.ts`). */
+const RUN_NETWORK_STATE = '/run/repo-runner';
+
 const inside = (dir: string, p: string) => p === dir || p.startsWith(dir + path.sep);
 
 /** Real path of `p` when it exists (mounts follow symlinks on the host), else `p`. */
@@ -142,6 +145,8 @@ export function bwrapArgv(view: SandboxView, cmd: SandboxCommand): string[] {
   a.push('--unshare-pid', '--unshare-ipc', '--unshare-uts');
   a.push('--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp');
   a.push('--tmpfs', view.dataDir);
+  // Run networks' state (relay sockets of every run): not for a run's code to reach.
+  if (existsSync(RUN_NETWORK_STATE)) a.push('--tmpfs', RUN_NETWORK_STATE);
   a.push('--bind', runHome, home);
   // Toolchains read-only, caches writable, shallower first: `.cargo` (a cache) lies under
   // `.cargo/bin` (a toolchain), `go` (a toolchain) under `go/pkg/mod` (a cache).
