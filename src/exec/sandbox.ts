@@ -212,13 +212,14 @@ export function confineCommand(
   cmd: SandboxCommand,
 ): SandboxCommand | null {
   const program = cmd.argv[0] ?? '';
-  const found = resolveProgram(program, cmd.cwd, cmd.env.PATH ?? '');
-  if (!found) return null;
+  if (!resolveProgram(program, cmd.cwd, cmd.env.PATH ?? '')) return null;
   // Without the sandbox the run's cgroup (and network) still hold the command.
   if (kind === 'none') return { ...cmd, argv: [...(view.prefix ?? []), ...cmd.argv] };
   const env = { ...cmd.env, TMPDIR: path.join(view.runDir, 'tmp') };
   return {
-    argv: bwrapArgv(view, { ...cmd, argv: [found, ...cmd.argv.slice(1)] }),
+    // argv[0] as given: bubblewrap looks it up on the same PATH, and a shell keeps its own
+    // name in its messages (`sh: 1: gunicorn: not found`, which the classifier reads).
+    argv: bwrapArgv(view, cmd),
     cwd: cmd.cwd,
     env,
   };
