@@ -80,8 +80,13 @@ describe('run limits by tier, enforced', { timeout: 180_000 }, () => {
     const sig = classifyFailure({ phase: 'build', result: { ...result, limitHit } });
     assert.equal(sig.class, 'pids-limit');
     assert.match(nextStepFor(sig.class, sig.details), /larger tier/);
+    // How many sleeps finished their setsid before the shell gave up at the limit (and its
+    // group was killed) depends on scheduling; every one that did is still in the group,
+    // out of reach of any process-group kill, and must die with it.
+    const held = g.pids().length;
+    assert.ok(held > 0, 'sleeps outlived their shell, in their own sessions');
     const killed = await g.killAll();
-    assert.ok(killed >= 200, `killed ${killed}`);
+    assert.ok(killed >= held, `killed ${killed} of ${held}`);
     assert.deepEqual(g.pids(), []);
   });
 
