@@ -81,12 +81,12 @@ describe('run limits by tier, enforced', { timeout: 180_000 }, () => {
     assert.equal(sig.class, 'pids-limit');
     assert.match(nextStepFor(sig.class, sig.details), /larger tier/);
     // How many sleeps finished their setsid before the shell gave up at the limit (and its
-    // group was killed) depends on scheduling; every one that did is still in the group,
-    // out of reach of any process-group kill, and must die with it.
-    const held = g.pids().length;
-    assert.ok(held > 0, 'sleeps outlived their shell, in their own sessions');
+    // group was killed) depends on scheduling, and some children still exiting from a failed
+    // fork leave by themselves: the ones in their own sessions, out of reach of any
+    // process-group kill, are still in the group and must die with it.
+    assert.ok(g.pids().length > 0, 'sleeps outlived their shell, in their own sessions');
     const killed = await g.killAll();
-    assert.ok(killed >= held, `killed ${killed} of ${held}`);
+    assert.ok(killed > 0, `killed ${killed}`);
     assert.deepEqual(g.pids(), []);
   });
 
