@@ -1,8 +1,12 @@
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ProcessResult } from '../model/process-result.js';
 import type { RunContext } from '../model/run-context.js';
 import { confineCommand, type SandboxCommand } from './sandbox.js';
+
+/** Repo Runner's own install (`src/exec/` or `dist/exec/` is two levels below it). */
+const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
  * Confines one of the run's commands (an install, build, migration or fix step, a service)
@@ -25,6 +29,7 @@ export function confine(ctx: RunContext, cmd: SandboxCommand): SandboxCommand | 
       hostsFile: ctx.isolation?.hostsFile ?? null,
       resolvConf: ctx.isolation?.resolvConf ?? null,
       prefix: ctx.isolation?.prefix ?? [],
+      readOnly: [PACKAGE_ROOT],
     },
     cmd,
   );

@@ -49,6 +49,11 @@ export interface SandboxView {
   cacheDir: string | null;
   /** More writable folders (database data kept with `--keep-data`). */
   writable?: string[];
+  /**
+   * Folders shown read-only wherever they are (even under the hidden `/tmp` or home):
+   * Repo Runner's own install, whose built-in static server a run may start.
+   */
+  readOnly?: string[];
   /** Mounted over `/etc/hosts` (the run network's names), when the run has its own network. */
   hostsFile?: string | null;
   /** Mounted over `/etc/resolv.conf`, when the run network needs its own resolver. */
@@ -144,7 +149,6 @@ export function bwrapArgv(view: SandboxView, cmd: SandboxCommand): string[] {
   const a = ['bwrap', ...(cmd.service ? [] : ['--die-with-parent'])];
   a.push('--unshare-pid', '--unshare-ipc', '--unshare-uts');
   a.push('--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp');
-  a.push('--tmpfs', view.dataDir);
   // Run networks' state (relay sockets of every run): not for a run's code to reach.
   if (existsSync(RUN_NETWORK_STATE)) a.push('--tmpfs', RUN_NETWORK_STATE);
   a.push('--bind', runHome, home);
@@ -161,6 +165,9 @@ export function bwrapArgv(view: SandboxView, cmd: SandboxCommand): string[] {
   }
   mounts.sort((x, y) => x[2].split(path.sep).length - y[2].split(path.sep).length);
   for (const m of mounts) a.push(...m);
+  for (const dir of view.readOnly ?? []) a.push('--ro-bind', dir, dir);
+  // After the read-only folders: a data dir inside Repo Runner's own install stays hidden.
+  a.push('--tmpfs', view.dataDir);
   a.push('--bind', view.runDir, view.runDir);
   for (const dir of view.writable ?? []) a.push('--bind', dir, dir);
   if (view.repoPath) {
