@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it, type TestContext } from 'node:test';
 import { runLimitsFor } from '../src/auth/tier-limits.js';
@@ -13,6 +14,12 @@ import { runCommand } from '../src/exec/run-command.js';
 import { classifyFailure } from '../src/fixer/classify.js';
 import { nextStepFor } from '../src/fixer/next-step.js';
 import { tempDir } from './helpers.js';
+import { setUpIsolation } from '../src/core/isolation.js';
+import { createRunContext } from '../src/core/run-context.js';
+import { stopRunProcesses } from '../src/core/run-control.js';
+import { runStep } from '../src/exec/run-step.js';
+import { StepFailedError } from '../src/model/errors.js';
+import { openSqliteStore } from '../src/store/sqlite.js';
 
 const MiB = 1024 * 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -178,6 +185,105 @@ describe('run limits by tier, enforced', { timeout: 180_000 }, () => {
     assert.deepEqual(g.pids(), []);
   });
 
+  it("holds a CPU hog to its tier's share: this process's HTTP latency stays within 20 %", async (t) => {
+    if (!needCgroups(t)) return;
+    const server = createServer((_q, res) => res.end('ok'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    t.after(() => {
+      server.closeAllConnections();
+      server.close();
+    });
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    const agent = { keepalive: true } as const;
+    /** p50 of `n` sequential GETs, in ms. */
+    const p50 = async (n: number) => {
+      const times: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const started = performance.now();
+        await fetch(url, agent).then((r) => r.text());
+        times.push(performance.now() - started);
+      }
+      return times.sort((a, b) => a - b)[Math.floor(n / 2)] ?? Infinity;
+    };
+    await p50(100); // warm up
+    const idle = await p50(400);
+    const { g } = await freeRun(t, 'cpu');
+    // One busy loop per core, each ending on its own after 20 s.
+    const hog = (prefix: string[]) =>
+      Array.from({ length: os.availableParallelism() }, () =>
+        runCommand(
+          [
+            ...prefix,
+            process.execPath,
+            '-e',
+            'const end = Date.now() + 20000; while (Date.now() < end);',
+          ],
+          { cwd: tmp.dir, timeoutMs: 30_000 },
+        ),
+      );
+    const hogs = hog(g.prefix());
+    await sleep(500);
+    const busy = await p50(400);
+    await g.killAll();
+    await Promise.all(hogs);
+    t.diagnostic(
+      `HTTP p50 ${idle.toFixed(3)} ms idle, ${busy.toFixed(3)} ms beside ${os.availableParallelism()} busy loops in a free run's group (cpu.shares ${runLimitsFor('free').cpuShares})`,
+    );
+    // 20 %, with 0.1 ms of slack for a sub-millisecond baseline's timer noise.
+    assert.ok(busy <= idle * 1.2 + 0.1, `p50 ${busy} ms beside the hog vs ${idle} ms idle`);
+  });
+
+  it("stops a run's own step at its disk quota: the step fails as disk-quota", async (t) => {
+    if (!needCgroups(t)) return;
+    // The run as the run API sets it up (here with an 8 MiB quota checked every 50 ms).
+    const store = await openSqliteStore(':memory:');
+    const runId = testRunId('quota-run');
+    await store.createRun({ id: runId, source: tmp.dir, options: {} });
+    const runDir = path.join(tmp.dir, 'quota-run');
+    const repoPath = path.join(runDir, 'workspace');
+    mkdirSync(repoPath, { recursive: true });
+    const ctx = createRunContext({ runId, source: repoPath, home: tmp.dir, runDir, store });
+    ctx.state.workspace = { repoPath, kind: 'clone', commit: null };
+    const { isolation } = await setUpIsolation(store, tmp.dir, runId, null, {
+      network: 'host',
+      sandbox: 'bubblewrap',
+      runDir,
+      limits: { diskBytes: 8 * MiB },
+      diskCheckIntervalMs: 50,
+    });
+    ctx.isolation = isolation;
+    t.after(async () => {
+      await stopRunProcesses(store, runId);
+      await store.close();
+    });
+    // 1 MiB every 20 ms, 64 MiB at most: bounded on its own.
+    const filler = `const fs = require('fs'); let i = 0; setInterval(() => {
+      fs.writeFileSync('f' + i, Buffer.alloc(${MiB}, 1)); if (++i === 64) process.exit(0); }, 20);`;
+    const err = await runStep(
+      ctx,
+      { argv: ['node', '-e', filler], cwd: '.', env: {}, description: 'build', optional: false },
+      repoPath,
+      {
+        phase: 'build',
+        service: 'web',
+        kind: 'build',
+        logFile: path.join(runDir, 'logs', 'build.log'),
+        env: { PATH: process.env.PATH ?? '' },
+        timeoutMs: 30_000,
+      },
+      { code: 'BUILD_FAILED', hint: 'read the log' },
+    ).catch((e: unknown) => e);
+    assert.ok(err instanceof StepFailedError, String(err));
+    const result = err.result;
+    assert.equal(result.limitHit, 'disk-quota', JSON.stringify(result));
+    const kept = await dirSize(runDir);
+    t.diagnostic(
+      `build step killed with ${(kept.bytes / MiB).toFixed(1)} MiB in its run dir (quota 8 MiB)`,
+    );
+    assert.ok(kept.bytes < 32 * MiB, `kept ${kept.bytes}`);
+    assert.equal(classifyFailure({ phase: 'build', result }).class, 'disk-quota');
+  });
+
   it('measures a large tree (node_modules) within its entry bound, and says what it costs', async (t) => {
     const tree = realpathSync(path.join(import.meta.dirname, '..', 'node_modules'));
     const started = performance.now();
@@ -222,7 +328,8 @@ describe('run limits by tier, enforced', { timeout: 180_000 }, () => {
     t.diagnostic(`log ${size} B + .1 ${rotated} B kept of 2 MiB written (cap ${cap} B)`);
     assert.ok(size <= cap, `log ${size}`);
     assert.ok(rotated > 0 && rotated <= 4 * cap, `.1 ${rotated}`);
-    const lines = readFileSync(log, 'utf8').trim().split('\n');
+    // The last check may have just rotated: then the newest lines end the `.1` generation.
+    const lines = readFileSync(log, 'utf8').split('\n').filter(Boolean);
     const last = lines.at(-1) ?? readFileSync(`${log}.1`, 'utf8').trim().split('\n').at(-1);
     assert.match(last ?? '', /^003999 /, 'the newest lines are kept');
   });

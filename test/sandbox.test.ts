@@ -43,6 +43,8 @@ describe('sandbox: what a run can reach (bubblewrap)', () => {
         `ls /proc | grep -c '^[0-9]' | sed 's/^/pids_seen=/' >> $out`,
         `env | grep -c -e OPENAI_API_KEY -e AWS_SECRET -e REPO_RUNNER_ | sed 's/^/secret_env=/' >> $out`,
         `id -u | sed 's/^/uid=/' >> $out`,
+        // Root-owned files a capability-less root still reads as their owner.
+        `[ -s /etc/shadow ] && cat /etc/shadow >/dev/null 2>&1 && echo shadow=read >> $out || echo shadow=hidden >> $out`,
         `grep CapEff /proc/self/status | awk '{print "caps=" $2}' >> $out`,
         'exec python3 -m http.server "$PORT" --bind 127.0.0.1',
       ].join('\n'),
@@ -99,7 +101,8 @@ describe('sandbox: what a run can reach (bubblewrap)', () => {
     assert.equal(probes.write_git, 'no');
   });
 
-  it('runs with no capabilities', () => {
+  it('runs with no capabilities, and cannot read root-only system files', () => {
     assert.equal(probes.caps, '0000000000000000');
+    if (existsSync('/etc/shadow')) assert.equal(probes.shadow, 'hidden');
   });
 });

@@ -14,6 +14,7 @@ import { startRedis } from '../database/redis.js';
 import type { ProvisionedDatabase, StartDatabaseOptions } from '../database/types.js';
 import type { Agent } from './agent.js';
 import { runMigrations } from './migrations.js';
+import { mapRunHostNames } from './run-host-names.js';
 
 type Started = NonNullable<RunState['databases']>;
 
@@ -37,6 +38,7 @@ export const databaseAgent = {
   async run(ctx): Promise<Started> {
     const decided = ctx.state.decided?.databases ?? [];
     const started: Started = [];
+    mapRunHostNames(ctx);
     const wanted = decided.filter((d) => !d.provided);
     const missing = [...new Set(wanted.map((d) => d.kind))].filter((k) => !hasServerBinaries(k));
     if (missing.length > 0) {
@@ -89,9 +91,16 @@ async function startOne(ctx: RunContext, d: DecidedDatabase): Promise<Provisione
     });
   }
   let recorded: Promise<number> | undefined;
+  // In the run's own network the server listens inside on its kind's usual port, published
+  // on the host at its leased one (where the readiness checks and `psql` reach it).
+  const network = ctx.isolation?.network;
+  const listenPort = network ? (d.listenPort ?? d.port) : d.port;
+  if (network && !network.published().has(d.port)) await network.publish(d.port, listenPort);
   const options: StartDatabaseOptions = {
     dataDir,
     port: d.port,
+    listenPort,
+    prefix: ctx.isolation?.prefix ?? [],
     database: d.database,
     user: d.user,
     password: d.password,

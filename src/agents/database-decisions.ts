@@ -17,7 +17,8 @@ const sqlName = (s: string) =>
     .slice(0, 48) || 'app';
 
 /**
- * Decides one database: the port (leased by the caller), credentials (the compose file's,
+ * Decides one database: the port (leased by the caller; `listenPort` is where the server
+ * listens and apps connect, inside the run's network), credentials (the compose file's,
  * else user `app`, database `app`, a random 16-byte hex password), the URL and the env
  * variables apps read. When the user's environment already holds `spec.envVar`, that URL is
  * used and nothing is provisioned (issue #4: "use a URL the user gives").
@@ -26,6 +27,7 @@ export function decideDatabase(
   spec: DatabaseSpec,
   port: number,
   userEnv: NodeJS.ProcessEnv,
+  listenPort = port,
 ): DecidedDatabase {
   const given = userEnv[spec.envVar];
   const user = sqlName(spec.user ?? 'app');
@@ -45,10 +47,10 @@ export function decideDatabase(
     };
   const info =
     spec.kind === 'redis'
-      ? redisConnection('127.0.0.1', port)
+      ? redisConnection('127.0.0.1', listenPort)
       : (spec.kind === 'postgres' ? postgresConnection : mysqlConnection)({
           host: '127.0.0.1',
-          port,
+          port: listenPort,
           user,
           password,
           database,
@@ -58,6 +60,7 @@ export function decideDatabase(
     name: spec.name,
     kind: spec.kind,
     port,
+    ...(listenPort !== port ? { listenPort } : {}),
     user,
     password,
     database,

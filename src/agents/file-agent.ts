@@ -2,6 +2,9 @@ import { existsSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs'
 import path from 'node:path';
 import { RepoRunnerError, UnrecoverableError } from '../model/errors.js';
 import type { Workspace } from '../model/run-state.js';
+import type { RunContext } from '../model/run-context.js';
+import { runCommand } from '../exec/run-command.js';
+import { outputTail } from '../exec/process-result.js';
 import type { Agent } from './agent.js';
 import { assertPublicGitHost } from './git-host-check.js';
 import { parseSource } from './git-source.js';
@@ -92,23 +95,24 @@ export const fileAgent = {
         existsSync(path.join(real, 'objects')) &&
         !existsSync(path.join(real, '.git'))
       ) {
-        return clone(ctx.runDir, `file://${real}`, ctx.env, ctx.signal);
+        return clone(ctx, `file://${real}`);
       }
       return { repoPath: real, kind: 'local', commit: null };
     }
     // An API run (it has an owner) is service mode: never clone from the server's own network.
     if (source.transport !== 'file' && (await ctx.store.getRun(ctx.runId))?.userId)
       await assertPublicGitHost(source.url);
-    return clone(ctx.runDir, source.url, ctx.env, ctx.signal);
+    return clone(ctx, source.url);
   },
 } satisfies Agent<'workspace'>;
 
-async function clone(
-  runDir: string,
-  url: string,
-  env: NodeJS.ProcessEnv,
-  signal: AbortSignal,
-): Promise<Workspace> {
+/**
+ * Clones `url` shallow into `<run dir>/workspace`, in the run's cgroup and network (so a URL
+ * cannot reach this machine's loopback or private networks), git itself unconfined by
+ * bubblewrap: it is our program with fixed arguments, and `--` keeps the URL an argument.
+ */
+async function clone(ctx: RunContext, url: string): Promise<Workspace> {
+  const { runDir, env, signal } = ctx;
   // Imported here: only clones need it, and it costs ~50 ms to load.
   const { simpleGit } = await import('simple-git');
   const dest = path.join(runDir, 'workspace');
@@ -120,25 +124,28 @@ async function clone(
   // timed out) is never mistaken for a finished one. Both paths are ours, inside the run dir.
   const partial = `${dest}.partial`;
   rmSync(partial, { recursive: true, force: true });
-  const git = simpleGit({
-    timeout: { block: CLONE_TIMEOUT_MS },
-    abort: signal,
-    // GIT_SSH_COMMAND is our own fixed value (BatchMode), not user input.
-    unsafe: { allowUnsafeSshCommand: true },
-  }).env(gitEnv(env));
-  try {
-    await git.clone(url, partial, ['--depth', '1', '--no-tags']);
-  } catch (err) {
-    const message = (err as Error).message
-      .split('\n')
-      .filter((l) => l.trim())
-      .slice(-3)
-      .join(' | ');
+  const result = await runCommand(
+    [
+      ...(ctx.isolation?.prefix ?? []),
+      'git',
+      'clone',
+      '--depth',
+      '1',
+      '--no-tags',
+      '--',
+      url,
+      partial,
+    ],
+    { cwd: runDir, env: gitEnv(env), timeoutMs: CLONE_TIMEOUT_MS, signal },
+  );
+  if (result.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
+  if (result.failed) {
+    const message = outputTail(result, 3).join(' | ') || result.spawnError || 'failed';
     throw new RepoRunnerError(
       'FETCH_FAILED',
-      `git clone of ${url} failed: ${message}`,
+      `git clone of ${url} failed: ${message}${result.timedOut ? ' (timed out)' : ''}`,
       'check the URL and that this machine can reach it (and has the credentials for it)',
-      { cause: err },
+      { details: { result } },
     );
   }
   renameSync(partial, dest);

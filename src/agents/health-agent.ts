@@ -6,6 +6,48 @@ import { isProcessAlive } from '../exec/process-group.js';
 import { tailFile } from '../health/log-tail.js';
 import { waitForReady } from '../health/readiness.js';
 import type { Agent } from './agent.js';
+import type { RunContext } from '../model/run-context.js';
+import { listeningPortsOf, pickAppPort } from '../exec/listening-ports.js';
+
+/**
+ * A service that ignores `PORT` and listens on a port of its own (hard-coded in its source,
+ * often compiled): finds that port from the sockets its processes hold, and in the run's own
+ * network points the published host port at it (the service keeps its leased host port, and
+ * another run's app on the same hard-coded port does not collide); on the host's network
+ * returns it, to be probed and reported instead. Ports the run's other services and
+ * databases hold are not taken. Null when there is nothing to follow.
+ */
+async function followOwnPort(
+  ctx: RunContext,
+  name: string,
+  pid: number,
+  port: number,
+): Promise<number | null> {
+  const ports = listeningPortsOf(pid);
+  if (ports.length === 0 || ports.includes(port)) return null;
+  const network = ctx.isolation?.network;
+  const taken = [
+    ...(ctx.state.services ?? []).filter((s) => s.name !== name).map((s) => s.port),
+    ...(ctx.state.decided?.databases ?? []).map((d) => d.listenPort ?? d.port),
+    ...(network ? [...network.published()].filter(([h]) => h !== port).map(([, ns]) => ns) : []),
+  ].filter((p): p is number => p !== null);
+  const own = pickAppPort(ports, taken);
+  if (own === null) return null;
+  if (network) {
+    if (network.published().get(port) === own) return null;
+    await network.repoint(port, own);
+  }
+  ctx.bus.publish({
+    kind: 'warning',
+    phase: 'health',
+    service: name,
+    message: network
+      ? `${name} listens on port ${own}, not on the PORT it was given (${port}): 127.0.0.1:${port} now forwards to it`
+      : `${name} listens on port ${own}, not on the PORT it was given (${port}): probing ${own}`,
+    data: { port, listening: own },
+  });
+  return network ? null : own;
+}
 
 /** How long a worker (no port) must stay up to count as healthy: 3000 ms. */
 export const WORKER_SETTLE_MS = 3000;
@@ -60,7 +102,10 @@ export const healthAgent = {
           timeoutMs: ctx.options.healthTimeoutMs,
           exited,
           signal: ctx.signal,
+          retarget: () => followOwnPort(ctx, svc.name, svc.pid, svc.port as number),
         });
+        // On the host's network a service on its own port is reached there from now on.
+        if (result.port !== svc.port) svc.port = result.port;
         const outcome: HealthOutcome = result.ready
           ? {
               service: svc.name,

@@ -50,6 +50,9 @@ export const portsAndDatabasesPlanner = {
   },
 } satisfies Agent<'decided'>;
 
+/** The port each database kind listens on by default (its server's own default). */
+const USUAL_DATABASE_PORTS = { postgres: 5432, mysql: 3306, redis: 6379 } as const;
+
 /** Leases a port for each database the plan needs (as service `db:<name>`) and decides it. */
 async function decideDatabases(ctx: RunContext, specs: DatabaseSpec[]): Promise<DecidedDatabase[]> {
   const previous = new Map((ctx.state.decided?.databases ?? []).map((d) => [d.name, d]));
@@ -76,10 +79,17 @@ async function decideDatabases(ctx: RunContext, specs: DatabaseSpec[]): Promise<
           )
         : null;
     const password = before?.password ?? kept ?? spec.password;
+    // In the run's own network each kind's first server takes its usual port inside.
+    const usual = USUAL_DATABASE_PORTS[spec.kind];
+    const listenPort =
+      ctx.isolation?.network && !out.some((d) => d.listenPort === usual)
+        ? usual
+        : (leased[key] as number);
     const decided = decideDatabase(
       password ? { ...spec, password } : spec,
       leased[key] as number,
       ctx.env,
+      listenPort,
     );
     ctx.bus.publish({
       kind: 'info',

@@ -9,11 +9,13 @@ import type { RunningService } from '../model/run-state.js';
 import { spawnServiceProcess } from '../exec/process-group.js';
 import { confine, enoent } from '../exec/confine.js';
 import { openRunCgroup } from '../exec/cgroup.js';
+import { diskQuotaHit } from '../exec/disk-quota.js';
 import { installHint } from '../exec/toolchain-hints.js';
 import { appEnvFor, serviceEnv } from '../exec/service-env.js';
 import type { Agent } from './agent.js';
 import { resolveArgv, serviceUrls, startOrder } from './start-command.js';
 import { urlVariable } from '../model/service-url.js';
+import { mapRunHostNames } from './run-host-names.js';
 
 /**
  * Starts one service: its own process group, `PORT` and `HOST` in its environment (and in
@@ -91,8 +93,12 @@ export async function startService(
     );
   }
   const pid = child.pid;
+  // In the run's own network the service is reached through its port published on the host
+  // (a restart keeps what its first start published, repointed or not).
+  const network = ctx.isolation?.network;
+  if (network && port !== null && !network.published().has(port)) await network.publish(port, port);
   child.once('exit', (exitCode, signal) => {
-    const limitHit = openRunCgroup(ctx.runId)?.limitHit();
+    const limitHit = diskQuotaHit(ctx.runId) ? 'disk-quota' : openRunCgroup(ctx.runId)?.limitHit();
     ctx.exits.set(pid, { exitCode, signal, ...(limitHit ? { limitHit } : {}) });
   });
   child.unref();
@@ -132,6 +138,8 @@ export const runnerAgent = {
     const { plan, workspace, decided } = ctx.state;
     if (!plan || !workspace || !decided) throw new Error('start ran before plan');
     const running: RunningService[] = [];
+    // Compose service names (and `db`, `redis`…) resolve to the run's own loopback.
+    mapRunHostNames(ctx);
     for (const service of startOrder(plan.services)) {
       running.push(
         await startService(

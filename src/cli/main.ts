@@ -39,6 +39,11 @@ overrideFlags(
   .option('--no-fix', 'do not try fixes when a phase fails (report the classified cause)')
   .option('--allow-system-packages', 'let fixes apt-get install missing system libraries (root)')
   .option('--no-sandbox', "run the repository's code unconfined, as you (see docs/security.md)")
+  .option(
+    '--network <mode>',
+    "`run`: the run's own network namespace, its ports published on 127.0.0.1 (default, as root); `host`: this machine's network",
+    'run',
+  )
   .action(async (source: string, flags) => {
     const server = await serverOf(flags);
     const code = server

@@ -140,11 +140,12 @@ async function execute(
   });
   if (caller.onEvent) ctx.bus.on('event', caller.onEvent);
   const record = await caller.store.getRun(runId);
-  const { isolation, noCgroup } = await setUpIsolation(
+  const { isolation, noCgroup, noNetwork } = await setUpIsolation(
     caller.store,
     caller.home,
     runId,
     record?.userId ?? null,
+    { network: options.network, sandbox: options.sandbox, runDir: dir, signal: caller.signal },
   );
   ctx.isolation = isolation;
   if (noCgroup)
@@ -152,6 +153,12 @@ async function execute(
       kind: 'warning',
       phase: 'env',
       message: `no cgroup for this run (${noCgroup}): memory, process and CPU limits are not enforced`,
+    });
+  if (noNetwork)
+    ctx.bus.publish({
+      kind: 'warning',
+      phase: 'env',
+      message: `no network of its own for this run (${noNetwork}): it shares this machine's network`,
     });
   await caller.store.updateRun(runId, { status: 'running', ownerPid: process.pid });
   const report = await executePipeline(ctx);

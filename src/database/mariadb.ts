@@ -39,7 +39,7 @@ export async function startMariadb(options: StartDatabaseOptions): Promise<Provi
     '--no-defaults',
     `--datadir=${dataDir}`,
     `--socket=${socket}`,
-    `--port=${o.port}`,
+    `--port=${o.listenPort ?? o.port}`,
     `--bind-address=${host}`,
     '--skip-networking=0',
     '--skip-name-resolve',

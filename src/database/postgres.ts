@@ -41,7 +41,7 @@ export async function startPostgres(options: StartDatabaseOptions): Promise<Prov
     '-D',
     dataDir,
     '-p',
-    String(o.port),
+    String(o.listenPort ?? o.port),
     '-k',
     dataDir,
     '-c',

@@ -47,7 +47,7 @@ export async function startRedis(options: StartDatabaseOptions): Promise<Provisi
     argv: [
       bins.server,
       '--port',
-      String(options.port),
+      String(options.listenPort ?? options.port),
       '--bind',
       host,
       '--save',

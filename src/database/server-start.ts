@@ -59,7 +59,7 @@ export async function prepareSqlServer<B>(
   if (!spec.bins)
     throw new RepoRunnerError('TOOLCHAIN_MISSING', spec.missing, installHint(spec.kind));
   const dataDir = path.resolve(options.dataDir);
-  const socket = spec.socket(dataDir, options.port);
+  const socket = spec.socket(dataDir, options.listenPort ?? options.port);
   assertSocketPath(socket);
   const runUser = await serviceUserFor(spec.account);
   const server: SqlServer<B> = {
@@ -118,7 +118,7 @@ export function launchAs(
 ): Promise<number> {
   return launchServer({
     ...server,
-    argv: runAs(runUser, server.argv),
+    argv: [...(o.prefix ?? []), ...runAs(runUser, server.argv)],
     env: envFor(runUser, serverEnv()),
     logFile: o.logFile,
     timeoutMs: o.readyTimeoutMs,

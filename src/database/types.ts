@@ -58,6 +58,15 @@ export interface StartDatabaseOptions {
   signal?: AbortSignal;
   /** The server's stdout and stderr are appended here. */
   logFile: string;
+  /**
+   * The port the server listens on, when it differs from `port`: inside a run's own network
+   * the server takes its kind's usual port (5432, 3306, 6379: an app that hard-codes it finds
+   * it) and `port` is where it is published on the host, where Repo Runner's own clients
+   * reach it. Default `port`.
+   */
+  listenPort?: number;
+  /** Commands the server is started under (the run's cgroup shim, `ip netns exec`). */
+  prefix?: string[];
   /** Called with the process group leader's pid as soon as the server is spawned. */
   onSpawn?: (pid: number) => void;
   /** How long to wait for the server to answer, in ms. Default 60 000. */

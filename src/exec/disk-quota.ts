@@ -106,3 +106,25 @@ export function watchDiskQuota(
   timer.unref();
   return { check, stop: () => clearInterval(timer) };
 }
+
+/** Runs whose directory went over their disk quota in this process (see {@link recordDiskQuotaHit}). */
+const quotaHits = new Set<string>();
+
+/**
+ * Records that a run went over its disk quota: every failure of its commands and services
+ * from now on carries `limitHit: 'disk-quota'` (see {@link diskQuotaHit}), which the fixer
+ * classifies as such and does not retry.
+ */
+export function recordDiskQuotaHit(runId: string): void {
+  quotaHits.add(runId);
+}
+
+/** True when {@link recordDiskQuotaHit} was called for the run in this process. */
+export function diskQuotaHit(runId: string): boolean {
+  return quotaHits.has(runId);
+}
+
+/** Forgets a run's disk quota hit (it was stopped; a resume measures afresh). */
+export function clearDiskQuotaHit(runId: string): void {
+  quotaHits.delete(runId);
+}

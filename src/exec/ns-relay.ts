@@ -3,7 +3,8 @@
  * `ip netns exec <ns> node ns-relay.js <socket>`): a host process cannot connect to an
  * address in another namespace, but a unix socket file crosses namespaces. Each connection
  * to the socket starts with a 2-byte big-endian port; the relay connects to
- * 127.0.0.1:<port> inside the namespace and pipes both ways.
+ * 127.0.0.1:<port> inside the namespace, answers one status byte (1: connected, 0: nothing
+ * listens there, and it closes) and pipes both ways.
  *
  * It prints `ready` once listening, drops to `nobody` (it needs no privilege to dial the
  * run's loopback), and exits when its stdin closes, so it never outlives the process that
@@ -31,11 +32,16 @@ function relay(up: net.Socket): void {
     down.setNoDelay(true);
     const rest = head.subarray(2);
     if (rest.length > 0) down.write(rest);
-    down.on('error', () => up.destroy());
+    let connected = false;
+    down.on('error', () => (connected ? up.destroy() : up.end(Buffer.from([0]))));
     up.on('close', () => down.destroy());
-    down.on('close', () => up.destroy());
-    up.pipe(down);
-    down.pipe(up);
+    down.on('close', () => connected && up.destroy());
+    down.once('connect', () => {
+      connected = true;
+      up.write(Buffer.from([1]));
+      up.pipe(down);
+      down.pipe(up);
+    });
   };
   up.on('data', onData);
 }

@@ -11,8 +11,9 @@ export interface PublishedPort {
 /**
  * Listens on 127.0.0.1:`hostPort` (only the host's loopback, like `docker run -p
  * 127.0.0.1:…`) and pipes each connection through the run's relay socket to 127.0.0.1:`nsPort`
- * inside the run's namespace: the relay reads a 2-byte big-endian port first (see
- * `ns-relay.ts`). A connection the relay cannot complete is reset, as a refused port would be.
+ * inside the run's namespace: the relay reads a 2-byte big-endian port first and answers a
+ * status byte (see `ns-relay.ts`). A connection the relay cannot complete (nothing listens
+ * inside) is reset (RST), the nearest a host listener can come to a refused port.
  *
  * @throws the listen error (EADDRINUSE when the host port is taken).
  */
@@ -32,12 +33,23 @@ export async function publishPort(
       open.delete(client);
       up.destroy();
     });
-    up.on('close', () => client.destroy());
+    client.pause();
     client.on('error', () => up.destroy());
     up.on('error', () => client.resetAndDestroy());
     up.write(header);
-    client.pipe(up);
-    up.pipe(client);
+    // The relay's status byte first: 1 connected (then pipe), else reset the client.
+    let status: number | null = null;
+    up.on('close', () => (status === 1 ? client.destroy() : client.resetAndDestroy()));
+    const onStatus = (chunk: Buffer) => {
+      up.off('data', onStatus);
+      status = chunk[0] ?? 0;
+      if (status !== 1) return void up.destroy();
+      up.pause();
+      if (chunk.length > 1) client.write(chunk.subarray(1));
+      client.pipe(up);
+      up.pipe(client);
+    };
+    up.on('data', onStatus);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -75,9 +75,31 @@ export interface RunNetwork {
   publish(hostPort: number, nsPort: number): Promise<void>;
   /** Stops forwarding `hostPort` and cuts its open connections; no-op when not published. */
   unpublish(hostPort: number): Promise<void>;
+  /**
+   * Forwards `hostPort` to another port inside (a service that ignored `PORT` and listens on
+   * its own): unpublishes it, then publishes it again. No-op when it already points there.
+   */
+  repoint(hostPort: number, nsPort: number): Promise<void>;
+  /** What is published: host port → port inside. */
+  published(): Map<number, number>;
+  /** Rewrites the hosts file (in place: mounts of it see the change) with these names. */
+  setHostNames(hostNames: string[]): void;
   /** Stops forwarders and pasta, kills what is left in the namespace, deletes it; idempotent. */
   close(): Promise<void>;
+  /**
+   * Hands the network over to another process (a detached supervisor, which opens it with
+   * `adopt`): waits until the adopter is ready to publish (or {@link RELEASE_WAIT_MS}), then
+   * stops this process's listeners and relay, keeping the namespace, pasta, what runs inside
+   * and the record of the published ports. This handle is closed after it.
+   */
+  release(): Promise<void>;
 }
+
+/**
+ * How long {@link RunNetwork.release} keeps the ports published while waiting for the
+ * adopting supervisor: 20 000 ms (it starts in about 1 s built, 5 s from the sources).
+ */
+export const RELEASE_WAIT_MS = 20_000;
 
 /** Default parent of per-network state: root-owned tmpfs, gone after a reboot like netns. */
 export const DEFAULT_STATE_DIR = '/run/repo-runner/net';
@@ -145,6 +167,30 @@ export async function createRunNetwork(o: RunNetworkOptions): Promise<RunNetwork
   let relayStarting: Promise<ChildProcess> | null = null;
   const published = new Map<number, PublishedPort>();
   const socketPath = path.join(dir, 'relay.sock');
+  // What is published, kept where only root can write (not the run dir, which the run can),
+  // so a supervisor adopting the network publishes the same ports again.
+  const portsFile = path.join(dir, 'published.json');
+  // Written by a process adopting the network once it is ready to publish (see release()).
+  const adoptMarker = path.join(dir, 'adopting');
+  const savePorts = () => {
+    try {
+      writeFileSync(
+        portsFile,
+        JSON.stringify([...published.values()].map((p) => [p.hostPort, p.nsPort])),
+      );
+    } catch {
+      // The network was removed from outside (removeStaleRunNetwork): nothing to keep.
+    }
+  };
+  const savedPorts = (): Array<[number, number]> => {
+    try {
+      return (JSON.parse(readFileSync(portsFile, 'utf8')) as Array<[number, number]>).filter(
+        (e) => Array.isArray(e) && e.every((n) => Number.isInteger(n) && n > 0 && n < 65536),
+      );
+    } catch {
+      return [];
+    }
+  };
   let closing: Promise<void> | null = null;
 
   const close = () =>
@@ -173,8 +219,8 @@ export async function createRunNetwork(o: RunNetworkOptions): Promise<RunNetwork
     writeFileSync(`/etc/netns/${name}/hosts`, readFileSync(hostsFile));
     if (resolvConf) writeFileSync(`/etc/netns/${name}/resolv.conf`, readFileSync(resolvConf));
     // The relay starts (tsx from src: ~0.5 s) while pasta comes up and the run installs.
-    const oldRelay = readPid(path.join(dir, 'relay.pid'));
-    if (adopting && oldRelay !== null && cmdlineHas(oldRelay, name)) await killPid(oldRelay);
+    // An adopted network's old relay is left to its owner (it exits with it): the new one
+    // takes over the socket path, so the old owner's listeners already reach it.
     relayStarting = startRelay(name, dir);
     relayStarting.catch(() => undefined);
     // An adopted network keeps its pasta (it outlives the supervisor that started it).
@@ -203,6 +249,40 @@ export async function createRunNetwork(o: RunNetworkOptions): Promise<RunNetwork
     relay = await relayStarting;
   };
 
+  const publish = async (hostPort: number, nsPort: number) => {
+    if (closing) throw new RepoRunnerError('CONFLICT', `run network ${name} is closed`);
+    if (published.has(hostPort))
+      throw new RepoRunnerError('CONFLICT', `host port ${hostPort} is already published`);
+    await ensureRelay();
+    published.set(hostPort, await publishPort(socketPath, hostPort, nsPort));
+    savePorts();
+  };
+  const unpublish = async (hostPort: number) => {
+    const p = published.get(hostPort);
+    published.delete(hostPort);
+    savePorts();
+    await p?.close();
+  };
+  if (adopting) {
+    // Tell a live previous owner (the CLI or server that ran the pipeline, in `release()`)
+    // to let go, then publish what it had published; a dead one's listeners are gone.
+    await ensureRelay();
+    writeFileSync(adoptMarker, String(process.pid));
+    for (const [hostPort, nsPort] of savedPorts()) {
+      // Retry while the previous owner lets go of its listener, for up to 10 s.
+      for (let tries = 0; tries < 400; tries++) {
+        try {
+          await publish(hostPort, nsPort);
+          break;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') break;
+          await new Promise((r) => setTimeout(r, 25));
+        }
+      }
+    }
+    rmSync(adoptMarker, { force: true });
+  }
+
   return {
     name,
     hostsFile,
@@ -212,18 +292,31 @@ export async function createRunNetwork(o: RunNetworkOptions): Promise<RunNetwork
       [pasta, readPid(path.join(dir, 'relay.pid'))].filter(
         (p): p is number => !!p && isProcessAlive(p),
       ),
-    async publish(hostPort, nsPort) {
-      if (closing) throw new RepoRunnerError('CONFLICT', `run network ${name} is closed`);
-      if (published.has(hostPort))
-        throw new RepoRunnerError('CONFLICT', `host port ${hostPort} is already published`);
-      await ensureRelay();
-      published.set(hostPort, await publishPort(socketPath, hostPort, nsPort));
+    publish,
+    unpublish,
+    async repoint(hostPort, nsPort) {
+      if (published.get(hostPort)?.nsPort === nsPort) return;
+      await unpublish(hostPort);
+      await publish(hostPort, nsPort);
     },
-    async unpublish(hostPort) {
-      const p = published.get(hostPort);
-      published.delete(hostPort);
-      await p?.close();
+    published: () => new Map([...published.values()].map((p) => [p.hostPort, p.nsPort])),
+    setHostNames(hostNames) {
+      const text = hostsFileText(hostNames);
+      // Same inodes: bubblewrap's bind of the file and `ip netns exec`'s see the new names.
+      writeFileSync(hostsFile, text);
+      if (existsSync(`/etc/netns/${name}`)) writeFileSync(`/etc/netns/${name}/hosts`, text);
     },
     close,
+    release: () =>
+      (closing ??= (async () => {
+        // Keep serving until the adopter is ready to publish (at most RELEASE_WAIT_MS).
+        const deadline = Date.now() + RELEASE_WAIT_MS;
+        while (!existsSync(adoptMarker) && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 50));
+        await Promise.all([...published.values()].map((p) => p.close()));
+        published.clear();
+        const r = relay ?? (await relayStarting?.catch(() => null)) ?? null;
+        if (r?.pid) await killPid(r.pid);
+      })()),
   };
 }

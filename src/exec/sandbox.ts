@@ -97,6 +97,30 @@ export const CACHE_HOME_DIRS = [
   '.local/share/pnpm/store',
 ];
 
+/**
+ * System files a process running as root without capabilities could still read or use as
+ * their owner (root-owned, not world-readable): password hashes, host keys, TLS private keys,
+ * sudo's state, container engines' sockets. Each is hidden (an empty file or folder over
+ * it) where it exists. A run of a root Repo Runner keeps uid 0 (without capabilities), so
+ * owner permissions still apply to it: this list is what that leaves readable on Debian.
+ */
+export const HIDDEN_SYSTEM_PATHS = [
+  '/etc/shadow',
+  '/etc/shadow-',
+  '/etc/gshadow',
+  '/etc/gshadow-',
+  '/etc/sudoers',
+  '/etc/sudoers.d',
+  '/etc/ssh',
+  '/etc/ssl/private',
+  '/var/lib/sudo',
+  '/var/run/docker.sock',
+  '/run/docker.sock',
+  '/run/containerd',
+  '/run/podman',
+  '/run/sudo',
+];
+
 /** Where run networks keep their relay sockets and pid files (`exec/run-network.ts`). */
 const RUN_NETWORK_STATE = '/run/repo-runner';
 
@@ -149,6 +173,15 @@ export function bwrapArgv(view: SandboxView, cmd: SandboxCommand): string[] {
   const a = ['bwrap', ...(cmd.service ? [] : ['--die-with-parent'])];
   a.push('--unshare-pid', '--unshare-ipc', '--unshare-uts');
   a.push('--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp');
+  for (const p of HIDDEN_SYSTEM_PATHS) {
+    let dir: boolean;
+    try {
+      dir = statSync(p).isDirectory();
+    } catch {
+      continue; // not on this machine
+    }
+    a.push(...(dir ? ['--tmpfs', p] : ['--ro-bind', '/dev/null', p]));
+  }
   // Run networks' state (relay sockets of every run): not for a run's code to reach.
   if (existsSync(RUN_NETWORK_STATE)) a.push('--tmpfs', RUN_NETWORK_STATE);
   a.push('--bind', runHome, home);

@@ -1,4 +1,6 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
+import { diskQuotaHit } from './disk-quota.js';
+import type { LimitHit } from '../model/run-limits.js';
 import path from 'node:path';
 import type { CommandSpec } from '../model/plan.js';
 import type { RunContext } from '../model/run-context.js';
@@ -77,7 +79,13 @@ export async function runTracked(
     },
   });
   // The command as planned, not its sandbox wrapper: messages and fix rules read it.
-  const hit = ran.failed && group && mark ? group.limitHitSince(mark) : null;
+  const hit: LimitHit | null = !ran.failed
+    ? null
+    : diskQuotaHit(ctx.runId)
+      ? 'disk-quota'
+      : group && mark
+        ? group.limitHitSince(mark)
+        : null;
   const result = { ...ran, command: argv.join(' '), ...(hit ? { limitHit: hit } : {}) };
   if (partial.trim())
     ctx.bus.publish({ kind: 'log', phase: o.phase, service: o.service, message: partial });

@@ -15,6 +15,12 @@ export interface ReadinessTarget {
   timeoutMs: number;
   /** Returns a reason when the service's process is gone, so waiting can stop at once. */
   exited?: () => string | null;
+  /**
+   * Asked, at most once a second, while nothing answers on `port`: the port to probe from
+   * now on (a service that listens on its own port, not the one it was given), or null to
+   * keep probing `port` (also after the caller re-routed it).
+   */
+  retarget?: () => Promise<number | null>;
   signal?: AbortSignal;
 }
 
@@ -23,6 +29,8 @@ export interface ReadinessResult {
   ready: boolean;
   /** The URL that answered (http), when ready. */
   url: string | null;
+  /** The port probed last (differs from the target's when `retarget` moved it). */
+  port: number;
   detail: string;
   waitedMs: number;
 }
@@ -47,33 +55,40 @@ export async function waitForReady(t: ReadinessTarget): Promise<ReadinessResult>
   const host = connectHost(t.host);
   const paths = [...new Set([...(t.path ? [t.path] : []), ...FALLBACK_PATHS])];
   let delay = 50;
+  let port = t.port;
+  let lastRetarget = 0;
   let last: ProbeResult = { ok: false, status: null, detail: 'not probed yet' };
+  const done = (ready: boolean, url: string | null, detail: string): ReadinessResult => ({
+    ready,
+    url,
+    port,
+    detail,
+    waitedMs: Date.now() - started,
+  });
   while (Date.now() - started < t.timeoutMs) {
-    if (t.signal?.aborted)
-      return { ready: false, url: null, detail: 'interrupted', waitedMs: Date.now() - started };
+    if (t.signal?.aborted) return done(false, null, 'interrupted');
     const gone = t.exited?.();
-    if (gone) return { ready: false, url: null, detail: gone, waitedMs: Date.now() - started };
+    if (gone) return done(false, null, gone);
     if (t.protocol === 'tcp') {
-      last = await probeTcp(host, t.port, 2000);
-      if (last.ok)
-        return { ready: true, url: null, detail: 'TCP connect', waitedMs: Date.now() - started };
+      last = await probeTcp(host, port, 2000);
+      if (last.ok) return done(true, null, 'TCP connect');
     } else {
       for (const p of paths) {
-        const url = `http://${urlHost(host)}:${t.port}${p}`;
+        const url = `http://${urlHost(host)}:${port}${p}`;
         last = await probeHttp(url, 2000, t.signal);
-        if (last.ok)
-          return { ready: true, url, detail: last.detail, waitedMs: Date.now() - started };
+        if (last.ok) return done(true, url, last.detail);
         if (last.status === null) break; // nothing listening yet: no point trying other paths
       }
+    }
+    // Nothing answers (no HTTP status, or no TCP connect): is it listening somewhere else?
+    if (t.retarget && !last.ok && last.status === null && Date.now() - lastRetarget >= 1000) {
+      lastRetarget = Date.now();
+      const moved = await t.retarget().catch(() => null);
+      if (moved !== null) port = moved;
     }
     // The wait must end on abort too, or Ctrl-C waits it out.
     await sleep(delay, undefined, { signal: t.signal }).catch(() => undefined);
     delay = Math.min(Math.round(delay * 1.5), 1000);
   }
-  return {
-    ready: false,
-    url: null,
-    detail: `no answer within ${t.timeoutMs} ms (last: ${last.detail})`,
-    waitedMs: Date.now() - started,
-  };
+  return done(false, null, `no answer within ${t.timeoutMs} ms (last: ${last.detail})`);
 }

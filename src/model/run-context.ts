@@ -37,9 +37,32 @@ export interface RunContext {
   modelSpentUsd?: number;
 }
 
+/**
+ * A run's own network namespace as agents use it (`exec/run-network.ts` makes it): ports
+ * published from the host's 127.0.0.1 into it, and the names its `/etc/hosts` maps to the
+ * run's own loopback.
+ */
+export interface RunNetworkHandle {
+  /** The netns name, `rr-<run id>`. */
+  readonly name: string;
+  /** Forwards 127.0.0.1:`hostPort` on the host to 127.0.0.1:`nsPort` inside. */
+  publish(hostPort: number, nsPort: number): Promise<void>;
+  /** Stops forwarding `hostPort`; no-op when it is not published. */
+  unpublish(hostPort: number): Promise<void>;
+  /** Points a published host port at another port inside. */
+  repoint(hostPort: number, nsPort: number): Promise<void>;
+  /** What is published: host port → port inside. */
+  published(): Map<number, number>;
+  /** Sets the names that resolve to the run's loopback (compose service names, `db`…). */
+  setHostNames(hostNames: string[]): void;
+}
+
 /** See {@link RunContext.isolation}. */
 export interface RunIsolation {
+  /** Commands every process of the run is started under: its cgroup shim, its netns. */
   prefix: string[];
+  /** The run's own network, or null on the host's network (`--network host`, or not root). */
+  network?: RunNetworkHandle | null;
   hostsFile: string | null;
   resolvConf: string | null;
   cacheDir: string | null;

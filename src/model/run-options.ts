@@ -30,6 +30,12 @@ export const RunOptionsSchema = z.object({
    * `none` (`--no-sandbox`; the server refuses it unless started with `--unsafe-no-sandbox`).
    */
   sandbox: z.enum(['bubblewrap', 'none']).default('bubblewrap'),
+  /**
+   * The run's network (docs/security.md): `run` (default) gives it its own namespace, its
+   * services published on 127.0.0.1 at their leased ports; `host` (`--network host`, local
+   * CLI only) shares this machine's network.
+   */
+  network: z.enum(['run', 'host']).default('run'),
   /** Let the FixerAgent try fixes when a phase fails (issue #5). `--no-fix` turns it off. */
   fix: z.boolean().default(true),
   /**

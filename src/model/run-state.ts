@@ -20,6 +20,11 @@ export interface DecidedDatabase {
   kind: 'postgres' | 'mysql' | 'redis';
   /** Leased port on 127.0.0.1 (0 when the user gave the URL: nothing is provisioned). */
   port: number;
+  /**
+   * The port the server listens on inside the run's own network (its kind's usual one, so
+   * `db:5432` in code finds it), which `url` and `env` name; absent: `port` (host network).
+   */
+  listenPort?: number;
   user: string;
   password: string;
   database: string;

@@ -2,6 +2,7 @@ import { spawnSupervisor } from '../core/detach.js';
 import { runDir } from '../model/paths.js';
 import { executeQueuedRun, resumeRun, type RunOutcome } from '../core/run-api.js';
 import { stopRunProcesses } from '../core/run-control.js';
+import { releaseRunNetwork } from '../core/isolation.js';
 import type { RunJob } from '../queue/queue.js';
 import type { Store } from '../model/store.js';
 
@@ -110,6 +111,8 @@ export class RunWorker {
       ...env,
       REPO_RUNNER_HOME: home,
     });
+    // Its ports stay published here until the supervisor is up to publish them again.
+    await releaseRunNetwork(outcome.runId);
     await store.updateRun(outcome.runId, { supervisorPid: pid });
   }
 }

@@ -4,6 +4,7 @@ import { spawnSupervisor } from '../../core/detach.js';
 import { ERROR_CODES, RepoRunnerError } from '../../model/errors.js';
 import { resumeRun, startRun, type RunCaller, type RunOutcome } from '../../core/run-api.js';
 import { stopRunProcesses } from '../../core/run-control.js';
+import { releaseRunNetwork } from '../../core/isolation.js';
 import type { Report } from '../../model/report.js';
 import { Supervisor } from '../../core/supervisor.js';
 import { renderReport } from '../render/report-text.js';
@@ -25,6 +26,8 @@ export interface RunFlags {
   allowSystemPackages?: boolean;
   /** commander's `--no-sandbox`: false when given. */
   sandbox?: boolean;
+  /** `--network run|host`. */
+  network?: string;
 }
 
 /** `run` flags: the shared ones plus the override flags. */
@@ -75,6 +78,7 @@ export async function runCommand(
               fix: flags.fix ?? true,
               allowSystemPackages: flags.allowSystemPackages ?? false,
               sandbox: flags.sandbox === false ? 'none' : 'bubblewrap',
+              network: parseNetwork(flags.network),
               ...(overrides ? { overrides } : {}),
               ...(flags.host ? { host: flags.host } : {}),
               ...(flags.healthTimeout
@@ -99,6 +103,8 @@ export async function runCommand(
     }
     if (flags.detach ?? outcome.ctx.options.detach) {
       const pid = spawnSupervisor(outcome.ctx.runDir, outcome.runId, process.env);
+      // Its ports stay published until the supervisor is up to publish them again.
+      await releaseRunNetwork(outcome.runId);
       // Recorded here too, so `status`/`stop` right after this returns already see it.
       await session.store.updateRun(outcome.runId, { supervisorPid: pid });
       if (!flags.json)
@@ -126,6 +132,15 @@ async function adoptOrphan(session: Session, runId: string, json: boolean): Prom
       : `run ${runId}: its services are still running; supervisor pid ${pid} adopted them. Stop with ${pc.bold(`repo-runner stop ${runId}`)}\n`,
   );
   return 0;
+}
+
+function parseNetwork(value: string | undefined): 'run' | 'host' {
+  if (value === undefined || value === 'run' || value === 'host') return value ?? 'run';
+  throw new RepoRunnerError(
+    'BAD_INPUT',
+    `--network must be run or host, got "${value}"`,
+    "e.g. --network host to share this machine's network",
+  );
 }
 
 function parseSeconds(value: string): number {

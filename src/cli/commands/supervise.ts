@@ -34,7 +34,15 @@ export async function superviseCommand(runId: string): Promise<number> {
       state: await restoreState(store, runId, { live: true }),
     });
     // Restarted services go back into the run's cgroup and sandbox, as they first started.
-    ctx.isolation = (await setUpIsolation(store, home, runId, run.userId)).isolation;
+    const options = RunOptionsSchema.parse(run.options);
+    ctx.isolation = (
+      await setUpIsolation(store, home, runId, run.userId, {
+        network: options.network,
+        sandbox: options.sandbox,
+        runDir: ctx.runDir,
+        adopt: true,
+      })
+    ).isolation;
     await store.updateRun(runId, { supervisorPid: process.pid });
     const supervisor = new Supervisor(ctx);
     supervisor.start();

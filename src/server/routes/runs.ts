@@ -47,8 +47,8 @@ export const runsRoutes: FastifyPluginAsyncZod<ServerContext> = async (app, ctx)
       const runId = await createQueuedRun(
         ctx.store,
         checked.source,
-        // The sandbox is the server's to decide, never the caller's.
-        { ...req.body.options, detach: true, sandbox: ctx.sandbox },
+        // The sandbox and the network are the server's to decide, never the caller's.
+        { ...req.body.options, detach: true, sandbox: ctx.sandbox, network: 'run' },
         { userId: principal.user.id },
       );
       await ctx.auth.recordRun(principal.user);
