@@ -4,6 +4,7 @@ import { RepoRunnerError, UnrecoverableError } from '../model/errors.js';
 import type { Workspace } from '../model/run-state.js';
 import type { RunContext } from '../model/run-context.js';
 import { runCommand } from '../exec/run-command.js';
+import { giveToRun } from '../exec/sandbox-user.js';
 import { outputTail } from '../exec/process-result.js';
 import type { Agent } from './agent.js';
 import { assertPublicGitHost } from './git-host-check.js';
@@ -97,6 +98,9 @@ export const fileAgent = {
       ) {
         return clone(ctx, `file://${real}`);
       }
+      // Service mode: a folder under the repos roots is shared by every user who may run it,
+      // so each run works on its own copy (owned by the run's user), never on the folder.
+      if ((await ctx.store.getRun(ctx.runId))?.userId) return copyFolder(ctx, real);
       return { repoPath: real, kind: 'local', commit: null };
     }
     // An API run (it has an owner) is service mode: never clone from the server's own network.
@@ -148,8 +152,39 @@ async function clone(ctx: RunContext, url: string): Promise<Workspace> {
       { details: { result } },
     );
   }
+  giveToRun(partial, ctx.isolation?.uid ?? null);
   renameSync(partial, dest);
   return { repoPath: dest, kind: 'clone', commit: await headCommit(simpleGit, dest, env) };
+}
+
+/**
+ * Copies a local folder into `<run dir>/workspace` (`cp -a`: symlinks are copied as links,
+ * never followed; the path checks that every later read makes still apply to them), given to
+ * the run's user. A resumed run reuses a finished copy; a half-made one is made again.
+ *
+ * @throws RepoRunnerError FETCH_FAILED when the copy fails (a full disk, unreadable files).
+ */
+async function copyFolder(ctx: RunContext, real: string): Promise<Workspace> {
+  const dest = path.join(ctx.runDir, 'workspace');
+  if (existsSync(dest)) return { repoPath: dest, kind: 'copy', commit: null };
+  const partial = `${dest}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  const result = await runCommand(['cp', '-a', '--reflink=auto', '--', real, partial], {
+    cwd: ctx.runDir,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    signal: ctx.signal,
+  });
+  if (result.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
+  if (result.failed)
+    throw new RepoRunnerError(
+      'FETCH_FAILED',
+      `could not copy ${real} into the run: ${outputTail(result, 3).join(' | ')}`,
+      'check that the folder is readable and the disk has room',
+      { details: { result } },
+    );
+  giveToRun(partial, ctx.isolation?.uid ?? null);
+  renameSync(partial, dest);
+  return { repoPath: dest, kind: 'copy', commit: null };
 }
 
 /** The commit a clone has checked out. */

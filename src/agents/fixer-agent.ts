@@ -21,7 +21,7 @@ const actionKey = (a: FixAction) => JSON.stringify(a, Object.keys(a).sort());
 
 /** The repository as fix memory knows it: the clone's URL, or the local folder. */
 function fixMemoryRepoKey(ctx: RunContext): string {
-  return ctx.state.workspace?.kind === 'clone'
+  return ctx.state.workspace?.kind !== 'local'
     ? ctx.source
     : (ctx.state.workspace?.repoPath ?? ctx.source);
 }

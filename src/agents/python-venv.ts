@@ -6,6 +6,7 @@ import type { RunContext } from '../model/run-context.js';
 import { writeJsonAtomic } from '../store/state-files.js';
 import { outputTail } from '../exec/process-result.js';
 import { runStep } from '../exec/run-step.js';
+import { giveToRun } from '../exec/sandbox-user.js';
 import type { TrackedOptions } from '../exec/tracked-command.js';
 
 function toolchainPath(ctx: RunContext, name: string): string | null {
@@ -110,6 +111,7 @@ export async function ensureVenv(
       'install Python 3 (e.g. `apt-get install python3 python3-venv`) and run again',
     );
   mkdirSync(dir, { recursive: true });
+  giveToRun(dir, ctx.isolation?.uid ?? null, false);
   if (clear) writeJsonAtomic(path.join(dir, VENV_MARKER), { state: 'creating', python: wanted });
   await runStep(
     ctx,

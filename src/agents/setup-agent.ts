@@ -5,6 +5,7 @@ import type { RunState } from '../model/run-state.js';
 import { appEnvFor, serviceEnv } from '../exec/service-env.js';
 import { runStep } from '../exec/run-step.js';
 import { PathEscapeError, resolveInside } from '../repo/resolve-inside.js';
+import { giveToRun } from '../exec/sandbox-user.js';
 import type { Agent } from './agent.js';
 
 /** Repo Runner's own folder in a repository, for build output that has no conventional place. */
@@ -77,6 +78,7 @@ function ownDir(ctx: RunContext, repoPath: string, service: string): void {
   try {
     const dir = resolveInside(repoPath, REPO_RUNNER_DIR);
     mkdirSync(dir, { recursive: true });
+    giveToRun(dir, ctx.isolation?.uid ?? null, false);
     const ignore = resolveInside(repoPath, `${REPO_RUNNER_DIR}/.gitignore`);
     if (!existsSync(ignore)) writeFileSync(ignore, '*\n', { flag: 'wx' });
   } catch (err) {

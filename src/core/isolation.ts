@@ -11,6 +11,8 @@ import { COMMON_SERVICE_HOSTS } from '../exec/run-hosts.js';
 import { createRunNetwork, removeStaleRunNetwork, type RunNetwork } from '../exec/run-network.js';
 import { RepoRunnerError } from '../model/errors.js';
 import { packageCacheDir } from '../model/paths.js';
+import { giveToRun, runUidFor } from '../exec/sandbox-user.js';
+import { mkdirSync, statSync } from 'node:fs';
 import type { RunIsolation } from '../model/run-context.js';
 import type { RunLimits } from '../model/run-limits.js';
 import type { RunOptions } from '../model/run-options.js';
@@ -111,13 +113,25 @@ export async function setUpIsolation(
       request.diskCheckIntervalMs,
     ),
   );
+  // Service mode under root: the run's processes execute as the account's own unprivileged
+  // user, which owns the run's home, temp, workspace and the account's package caches.
+  const uid =
+    userId && request.sandbox === 'bubblewrap' && process.getuid?.() === 0
+      ? runUidFor(userId)
+      : null;
+  const cacheDir = userId ? packageCacheDir(home, userId) : null;
+  if (uid !== null && cacheDir) {
+    mkdirSync(cacheDir, { recursive: true });
+    giveToRun(cacheDir, uid, statSync(cacheDir).uid !== uid);
+  }
   return {
     isolation: {
       prefix: [...(group ? group.prefix() : []), ...(network ? network.prefix() : [])],
       network,
+      uid,
       hostsFile: network?.hostsFile ?? null,
       resolvConf: network?.resolvConf ?? null,
-      cacheDir: userId ? packageCacheDir(home, userId) : null,
+      cacheDir,
       limits,
     },
     noCgroup,

@@ -29,6 +29,7 @@ export function confine(ctx: RunContext, cmd: SandboxCommand): SandboxCommand | 
       hostsFile: ctx.isolation?.hostsFile ?? null,
       resolvConf: ctx.isolation?.resolvConf ?? null,
       prefix: ctx.isolation?.prefix ?? [],
+      uid: ctx.isolation?.uid ?? null,
       readOnly: [PACKAGE_ROOT],
     },
     cmd,

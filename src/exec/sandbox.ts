@@ -10,6 +10,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import { giveToRun } from './sandbox-user.js';
 
 /**
  * How a run's processes are confined: `bubblewrap` (the default: see {@link bwrapArgv}) or
@@ -60,6 +61,11 @@ export interface SandboxView {
   resolvConf?: string | null;
   /** Commands the confined one runs under (the run's cgroup shim, `ip netns exec`). */
   prefix?: string[];
+  /**
+   * The unprivileged uid (and gid) the command runs as (service mode; see
+   * `sandbox-user.ts`); null or absent: Repo Runner's own user, without capabilities.
+   */
+  uid?: number | null;
 }
 
 /**
@@ -168,11 +174,37 @@ export function bwrapArgv(view: SandboxView, cmd: SandboxCommand): string[] {
   const home = view.operatorHome;
   const runHome = path.join(view.runDir, 'home');
   const runTmp = path.join(view.runDir, 'tmp');
+  const uid = view.uid ?? null;
   mkdirSync(runTmp, { recursive: true });
-  seedRunHome(runHome, home);
+  seedRunHome(runHome, home, uid);
+  giveToRun(runTmp, uid, false);
   const a = ['bwrap', ...(cmd.service ? [] : ['--die-with-parent'])];
   a.push('--unshare-pid', '--unshare-ipc', '--unshare-uts');
-  a.push('--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp');
+  a.push('--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc');
+  // Empty filesystems laid over the view, and the folders made in them: bubblewrap makes a
+  // mount point's missing parents root-only, which the run's own user could not enter.
+  const empties: string[] = [];
+  const made = new Set<string>();
+  const mount = (flag: string, source: string | null, dest: string) => {
+    const under = empties
+      .filter((e) => inside(e, dest) && e !== dest)
+      .sort((x, y) => y.length - x.length)[0];
+    if (under) {
+      const parts = path.relative(under, path.dirname(dest)).split(path.sep).filter(Boolean);
+      let dir = under;
+      for (const part of parts) {
+        dir = path.join(dir, part);
+        if (!made.has(dir)) a.push('--perms', '0755', '--dir', dir);
+        made.add(dir);
+      }
+    }
+    if (flag === '--tmpfs') {
+      a.push('--perms', dest === '/tmp' ? '1777' : '0755', '--tmpfs', dest);
+      empties.push(dest);
+    } else a.push(flag, source ?? '', dest);
+    made.add(dest);
+  };
+  mount('--tmpfs', null, '/tmp');
   for (const p of HIDDEN_SYSTEM_PATHS) {
     let dir: boolean;
     try {
@@ -180,11 +212,12 @@ export function bwrapArgv(view: SandboxView, cmd: SandboxCommand): string[] {
     } catch {
       continue; // not on this machine
     }
-    a.push(...(dir ? ['--tmpfs', p] : ['--ro-bind', '/dev/null', p]));
+    if (dir) mount('--tmpfs', null, p);
+    else mount('--ro-bind', '/dev/null', p);
   }
   // Run networks' state (relay sockets of every run): not for a run's code to reach.
-  if (existsSync(RUN_NETWORK_STATE)) a.push('--tmpfs', RUN_NETWORK_STATE);
-  a.push('--bind', runHome, home);
+  if (existsSync(RUN_NETWORK_STATE)) mount('--tmpfs', null, RUN_NETWORK_STATE);
+  mount('--bind', runHome, home);
   // Toolchains read-only, caches writable, shallower first: `.cargo` (a cache) lies under
   // `.cargo/bin` (a toolchain), `go` (a toolchain) under `go/pkg/mod` (a cache).
   const mounts: Array<[string, string, string]> = [];
@@ -192,28 +225,42 @@ export function bwrapArgv(view: SandboxView, cmd: SandboxCommand): string[] {
   for (const rel of CACHE_HOME_DIRS) {
     const target = path.join(home, rel);
     const source = view.cacheDir ? path.join(view.cacheDir, rel) : target;
-    if (view.cacheDir) mkdirSync(source, { recursive: true });
-    else if (!existsSync(source)) continue;
+    if (view.cacheDir) {
+      if (!existsSync(source)) {
+        mkdirSync(source, { recursive: true });
+        giveToRun(source, uid);
+      }
+    } else if (!existsSync(source)) continue;
     mounts.push(['--bind', source, target]);
   }
   mounts.sort((x, y) => x[2].split(path.sep).length - y[2].split(path.sep).length);
-  for (const m of mounts) a.push(...m);
-  for (const dir of view.readOnly ?? []) a.push('--ro-bind', dir, dir);
+  for (const [flag, source, dest] of mounts) mount(flag, source, dest);
+  for (const dir of view.readOnly ?? []) mount('--ro-bind', dir, dir);
   // After the read-only folders: a data dir inside Repo Runner's own install stays hidden.
-  a.push('--tmpfs', view.dataDir);
-  a.push('--bind', view.runDir, view.runDir);
-  for (const dir of view.writable ?? []) a.push('--bind', dir, dir);
+  mount('--tmpfs', null, view.dataDir);
+  mount('--bind', view.runDir, view.runDir);
+  for (const dir of view.writable ?? []) mount('--bind', dir, dir);
   if (view.repoPath) {
     const repo = real(view.repoPath);
-    a.push('--bind', repo, repo);
-    if (repo !== view.repoPath) a.push('--bind', repo, view.repoPath);
+    mount('--bind', repo, repo);
+    if (repo !== view.repoPath) mount('--bind', repo, view.repoPath);
     const git = path.join(repo, '.git');
-    if (existsSync(git)) a.push('--ro-bind', git, git);
+    if (existsSync(git)) mount('--ro-bind', git, git);
   }
   if (view.hostsFile) a.push('--ro-bind', view.hostsFile, '/etc/hosts');
   if (view.resolvConf) a.push('--ro-bind', view.resolvConf, '/etc/resolv.conf');
-  a.push('--cap-drop', 'ALL', '--chdir', cmd.cwd, '--');
-  return [...(view.prefix ?? []), ...a, ...cmd.argv];
+  if (uid === null) {
+    a.push('--cap-drop', 'ALL', '--chdir', cmd.cwd, '--');
+    return [...(view.prefix ?? []), ...a, ...cmd.argv];
+  }
+  // Mounts need root; the command must not be it: bubblewrap keeps only the right to switch
+  // user, which setpriv uses and which the switch itself clears (a non-zero uid keeps no
+  // capabilities; no-new-privileges stops any from coming back through exec).
+  a.push('--cap-drop', 'ALL', '--cap-add', 'CAP_SETUID', '--cap-add', 'CAP_SETGID');
+  a.push('--chdir', cmd.cwd, '--');
+  const drop = ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups'];
+  drop.push('--inh-caps=-all', '--');
+  return [...(view.prefix ?? []), ...a, ...drop, ...cmd.argv];
 }
 
 /**
@@ -270,12 +317,16 @@ const NPMRC_SECRET = /(^|:)(_auth|_authToken|_password|username|email|certfile|k
 
 /**
  * Creates the run's own home (`<run dir>/home`, mounted at the operator's home path) the
- * first time: the operator's tool settings a build needs and that carry no secret are
+ * first time (given to the run's user `uid`, when it has one): the operator's tool settings a build needs and that carry no secret are
  * copied in (Go's `GOFLAGS`/`GOTOOLCHAIN`, `.npmrc` without its credentials, such as
  * `nodedir` for native addons); nothing is linked, so the run cannot change them.
  */
-export function seedRunHome(runHome: string, operatorHome: string): void {
-  if (existsSync(runHome)) return;
+export function seedRunHome(
+  runHome: string,
+  operatorHome: string,
+  uid: number | null = null,
+): void {
+  if (existsSync(runHome)) return giveToRun(runHome, uid, false);
   mkdirSync(runHome, { recursive: true });
   const goEnv = path.join(operatorHome, '.config', 'go', 'env');
   if (existsSync(goEnv)) {
@@ -289,4 +340,5 @@ export function seedRunHome(runHome: string, operatorHome: string): void {
       .filter((line) => !NPMRC_SECRET.test(line.trim()));
     writeFileSync(path.join(runHome, '.npmrc'), kept.join('\n'), { mode: 0o600 });
   }
+  giveToRun(runHome, uid);
 }

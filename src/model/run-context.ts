@@ -66,6 +66,11 @@ export interface RunIsolation {
   hostsFile: string | null;
   resolvConf: string | null;
   cacheDir: string | null;
+  /**
+   * The unprivileged uid the run's sandboxed processes execute as (service mode under a
+   * root Repo Runner: one per account); null or absent: Repo Runner's own user.
+   */
+  uid?: number | null;
   /** The limits of the run owner's tier (memory, processes, CPU, disk, logs, step time). */
   limits: RunLimits | null;
 }

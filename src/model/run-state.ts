@@ -8,8 +8,11 @@ import type { FixAttempt, Report, ServiceHealth } from './report.js';
 export interface Workspace {
   /** Absolute path of the repository (the user's own folder, or the run's clone). */
   repoPath: string;
-  /** `local`: used in place; `clone`: cloned from a git URL into the run directory. */
-  kind: 'local' | 'clone';
+  /**
+   * `local`: used in place; `clone`: cloned from a git URL into the run directory; `copy`:
+   * a folder under the server's repos roots, copied into the run directory (service mode).
+   */
+  kind: 'local' | 'clone' | 'copy';
   /** HEAD commit of a clone. */
   commit: string | null;
 }
