@@ -107,6 +107,8 @@ describe('the CLI as a client of `repo-runner serve` (--server)', () => {
     assert.equal(JSON.parse(stop.stdout).status, 'stopped');
     assert.ok(await waitFor(() => !groupAlive(report.services[0].pid), 10_000));
     assert.deepEqual(processesUnder(repo), []);
+    // The run worked on its own copy, in the server's run dir.
+    assert.deepEqual(processesUnder(path.join(tmp.dir, 'server-home', 'runs', report.runId)), []);
 
     const out = await cli(['logout', '--server', url]);
     assert.equal(out.code, 0, out.stderr);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stopRun } from '../src/core/run-api.js';
 import { makeTestApi, body, readEvents, statusOf, type TestApi } from './api-helpers.js';
@@ -83,14 +84,60 @@ describe('runs through the API: in-process worker, SSE, stop', () => {
 
     assert.ok(await waitFor(() => !groupAlive(service.pid), 10_000), 'service group still alive');
     assert.ok(await waitFor(() => !groupAlive(supervisorPid), 10_000), 'supervisor still alive');
+    // The run works on its own copy of the folder, in its run dir.
+    assert.deepEqual(processesUnder(path.join(t.home, 'runs', run.id)), []);
     assert.deepEqual(processesUnder(repo), []);
     assert.equal((await t.store.leasedPorts()).filter((p) => p.runId === run.id).length, 0);
+  });
+
+  it('resume of a run whose supervisor died adopts its services as they are (same pid, URL answers)', async () => {
+    copyFixture('node-express', t.root);
+    const token = t.users.developer.token;
+    const auth = { authorization: `Bearer ${token}` };
+    const created = await fetch(`${base}/api/v1/runs`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ source: 'node-express' }),
+    });
+    const run = await body(created);
+    await readEvents(base, run.id, token, (e) => {
+      const s = statusOf(e);
+      return s !== null && s !== 'queued' && s !== 'running';
+    });
+    assert.ok(
+      await waitFor(async () => (await t.store.getRun(run.id))?.supervisorPid != null, 10_000),
+    );
+    const before = (await t.store.getRun(run.id))!;
+    const service = (before.report as { services: Array<{ pid: number; url: string }> })
+      .services[0]!;
+    process.kill(before.supervisorPid!, 'SIGKILL');
+    assert.ok(await waitFor(() => !groupAlive(before.supervisorPid!), 10_000));
+    const resumed = await fetch(`${base}/api/v1/runs/${run.id}/resume`, {
+      method: 'POST',
+      headers: auth,
+    });
+    assert.equal(resumed.status, 202, await resumed.clone().text());
+    assert.equal((await body(resumed)).status, 'healthy', 'adopted, not queued again');
+    const adopter = (await t.store.getRun(run.id))!.supervisorPid;
+    assert.ok(adopter && adopter !== before.supervisorPid && groupAlive(adopter));
+    assert.ok(groupAlive(service.pid), 'the service was not restarted');
+    // The new supervisor publishes the service's port again in the run's network.
+    let answered = false;
+    for (let i = 0; i < 80 && !answered; i++) {
+      answered = await fetch(service.url)
+        .then((r) => r.ok)
+        .catch(() => false);
+      if (!answered) await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.ok(answered, `${service.url} answers after the adoption`);
+    await fetch(`${base}/api/v1/runs/${run.id}/stop`, { method: 'POST', headers: auth });
+    assert.ok(await waitFor(() => !groupAlive(service.pid), 10_000));
   });
 
   it('server shutdown aborts an in-flight pipeline and stops what it started', async () => {
     const own = await makeTestApi({ queue: 'in-process' });
     try {
-      const repo = copyFixture('node-express', own.root);
+      copyFixture('node-express', own.root);
       const res = await own.app.inject({
         method: 'POST',
         url: '/api/v1/runs',
@@ -116,7 +163,7 @@ describe('runs through the API: in-process worker, SSE, stop', () => {
       assert.equal(run?.supervisorPid, null);
       assert.equal((await own.store.openProcesses(id)).length, 0);
       assert.ok(
-        await waitFor(() => processesUnder(repo).length === 0, 10_000),
+        await waitFor(() => processesUnder(path.join(own.home, 'runs', id)).length === 0, 10_000),
         'processes left behind',
       );
     } finally {
@@ -126,7 +173,7 @@ describe('runs through the API: in-process worker, SSE, stop', () => {
   it('a stop from outside the server (the CLI) only marks the run; its worker notices and aborts', async () => {
     const own = await makeTestApi({ queue: 'in-process' });
     try {
-      const repo = copyFixture('node-express', own.root);
+      copyFixture('node-express', own.root);
       const res = await own.app.inject({
         method: 'POST',
         url: '/api/v1/runs',
@@ -150,7 +197,9 @@ describe('runs through the API: in-process worker, SSE, stop', () => {
         'the worker did not let go of the run',
       );
       assert.equal((await own.store.getRun(id))?.status, 'stopped');
-      assert.ok(await waitFor(() => processesUnder(repo).length === 0, 10_000));
+      assert.ok(
+        await waitFor(() => processesUnder(path.join(own.home, 'runs', id)).length === 0, 10_000),
+      );
       const health = await own.app.inject({ method: 'GET', url: '/healthz' });
       assert.equal(health.statusCode, 200, 'the server itself is still up');
     } finally {

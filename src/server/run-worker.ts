@@ -4,7 +4,8 @@ import { executeQueuedRun, resumeRun, type RunOutcome } from '../core/run-api.js
 import { stopRunProcesses } from '../core/run-control.js';
 import { releaseRunNetwork } from '../core/isolation.js';
 import type { RunJob } from '../queue/queue.js';
-import type { Store } from '../model/store.js';
+import type { RunRecord, Store } from '../model/store.js';
+import { adoptRun } from '../core/adopt-run.js';
 
 /** How often an executing run checks whether it was stopped by another process. */
 const STOP_POLL_MS = 1000;
@@ -29,6 +30,17 @@ export class RunWorker {
   constructor(private readonly deps: RunWorkerDeps) {}
 
   /** True while this process executes the run's pipeline. */
+  /**
+   * Adopts an orphaned run (its supervisor died, its services still run; see
+   * `core/adopt-run.ts`): a new detached supervisor takes them over as they are.
+   *
+   * @returns the new supervisor's pid, or null when the run is not orphaned.
+   */
+  adopt(run: RunRecord): Promise<number | null> {
+    const { store, home, env } = this.deps;
+    return adoptRun(store, home, run, { ...env, REPO_RUNNER_HOME: home });
+  }
+
   isActive(runId: string): boolean {
     return this.active.has(runId);
   }

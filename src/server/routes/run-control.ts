@@ -7,6 +7,7 @@ import { conflict, forbidden } from '../refusals.js';
 import { principalOf } from '../plugins/auth.js';
 import { runOwner, runSummary, visibleRun } from '../run-access.js';
 import { RunSummarySchema } from '../run-schemas.js';
+import { isOrphaned } from '../../core/adopt-run.js';
 import { ErrorSchema, IdParamsSchema } from '../schemas.js';
 
 const errors = {
@@ -20,7 +21,9 @@ const security = [{ bearer: [] }];
 
 /**
  * `POST /runs/:id/stop` (the pipeline if it is executing, the supervisor, every process, the
- * ports) and `POST /runs/:id/resume` (re-queued; a worker carries on at the first unfinished
+ * ports) and `POST /runs/:id/resume` (an orphaned run, whose supervisor died while its
+ * services run, is adopted by a new supervisor; any other is re-queued and a worker carries
+ * on at the first unfinished
  * phase). The owner may do both; `runs:all` may stop any run.
  */
 export const runControlRoutes: FastifyPluginAsyncZod<ServerContext> = async (app, ctx) => {
@@ -74,6 +77,10 @@ export const runControlRoutes: FastifyPluginAsyncZod<ServerContext> = async (app
           `run ${run.id} is ${supervised ? 'up under its supervisor' : run.status}`,
           `stop it first (POST /api/v1/runs/${run.id}/stop), or wait until it ends`,
         );
+      // Its supervisor died but its services still run: a new supervisor adopts them as
+      // they are (same pids and ports), rather than the run being executed again.
+      if (isOrphaned(run) && (await ctx.worker.adopt(run)) !== null)
+        return reply.code(202).send(runSummary(await visibleRun(ctx, principal, run.id)));
       await ctx.store.updateRun(run.id, { status: 'queued' });
       await ctx.queue.add({ runId: run.id, kind: 'resume' });
       return reply.code(202).send(runSummary({ ...run, status: 'queued' }));
