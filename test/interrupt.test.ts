@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -150,4 +151,37 @@ describe('interrupting a foreground run', () => {
         );
       },
     );
+
+  it('Ctrl-C the moment the report is printed stops the run and leaves nothing behind', async () => {
+    const home = path.join(tmp.dir, 'home-report');
+    const repo = path.join(tmp.dir, 'quick');
+    mkdirSync(repo, { recursive: true });
+    writeFileSync(
+      path.join(repo, 'app.py'),
+      [
+        'import http.server, os',
+        "http.server.HTTPServer(('127.0.0.1', int(os.environ['PORT'])), http.server.SimpleHTTPRequestHandler).serve_forever()",
+      ].join('\n'),
+    );
+    writeFileSync(
+      path.join(repo, 'repo-runner.json'),
+      JSON.stringify({ services: { web: { start: 'python3 app.py' } } }),
+    );
+    const { child, output } = runInTerminal(home, repo);
+    children.push(child);
+    // The report's first line: the SIGINT lands while the rest is printed, before the
+    // foreground supervisor is up (it used to kill the CLI and leave the services running).
+    assert.ok(await waitFor(() => /Run \S+: healthy/.test(output()), 120_000), output());
+    process.kill(-child.pid!, 'SIGINT');
+    const result = await child;
+    assert.ok([0, 130].includes(result.exitCode ?? -1), `exit ${result.exitCode}: ${output()}`);
+    const list = parseJson(await cli(home, ['status', '--json']));
+    assert.ok(['stopped', 'interrupted'].includes(list[0].status), list[0].status);
+    assert.ok(
+      await waitFor(() => processesUnder(repo).length === 0, 10_000),
+      `left: ${processesUnder(repo)}`,
+    );
+    const netns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+    assert.doesNotMatch(netns, new RegExp(list[0].id), 'its network namespace is gone');
+  });
 });

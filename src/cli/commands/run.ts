@@ -86,35 +86,55 @@ export async function runCommand(
                 : {}),
             })
           : await resumeRun(caller, target.runId);
+    } catch (err) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      throw err;
+    }
+    // The handlers stay until the run is handed over or supervised here: a Ctrl-C between
+    // the report and the foreground supervisor must stop the run, not kill this process
+    // and leave its services (and network) behind.
+    try {
+      return await afterPipeline(session, outcome, abort.signal, flags, tasks);
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }
-    await tasks?.finished();
-    const { report } = outcome;
-    process.stdout.write(
-      flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report)}\n`,
-    );
-    if (report.status !== 'healthy') return exitCodeFor(report);
-    if (abort.signal.aborted) {
-      await stopRunProcesses(session.store, outcome.runId);
-      await session.store.updateRun(outcome.runId, { status: 'interrupted' });
-      return ERROR_CODES.INTERRUPTED;
-    }
-    if (flags.detach ?? outcome.ctx.options.detach) {
-      const pid = spawnSupervisor(outcome.ctx.runDir, outcome.runId, process.env);
-      // Its ports stay published until the supervisor is up to publish them again.
-      await releaseRunNetwork(outcome.runId);
-      // Recorded here too, so `status`/`stop` right after this returns already see it.
-      await session.store.updateRun(outcome.runId, { supervisorPid: pid });
-      if (!flags.json)
-        process.stdout.write(
-          `supervisor pid ${pid}; stop with ${pc.bold(`repo-runner stop ${outcome.runId}`)}, logs with ${pc.bold(`repo-runner logs ${outcome.runId} -f`)}\n`,
-        );
-      return 0;
-    }
-    return superviseInForeground(session, outcome, flags.json ?? false);
   });
+}
+
+/** What `run` does once the pipeline reported: print, then hand over, supervise or stop. */
+async function afterPipeline(
+  session: Session,
+  outcome: RunOutcome,
+  interrupted: AbortSignal,
+  flags: RunCommandFlags,
+  tasks: TaskList | null,
+): Promise<number> {
+  await tasks?.finished();
+  const { report } = outcome;
+  process.stdout.write(
+    flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReport(report)}\n`,
+  );
+  if (report.status !== 'healthy') return exitCodeFor(report);
+  if (interrupted.aborted) {
+    await stopRunProcesses(session.store, outcome.runId);
+    await session.store.updateRun(outcome.runId, { status: 'interrupted' });
+    return ERROR_CODES.INTERRUPTED;
+  }
+  if (flags.detach ?? outcome.ctx.options.detach) {
+    const pid = spawnSupervisor(outcome.ctx.runDir, outcome.runId, process.env);
+    // Its ports stay published until the supervisor is up to publish them again.
+    await releaseRunNetwork(outcome.runId);
+    // Recorded here too, so `status`/`stop` right after this returns already see it.
+    await session.store.updateRun(outcome.runId, { supervisorPid: pid });
+    if (!flags.json)
+      process.stdout.write(
+        `supervisor pid ${pid}; stop with ${pc.bold(`repo-runner stop ${outcome.runId}`)}, logs with ${pc.bold(`repo-runner logs ${outcome.runId} -f`)}\n`,
+      );
+    return 0;
+  }
+  return superviseInForeground(session, outcome, flags.json ?? false, interrupted);
 }
 
 /**
@@ -158,6 +178,7 @@ async function superviseInForeground(
   session: Session,
   outcome: RunOutcome,
   json: boolean,
+  interrupted: AbortSignal,
 ): Promise<number> {
   const supervisor = new Supervisor(outcome.ctx);
   // Live status: crashes, restarts and liveness failures as they happen.
@@ -170,8 +191,9 @@ async function superviseInForeground(
   supervisor.start();
   if (!json) process.stdout.write(pc.dim('running; press Ctrl-C to stop every service\n'));
   const ended = await new Promise<'signal' | 'all-failed'>((resolve) => {
-    process.once('SIGINT', () => resolve('signal'));
-    process.once('SIGTERM', () => resolve('signal'));
+    // Ctrl-C or SIGTERM, also one that came while the report was being printed.
+    if (interrupted.aborted) resolve('signal');
+    interrupted.addEventListener('abort', () => resolve('signal'), { once: true });
     void supervisor.allFailed.then(() => resolve('all-failed'));
   });
   if (!json) process.stdout.write(ended === 'signal' ? 'stopping...\n' : 'every service failed\n');
