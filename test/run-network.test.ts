@@ -114,6 +114,16 @@ describe('run network', { skip: isRoot ? false : why, timeout: FILE_LIMIT_MS }, 
     rmSync(work, { recursive: true, force: true });
   });
 
+  test('a published port reaches an app on ::1 only; nothing listening inside resets the connection', async () => {
+    const n = await newNetwork('v6', false);
+    await serve(n.prefix(), 8081, 'on ::1', '::1');
+    const [p6, none] = [await getPort({ host: '127.0.0.1' }), await getPort({ host: '127.0.0.1' })];
+    await n.publish(p6, 8081);
+    assert.equal(await hostGet(p6), 'on ::1');
+    await n.publish(none, 8099);
+    await assert.rejects(hostGet(none), /ECONNRESET|socket hang up|other side closed|fetch failed/);
+  });
+
   test('two runs serve the same hard-coded port 8080, each published on its own host port', async (t) => {
     const times: number[] = [];
     const t0 = performance.now();

@@ -3,7 +3,7 @@
  * `ip netns exec <ns> node ns-relay.js <socket>`): a host process cannot connect to an
  * address in another namespace, but a unix socket file crosses namespaces. Each connection
  * to the socket starts with a 2-byte big-endian port; the relay connects to
- * 127.0.0.1:<port> inside the namespace, answers one status byte (1: connected, 0: nothing
+ * 127.0.0.1:<port> (or [::1]:<port>) inside the namespace, answers one status byte (1: connected, 0: nothing
  * listens there, and it closes) and pipes both ways.
  *
  * It prints `ready` once listening, drops to `nobody` (it needs no privilege to dial the
@@ -19,7 +19,10 @@ if (!socketPath) {
   process.exit(2);
 }
 
-/** Pipes `up` (from the host) to 127.0.0.1:<port> inside once its 2-byte header arrived. */
+/**
+ * Pipes `up` (from the host) to <port> inside once its 2-byte header arrived: 127.0.0.1
+ * first, then ::1 (an app bound to `localhost` may listen on IPv6 only).
+ */
 function relay(up: net.Socket): void {
   let head = Buffer.alloc(0);
   up.on('error', () => up.destroy());
@@ -28,20 +31,28 @@ function relay(up: net.Socket): void {
     if (head.length < 2) return;
     up.off('data', onData);
     up.pause();
-    const down = net.connect({ host: '127.0.0.1', port: head.readUInt16BE(0) });
-    down.setNoDelay(true);
+    const port = head.readUInt16BE(0);
     const rest = head.subarray(2);
-    if (rest.length > 0) down.write(rest);
-    let connected = false;
-    down.on('error', () => (connected ? up.destroy() : up.end(Buffer.from([0]))));
-    up.on('close', () => down.destroy());
-    down.on('close', () => connected && up.destroy());
-    down.once('connect', () => {
-      connected = true;
-      up.write(Buffer.from([1]));
-      up.pipe(down);
-      down.pipe(up);
-    });
+    const dial = (hosts: string[]) => {
+      const down = net.connect({ host: hosts[0], port });
+      down.setNoDelay(true);
+      let connected = false;
+      down.on('error', () => {
+        if (connected) up.destroy();
+        else if (hosts.length > 1) dial(hosts.slice(1));
+        else up.end(Buffer.from([0]));
+      });
+      up.on('close', () => down.destroy());
+      down.on('close', () => connected && up.destroy());
+      down.once('connect', () => {
+        connected = true;
+        if (rest.length > 0) down.write(rest);
+        up.write(Buffer.from([1]));
+        up.pipe(down);
+        down.pipe(up);
+      });
+    };
+    dial(['127.0.0.1', '::1']);
   };
   up.on('data', onData);
 }
