@@ -109,7 +109,17 @@ describe('supervision: crash loops, restarts in status, adopting an orphaned run
       const second = s.report.services[0];
       assert.equal(second.restarts, 1);
       assert.ok(groupAlive(second.pid), 'status shows a pid that is not running');
-      assert.equal((await fetch(first.url)).status, 200);
+      // The restarted process is up; it answers on the same URL once it listens again.
+      assert.ok(
+        await waitFor(
+          () =>
+            fetch(first.url)
+              .then((r) => r.status === 200)
+              .catch(() => false),
+          10_000,
+        ),
+        `${first.url} does not answer after the restart`,
+      );
 
       // The supervisor dies (OOM killer, kill -9): the service keeps running, unwatched.
       const supervisorPid = s.supervisor as number;
