@@ -8,7 +8,9 @@ import { UnrecoverableError } from '../model/errors.js';
  * private network would let any user probe them (SSRF). Ranges: loopback 127/8 and ::1,
  * "this network" 0/8 and ::, link-local 169.254/16 and fe80::/10, private 10/8, 172.16/12,
  * 192.168/16 (RFC 1918), shared CGNAT 100.64/10 (RFC 6598), unique-local fc00::/7
- * (RFC 4193), and IPv4-mapped IPv6 forms of all of them.
+ * (RFC 4193), and IPv4-mapped IPv6 forms of all of them. The check resolves names and
+ * compares addresses; it never connects to them: probing the metadata service would be
+ * opt-in and off by default and in tests.
  */
 const BLOCKED = new BlockList();
 const V4: Array<[string, number]> = [
