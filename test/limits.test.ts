@@ -38,6 +38,17 @@ describe('run limits by tier, enforced', { timeout: 180_000 }, () => {
     tmp.cleanup();
   });
 
+  /** A stand-in for the API in this process: answers `ok`; closed after the test. */
+  async function answeringServer(t: TestContext): Promise<string> {
+    const server = createServer((_q, res) => res.end('ok'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    t.after(() => {
+      server.closeAllConnections();
+      server.close();
+    });
+    return `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+  }
+
   async function freeRun(t: TestContext, label: string, over: Partial<RunLimits> = {}) {
     const limits = runLimitsFor('free', over);
     const g = await createRunCgroup(testRunId(label), limits);
@@ -99,13 +110,7 @@ describe('run limits by tier, enforced', { timeout: 180_000 }, () => {
 
   it('kills a 1 GiB memory hog in its 512 MiB group while this process keeps answering', async (t) => {
     if (!needCgroups(t)) return;
-    const server = createServer((_q, res) => res.end('ok'));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    t.after(() => {
-      server.closeAllConnections();
-      server.close();
-    });
-    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    const url = await answeringServer(t);
     const { g } = await freeRun(t, 'hog');
     const mark = g.limitEvents();
     const answers: number[] = [];
@@ -187,13 +192,7 @@ describe('run limits by tier, enforced', { timeout: 180_000 }, () => {
 
   it("holds a CPU hog to its tier's share: this process's HTTP latency stays within 20 %", async (t) => {
     if (!needCgroups(t)) return;
-    const server = createServer((_q, res) => res.end('ok'));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    t.after(() => {
-      server.closeAllConnections();
-      server.close();
-    });
-    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    const url = await answeringServer(t);
     const agent = { keepalive: true } as const;
     /** p50 of `n` sequential GETs, in ms. */
     const p50 = async (n: number) => {
