@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { cli, copyFixture, parseJson, processesMatching, tempDir, waitFor } from './helpers.js';
@@ -27,6 +28,46 @@ describe('databases provisioned by the run', () => {
       await waitFor(() => processesMatching(runDir).length === 0, 10_000),
       `database processes of ${runId} still alive: ${processesMatching(runDir).join(', ')}`,
     );
+  }
+
+  /**
+   * The run's `program` server (its own binary, not the bubblewrap around it) runs
+   * sandboxed: in a PID namespace of its own (NSpid has two entries), with no effective
+   * capabilities, and as `uid` when given (PostgreSQL's and MariaDB's system accounts).
+   */
+  function assertServerConfined(runId: string, program: RegExp, uid?: 'not-root') {
+    const runDir = path.join(home, 'runs', runId);
+    // Redis renames its process title, so its run is found through its parent: the
+    // bubblewrap whose command line names the run dir.
+    const ofRun = new Set(processesMatching(runDir));
+    const parent = (pid: number) =>
+      Number(/\)\s+\S+\s+(\d+)/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.[1] ?? 0);
+    const servers = readdirSync('/proc')
+      .filter((e) => /^\d+$/.test(e))
+      .map(Number)
+      .filter((pid) => {
+        try {
+          if (!program.test(path.basename(readlinkSync(`/proc/${pid}/exe`)))) return false;
+          for (let p = pid; p > 1; p = parent(p)) if (ofRun.has(p)) return true;
+          return false;
+        } catch {
+          return false;
+        }
+      });
+    assert.ok(servers.length > 0, `no ${program} process of ${runId}`);
+    for (const pid of servers) {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const field = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(status)?.[1] ?? '';
+      assert.equal(
+        field('NSpid').split(/\s+/).length,
+        2,
+        `${pid} is not in a PID namespace of its own`,
+      );
+      assert.equal(BigInt(`0x${field('CapEff')}`), 0n, `${pid} keeps capabilities`);
+      if (uid === 'not-root' && process.getuid?.() === 0) {
+        assert.notEqual(field('Uid').split(/\s+/)[0], '0', `${pid} runs as root`);
+      }
+    }
   }
 
   it('compose-app: api + worker built natively, postgres and redis images provisioned locally', async () => {
@@ -67,6 +108,7 @@ describe('databases provisioned by the run', () => {
     const { report, out } = await runDetached('flask-postgres');
     try {
       assert.equal(report.status, 'healthy', out.stdout + out.stderr);
+      assertServerConfined(report.runId, /^postgres$/, 'not-root');
       const url = report.services[0].url;
       const created = await fetch(new URL('/items', url), {
         method: 'POST',
@@ -90,6 +132,7 @@ describe('databases provisioned by the run', () => {
     const { report, out } = await runDetached('express-redis');
     try {
       assert.equal(report.status, 'healthy', out.stdout + out.stderr);
+      assertServerConfined(report.runId, /^redis-(server|check-rdb)$/);
       const url = report.services[0].url;
       const first = await (await fetch(url)).text();
       const second = await (await fetch(url)).text();
@@ -125,6 +168,7 @@ describe('databases provisioned by the run', () => {
     const { report, out } = await runDetached('node-mariadb');
     try {
       assert.equal(report.status, 'healthy', out.stdout + out.stderr);
+      assertServerConfined(report.runId, /^(mariadbd|mysqld)$/, 'not-root');
       const url = report.services[0].url;
       const created = await fetch(new URL('/todos', url), {
         method: 'POST',

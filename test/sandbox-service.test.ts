@@ -57,6 +57,10 @@ describe(
           `    db.execute("update users set tier = 'developer'"); db.commit(); p["tier_change"] = "done"`,
           'except Exception:',
           '    p["tier_change"] = "refused"',
+          'try:',
+          '    import multiprocessing; multiprocessing.Lock(); p["shm"] = "usable"',
+          'except Exception as e:',
+          '    p["shm"] = repr(e)',
           'open("probes.json", "w").write(json.dumps(p))',
           'print("PROBES " + json.dumps(p), flush=True)',
           'http.server.HTTPServer(("127.0.0.1", int(os.environ["PORT"])), http.server.SimpleHTTPRequestHandler).serve_forever()',
@@ -104,6 +108,10 @@ describe(
 
     it("runs as the account's own unprivileged user, not as the server's", () => {
       assert.ok(Number(probes.uid) >= RUN_UID_BASE, `uid ${probes.uid}`);
+    });
+
+    it('has a /dev/shm of its own it can use (multiprocessing locks need it)', () => {
+      assert.equal(probes.shm, 'usable');
     });
 
     it('cannot see the store, read root-only files, or reach the API port', () => {

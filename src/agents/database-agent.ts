@@ -1,5 +1,8 @@
 import { mkdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { bwrapArgv } from '../exec/sandbox.js';
+import { giveToRun } from '../exec/sandbox-user.js';
 import { writeJsonAtomic } from '../store/state-files.js';
 import { databaseDataDir } from './database-decisions.js';
 import { NeedsFixError, UnrecoverableError } from '../model/errors.js';
@@ -11,7 +14,12 @@ import { installServerPackages } from '../database/install-server-packages.js';
 import { startMariadb } from '../database/mariadb.js';
 import { startPostgres } from '../database/postgres.js';
 import { startRedis } from '../database/redis.js';
-import type { ProvisionedDatabase, StartDatabaseOptions } from '../database/types.js';
+import { runAs } from '../database/service-user.js';
+import type {
+  ProvisionedDatabase,
+  ServerCommand,
+  StartDatabaseOptions,
+} from '../database/types.js';
 import type { Agent } from './agent.js';
 import { runMigrations } from './migrations.js';
 import { mapRunHostNames } from './run-host-names.js';
@@ -77,6 +85,42 @@ export const databaseAgent = {
   },
 } satisfies Agent<'databases'>;
 
+/**
+ * A database server's command line inside the run: in the run's cgroup and network
+ * (`ctx.isolation.prefix`), and, unless the run is unsandboxed, in a bubblewrap sandbox of
+ * its own: the system read-only, the data dir (`cmd.writable`) writable, the operator's
+ * home, the data dir's other runs, `/tmp` and the hidden system files as for the run's
+ * code (see `bwrapArgv`), no package caches, no capabilities, as the server's system
+ * account (`postgres`, `mysql`) or, for a server with none (Redis), the run's own user.
+ * Its own home and temp are `<run dir>/databases/.sandbox/<name>/`.
+ */
+function confineServer(ctx: RunContext, name: string, cmd: ServerCommand): string[] {
+  const prefix = ctx.isolation?.prefix ?? [];
+  if (ctx.options.sandbox === 'none') return [...prefix, ...runAs(cmd.user, cmd.argv)];
+  const uid = cmd.user?.uid ?? ctx.isolation?.uid ?? null;
+  if (!cmd.user) for (const dir of cmd.writable) giveToRun(dir, uid);
+  return bwrapArgv(
+    {
+      runDir: path.join(ctx.runDir, 'databases', '.sandbox', name),
+      repoPath: null,
+      dataDir: ctx.home,
+      operatorHome: os.homedir(),
+      cacheDir: null,
+      caches: false,
+      writable: cmd.writable,
+      hostsFile: ctx.isolation?.hostsFile ?? null,
+      resolvConf: ctx.isolation?.resolvConf ?? null,
+      prefix,
+      uid,
+      gid: cmd.user?.gid ?? uid,
+    },
+    // Started in `/`: bubblewrap enters the working directory before the switch to the
+    // server's account, and without capabilities it cannot enter a 0700 data dir; every
+    // server is given its data dir by absolute path and changes into it itself.
+    { argv: cmd.argv, cwd: '/', env: { PATH: process.env.PATH ?? '' }, service: true },
+  );
+}
+
 async function startOne(ctx: RunContext, d: DecidedDatabase): Promise<ProvisionedDatabase> {
   const log = logFile(ctx.runDir, `db-${d.name}`);
   const repoPath = ctx.state.workspace?.repoPath ?? ctx.source;
@@ -100,7 +144,7 @@ async function startOne(ctx: RunContext, d: DecidedDatabase): Promise<Provisione
     dataDir,
     port: d.port,
     listenPort,
-    prefix: ctx.isolation?.prefix ?? [],
+    confine: (cmd) => confineServer(ctx, d.name, cmd),
     database: d.database,
     user: d.user,
     password: d.password,

@@ -51,6 +51,7 @@ export async function startPostgres(options: StartDatabaseOptions): Promise<Prov
     what: `PostgreSQL on ${host}:${o.port}`,
     argv,
     cwd: dataDir,
+    writable: [dataDir],
     isReady: () => answersAsApp(bins, o, host),
   });
   const created = await createAppDatabase(bins, o, host);

@@ -62,6 +62,7 @@ export async function startRedis(options: StartDatabaseOptions): Promise<Provisi
       'yes',
     ],
     cwd: dataDir,
+    writable: [dataDir],
     isReady: () => answersPing(host, options.port),
   });
   const { url, env: dbEnv } = redisConnection(host, options.port);

@@ -107,18 +107,34 @@ export async function runServerInit(server: SqlServer<unknown>, argv: string[]):
 
 /**
  * Launches `argv` as `runUser` (as ourselves when null) with the start options' log file,
- * timeout, signal and spawn callback; see launchServer.
+ * timeout, signal and spawn callback; see launchServer. With `o.confine` (a run's
+ * sandbox) the server runs confined, writing only `writable`; the data dir initialiser
+ * (initdb) is not: it runs before any of the repository's code can talk to the server.
  *
  * @returns the process group leader's pid.
  */
 export function launchAs(
   runUser: ServiceUser | null,
   o: StartDatabaseOptions,
-  server: { what: string; argv: string[]; cwd: string; isReady: () => Promise<boolean> },
+  server: {
+    what: string;
+    argv: string[];
+    cwd: string;
+    isReady: () => Promise<boolean>;
+    writable: string[];
+  },
 ): Promise<number> {
+  const argv = o.confine
+    ? o.confine({
+        argv: server.argv,
+        cwd: server.cwd,
+        user: runUser,
+        writable: server.writable,
+      })
+    : runAs(runUser, server.argv);
   return launchServer({
     ...server,
-    argv: [...(o.prefix ?? []), ...runAs(runUser, server.argv)],
+    argv,
     env: envFor(runUser, serverEnv()),
     logFile: o.logFile,
     timeoutMs: o.readyTimeoutMs,

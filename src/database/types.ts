@@ -1,3 +1,4 @@
+import type { ServiceUser } from './service-user.js';
 /** The database servers Repo Runner can provision locally. MariaDB serves `mysql`. */
 export type DatabaseKind = 'postgres' | 'mysql' | 'redis';
 
@@ -41,6 +42,16 @@ export interface ProvisionedDatabase {
 }
 
 /** Options of `startPostgres`, `startMariadb` and `startRedis`. */
+/** A database server's own command, for {@link StartDatabaseOptions.confine}. */
+export interface ServerCommand {
+  argv: string[];
+  cwd: string;
+  /** The system account to run it as (`postgres`, `mysql`); null: as Repo Runner itself. */
+  user: ServiceUser | null;
+  /** The folders it writes: its data dir (with its Unix socket). */
+  writable: string[];
+}
+
 export interface StartDatabaseOptions {
   /** The server's data directory; initialised when missing or empty, reused otherwise. */
   dataDir: string;
@@ -65,8 +76,13 @@ export interface StartDatabaseOptions {
    * reach it. Default `port`.
    */
   listenPort?: number;
-  /** Commands the server is started under (the run's cgroup shim, `ip netns exec`). */
-  prefix?: string[];
+  /**
+   * Confines the server's own processes (initdb and the server; not Repo Runner's clients):
+   * the command line to run instead of `cmd.argv`, which runs as `cmd.user` (null: as us)
+   * and may write `cmd.writable` only. A run gives its sandbox, cgroup and network here
+   * (see `agents/database-agent.ts`). Absent: the command runs as given, as `cmd.user`.
+   */
+  confine?: (cmd: ServerCommand) => string[];
   /** Called with the process group leader's pid as soon as the server is spawned. */
   onSpawn?: (pid: number) => void;
   /** How long to wait for the server to answer, in ms. Default 60 000. */

@@ -66,6 +66,13 @@ export interface SandboxView {
    * `sandbox-user.ts`); null or absent: Repo Runner's own user, without capabilities.
    */
   uid?: number | null;
+  /** The gid to run as, when it differs from `uid` (a database server's system account). */
+  gid?: number | null;
+  /**
+   * Whether the package caches are mounted (writable). Default true; a database server,
+   * which installs nothing, sees none.
+   */
+  caches?: boolean;
 }
 
 /**
@@ -181,6 +188,9 @@ export function bwrapArgv(view: SandboxView, cmd: SandboxCommand): string[] {
   const a = ['bwrap', ...(cmd.service ? [] : ['--die-with-parent'])];
   a.push('--unshare-pid', '--unshare-ipc', '--unshare-uts');
   a.push('--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc');
+  // POSIX shared memory and semaphores (PostgreSQL's dynamic shared memory, Python's
+  // multiprocessing): a private, world-writable /dev/shm, as on the host.
+  a.push('--perms', '1777', '--tmpfs', '/dev/shm');
   // Empty filesystems laid over the view, and the folders made in them: bubblewrap makes a
   // mount point's missing parents root-only, which the run's own user could not enter.
   const empties: string[] = [];
@@ -222,7 +232,7 @@ export function bwrapArgv(view: SandboxView, cmd: SandboxCommand): string[] {
   // `.cargo/bin` (a toolchain), `go` (a toolchain) under `go/pkg/mod` (a cache).
   const mounts: Array<[string, string, string]> = [];
   for (const dir of toolchainDirs(home, cmd.env.PATH ?? '')) mounts.push(['--ro-bind', dir, dir]);
-  for (const rel of CACHE_HOME_DIRS) {
+  for (const rel of view.caches === false ? [] : CACHE_HOME_DIRS) {
     const target = path.join(home, rel);
     const source = view.cacheDir ? path.join(view.cacheDir, rel) : target;
     if (view.cacheDir) {
@@ -258,7 +268,7 @@ export function bwrapArgv(view: SandboxView, cmd: SandboxCommand): string[] {
   // capabilities; no-new-privileges stops any from coming back through exec).
   a.push('--cap-drop', 'ALL', '--cap-add', 'CAP_SETUID', '--cap-add', 'CAP_SETGID');
   a.push('--chdir', cmd.cwd, '--');
-  const drop = ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups'];
+  const drop = ['setpriv', `--reuid=${uid}`, `--regid=${view.gid ?? uid}`, '--clear-groups'];
   drop.push('--inh-caps=-all', '--');
   return [...(view.prefix ?? []), ...a, ...drop, ...cmd.argv];
 }
