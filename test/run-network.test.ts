@@ -93,6 +93,8 @@ async function newNetwork(runId: string, outbound: boolean, hostNames: string[] 
     outbound,
   });
   networks.add(net);
+  // Outbound comes up in the background; every test here wants the whole network.
+  await net.outbound();
   return net;
 }
 
@@ -348,7 +350,16 @@ describe('run network', { skip: isRoot ? false : why, timeout: FILE_LIMIT_MS }, 
   });
 
   test('outbound: pasta runs and the default route exists; without it neither', async () => {
-    const on = await newNetwork('out-on', true);
+    // Without waiting for outbound() pasta may not be there yet; with it, it is.
+    await removeStaleRunNetwork(`out-on-${tag}`);
+    const on = await createRunNetwork({
+      runId: `out-on-${tag}`,
+      runDir: path.join(work, 'out-on'),
+      hostNames: [],
+      outbound: true,
+    });
+    networks.add(on);
+    await on.outbound();
     assert.equal(on.pids().length, 2); // pasta and the relay
     assert.match(sh('ip', '-n', on.name, 'route', 'show', 'default'), /^default via /);
     assert.ok(on.resolvConf && existsSync(on.resolvConf));

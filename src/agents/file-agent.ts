@@ -128,6 +128,7 @@ async function clone(ctx: RunContext, url: string): Promise<Workspace> {
   // timed out) is never mistaken for a finished one. Both paths are ours, inside the run dir.
   const partial = `${dest}.partial`;
   rmSync(partial, { recursive: true, force: true });
+  await ctx.isolation?.network?.outbound();
   const result = await runCommand(
     [
       ...(ctx.isolation?.prefix ?? []),
@@ -169,6 +170,7 @@ async function copyFolder(ctx: RunContext, real: string): Promise<Workspace> {
   if (existsSync(dest)) return { repoPath: dest, kind: 'copy', commit: null };
   const partial = `${dest}.partial`;
   rmSync(partial, { recursive: true, force: true });
+  await ctx.isolation?.network?.outbound();
   const result = await runCommand(['cp', '-a', '--reflink=auto', '--', real, partial], {
     cwd: ctx.runDir,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },

@@ -197,6 +197,12 @@ async function rerunPhases(run: Execution, asked: RerunRequest): Promise<PhaseFa
   return null;
 }
 
+/**
+ * Phases that start no process needing the network: they do not wait for the run network's
+ * outbound side (`fetch` clones wait for it themselves).
+ */
+const OFFLINE_PHASES: ReadonlySet<PhaseName> = new Set(['env', 'fetch', 'detect', 'plan']);
+
 /** Runs one phase's agents with its retry policy; the failure, or null when it passed. */
 async function runPhase(
   run: Execution,
@@ -213,6 +219,9 @@ async function runPhase(
     error = null;
     const produced: Partial<RunState> = {};
     try {
+      // The run network's outbound side comes up during the first phases (see
+      // RunNetwork.outbound); a phase that runs the repository's commands waits for it.
+      if (!OFFLINE_PHASES.has(phase)) await ctx.isolation?.network?.outbound();
       for (const agent of agents) {
         const input: AgentInput = { failure: null, warnings: run.warnings, agents: run.agents };
         const result = await drive(run, agent.run(ctx, input), () => undefined);

@@ -69,6 +69,13 @@ export interface RunNetwork {
   /** The pids this network started (pasta, relay) that are still alive. */
   pids(): number[];
   /**
+   * Resolves once outbound traffic works (pasta attached; at once without `outbound`).
+   * Pasta starts in the background so the run's first phases, which reach nothing, do not
+   * wait for it; a command that needs the network awaits this first.
+   * @throws RepoRunnerError `INTERNAL` when pasta did not attach.
+   */
+  outbound(): Promise<void>;
+  /**
    * Forwards 127.0.0.1:`hostPort` on the host to 127.0.0.1:`nsPort` inside.
    * @throws the listen error when the host port is taken, or a RepoRunnerError when the relay cannot start.
    */
@@ -163,6 +170,7 @@ export async function createRunNetwork(o: RunNetworkOptions): Promise<RunNetwork
   if (resolvConf && resolver) writeFileSync(resolvConf, resolvConfText(resolver));
 
   let pasta: number | null = null;
+  let pastaStarting: Promise<void> = Promise.resolve();
   let relay: ChildProcess | null = null;
   let relayStarting: Promise<ChildProcess> | null = null;
   const published = new Map<number, PublishedPort>();
@@ -199,6 +207,7 @@ export async function createRunNetwork(o: RunNetworkOptions): Promise<RunNetwork
       published.clear();
       const r = relay ?? (await relayStarting?.catch(() => null)) ?? null;
       if (r?.pid) await killPid(r.pid);
+      await pastaStarting.catch(() => undefined);
       if (pasta) await killPid(pasta);
       await deleteNamespace(name);
       rmSync(`/etc/netns/${name}`, { recursive: true, force: true });
@@ -226,7 +235,13 @@ export async function createRunNetwork(o: RunNetworkOptions): Promise<RunNetwork
     // An adopted network keeps its pasta (it outlives the supervisor that started it).
     const alive = readPid(path.join(dir, 'pasta.pid'));
     if (alive !== null && isProcessAlive(alive) && cmdlineHas(alive, name)) pasta = alive;
-    if (o.outbound && pasta === null) pasta = (await startPasta(name, dir)).pid ?? null;
+    if (o.outbound && pasta === null) {
+      // Not awaited here (about 60 ms): see outbound().
+      pastaStarting = startPasta(name, dir).then((child) => {
+        pasta = child.pid ?? null;
+      });
+      pastaStarting.catch(() => undefined);
+    }
   } catch (err) {
     // A failed adoption must not take the live run's network down with it.
     if (adopting) {
@@ -292,6 +307,7 @@ export async function createRunNetwork(o: RunNetworkOptions): Promise<RunNetwork
       [pasta, readPid(path.join(dir, 'relay.pid'))].filter(
         (p): p is number => !!p && isProcessAlive(p),
       ),
+    outbound: () => pastaStarting,
     publish,
     unpublish,
     async repoint(hostPort, nsPort) {

@@ -55,6 +55,8 @@ export interface RunNetworkHandle {
   published(): Map<number, number>;
   /** Sets the names that resolve to the run's loopback (compose service names, `db`…). */
   setHostNames(hostNames: string[]): void;
+  /** Resolves once outbound traffic (package registries) works; rejects when it cannot. */
+  outbound(): Promise<void>;
 }
 
 /** See {@link RunContext.isolation}. */
