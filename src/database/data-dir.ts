@@ -5,8 +5,11 @@ import {
   mkdirSync,
   readdirSync,
   realpathSync,
+  rmSync,
   statSync,
 } from 'node:fs';
+import { createHash } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import { RepoRunnerError } from '../model/errors.js';
 import type { ServiceUser } from './service-user.js';
@@ -84,4 +87,28 @@ export function assertSocketPath(file: string): void {
       'use a shorter data dir path (e.g. set REPO_RUNNER_HOME to a short directory)',
     );
   }
+}
+
+/**
+ * Where a server's Unix socket goes: `dataDir` when `socketName` fits there (the socket
+ * path is at most {@link MAX_SOCKET_PATH} bytes), else a short folder of its own,
+ * `<tmp>/rr-sock-<16 hex of sha256(dataDir)>` (0700, given to `user` when set): a data dir
+ * under a deep run dir or repository path must not stop the database. The same data dir
+ * always gets the same folder, which is emptied when made.
+ */
+export function socketDirFor(
+  dataDir: string,
+  socketName: string,
+  user: ServiceUser | null,
+  tmp: string = os.tmpdir(),
+): string {
+  if (Buffer.byteLength(path.join(dataDir, socketName)) <= MAX_SOCKET_PATH) return dataDir;
+  const dir = path.join(
+    tmp,
+    `rr-sock-${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`,
+  );
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { mode: 0o700 });
+  if (user) chownSync(dir, user.uid, user.gid);
+  return dir;
 }

@@ -49,7 +49,7 @@ export async function startMariadb(options: StartDatabaseOptions): Promise<Provi
     what: `MariaDB on ${host}:${o.port}`,
     argv,
     cwd: dataDir,
-    writable: [dataDir],
+    writable: [...new Set([dataDir, path.dirname(socket)])],
     isReady: async () =>
       (await probeTcp(host, o.port, 1000)).ok &&
       (await adminSql(bins, socket, 'select 1', o.signal)).stdout.trim() === '1',

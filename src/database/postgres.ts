@@ -43,7 +43,7 @@ export async function startPostgres(options: StartDatabaseOptions): Promise<Prov
     '-p',
     String(o.listenPort ?? o.port),
     '-k',
-    dataDir,
+    path.dirname(server.socket),
     '-c',
     `listen_addresses=${host}`,
   ];
@@ -51,7 +51,7 @@ export async function startPostgres(options: StartDatabaseOptions): Promise<Prov
     what: `PostgreSQL on ${host}:${o.port}`,
     argv,
     cwd: dataDir,
-    writable: [dataDir],
+    writable: [...new Set([dataDir, path.dirname(server.socket)])],
     isReady: () => answersAsApp(bins, o, host),
   });
   const created = await createAppDatabase(bins, o, host);

@@ -9,6 +9,7 @@ import { RepoRunnerError } from '../model/errors.js';
 import { isGroupAlive, stopProcessGroup } from '../exec/process-group.js';
 import { probeTcp } from '../health/tcp-check.js';
 import type { DatabaseKind, ProvisionedDatabase, StartDatabaseOptions } from './types.js';
+import { MAX_SOCKET_PATH } from './data-dir.js';
 
 /** Ports a database server uses when nobody says otherwise: ours must never take them. */
 const DEFAULT_PORTS = [5432, 3306, 6379];
@@ -114,6 +115,25 @@ export function databaseServerConformance(spec: DatabaseServerSpec): void {
       }
       for (const pid of pids) assert.equal(isGroupAlive(pid), false);
     });
+
+    it(
+      'starts with a data dir too deep for its socket (the socket goes to a short folder)',
+      {
+        skip: spec.socket ? false : 'no Unix socket',
+      },
+      async () => {
+        const deep = path.join(tmp, 'd'.repeat(60), 'e'.repeat(60), 'data');
+        const deepPort = await getPort({ host: '127.0.0.1', exclude: DEFAULT_PORTS });
+        const started = await spec.start({ ...options(), dataDir: deep, port: deepPort });
+        try {
+          assert.ok(Buffer.byteLength(path.join(deep, spec.socket!(deepPort))) > MAX_SOCKET_PATH);
+          await spec.write(started, 'deep');
+          assert.equal(await spec.read(started), 'deep');
+        } finally {
+          await stopProcessGroup(started.pid);
+        }
+      },
+    );
 
     it('stops the server when the start is aborted', async () => {
       const controller = new AbortController();

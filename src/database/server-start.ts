@@ -5,7 +5,7 @@ import { outputTail } from '../exec/process-result.js';
 import type { ProcessResult } from '../model/process-result.js';
 import { runCommand } from '../exec/run-command.js';
 import { assertSqlName, type ConnectionInfo, type SqlConnectionParts } from './connection-info.js';
-import { assertSocketPath, ensureDataDir } from './data-dir.js';
+import { assertSocketPath, ensureDataDir, socketDirFor } from './data-dir.js';
 import { installHint } from './find-server-binaries.js';
 import { launchServer, logResult } from './launch-server.js';
 import { serverEnv } from './server-env.js';
@@ -25,8 +25,11 @@ export interface SqlServerSpec<B> {
   marker: string;
   /** For messages: `PostgreSQL`, `MariaDB`. */
   what: string;
-  /** The server's Unix socket: it lives in the data dir, so its length is checked first. */
-  socket: (dataDir: string, port: number) => string;
+  /**
+   * The server's Unix socket in `dir` (the data dir, or a short folder when the data dir's
+   * path is too long for one: see socketDirFor).
+   */
+  socket: (dir: string, port: number) => string;
   /** Initialises an empty data dir (initdb, mariadb-install-db). */
   init: (server: SqlServer<B>) => Promise<void>;
 }
@@ -59,9 +62,11 @@ export async function prepareSqlServer<B>(
   if (!spec.bins)
     throw new RepoRunnerError('TOOLCHAIN_MISSING', spec.missing, installHint(spec.kind));
   const dataDir = path.resolve(options.dataDir);
-  const socket = spec.socket(dataDir, options.listenPort ?? options.port);
-  assertSocketPath(socket);
   const runUser = await serviceUserFor(spec.account);
+  const port = options.listenPort ?? options.port;
+  const socketName = path.basename(spec.socket(dataDir, port));
+  const socket = spec.socket(socketDirFor(dataDir, socketName, runUser), port);
+  assertSocketPath(socket);
   const server: SqlServer<B> = {
     kind: spec.kind,
     bins: spec.bins,
