@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { logFile } from '../model/paths.js';
-import type { ServiceSpec } from '../model/plan.js';
+import type { ProvisionedToolSpec, ServiceSpec } from '../model/plan.js';
 import type { RunContext } from '../model/run-context.js';
 import type { InstallOutcome } from '../model/run-state.js';
 import { serviceEnv } from '../exec/service-env.js';
+import { provisionTool, toolEnv } from '../exec/provisioned-tools.js';
 import { runStep } from '../exec/run-step.js';
 import type { Agent } from './agent.js';
 import { installHash, readMarker, writeMarker } from './install-marker.js';
@@ -52,6 +53,7 @@ async function installService(
         MINIMUM_ONLY.has(service.runtime.tool),
       )
     : null;
+  if (service.packageManager) await ensurePackageManager(ctx, service, service.packageManager);
   if (runtime?.warning) {
     ctx.bus.publish({
       kind: 'warning',
@@ -100,7 +102,7 @@ async function installService(
     };
   }
   const log = logFile(ctx.runDir, `install-${service.name}`);
-  const env = serviceEnv(ctx.env, repoPath, service);
+  const env = serviceEnv(toolEnv(ctx), repoPath, service);
   const tracked = {
     phase: 'dependencies',
     service: service.name,
@@ -125,4 +127,26 @@ async function installService(
     durationMs: Date.now() - started,
     hash,
   };
+}
+
+/**
+ * Provisions the package manager a service's commands use when the machine lacks it (see
+ * `provisionTool`), and says so in the run's warnings (the report lists them).
+ *
+ * @throws RepoRunnerError TOOLCHAIN_MISSING when it cannot be had.
+ */
+async function ensurePackageManager(
+  ctx: RunContext,
+  service: ServiceSpec,
+  spec: ProvisionedToolSpec,
+): Promise<void> {
+  const done = await provisionTool(ctx.home, spec, toolEnv(ctx), ctx.signal);
+  if (done.kind === 'provisioned') {
+    ctx.bus.publish({
+      kind: 'warning',
+      phase: 'dependencies',
+      service: service.name,
+      message: `${spec.name} was not installed: ${spec.npmPackage}@${spec.version} provisioned from the npm registry into ${done.binDir} in ${(done.durationMs / 1000).toFixed(1)} s (kept for later runs)`,
+    });
+  }
 }

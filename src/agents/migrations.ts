@@ -3,6 +3,7 @@ import { logFile } from '../model/paths.js';
 import type { CommandSpec, ServiceSpec } from '../model/plan.js';
 import type { RunContext } from '../model/run-context.js';
 import { appEnvFor, serviceEnv } from '../exec/service-env.js';
+import { toolEnv } from '../exec/provisioned-tools.js';
 import { runStep } from '../exec/run-step.js';
 import { RepoView } from '../repo/repo-view.js';
 
@@ -77,7 +78,7 @@ export async function runMigrations(ctx: RunContext): Promise<void> {
     if (done.has(s.root)) continue;
     done.add(s.root);
     const log = logFile(ctx.runDir, `migrate-${s.name}`);
-    const env = serviceEnv(ctx.env, workspace.repoPath, s, appEnvFor(ctx.state, s.name));
+    const env = serviceEnv(toolEnv(ctx), workspace.repoPath, s, appEnvFor(ctx.state, s.name));
     for (const step of await migrationsFor(repo, s))
       await runStep(
         ctx,

@@ -12,6 +12,7 @@ import { openRunCgroup } from '../exec/cgroup.js';
 import { diskQuotaHit } from '../exec/disk-quota.js';
 import { installHint } from '../exec/toolchain-hints.js';
 import { appEnvFor, serviceEnv } from '../exec/service-env.js';
+import { toolEnv } from '../exec/provisioned-tools.js';
 import type { Agent } from './agent.js';
 import { resolveArgv, serviceUrls, startOrder } from './start-command.js';
 import { urlVariable } from '../model/service-url.js';
@@ -47,7 +48,7 @@ export async function startService(
   // get it through `{port}`/`{host}` in the plan's env values.
   const fill = (v: string) =>
     v.replaceAll('{port}', port === null ? '' : String(port)).replaceAll('{host}', host);
-  const planned = serviceEnv(ctx.env, repoPath, service, extra);
+  const planned = serviceEnv(toolEnv(ctx), repoPath, service, extra);
   const env = Object.fromEntries(
     Object.entries(planned).map(([k, v]) => [
       k,

@@ -3,6 +3,7 @@ import { logFile } from '../model/paths.js';
 import type { RunContext } from '../model/run-context.js';
 import type { RunState } from '../model/run-state.js';
 import { appEnvFor, serviceEnv } from '../exec/service-env.js';
+import { toolEnv } from '../exec/provisioned-tools.js';
 import { runStep } from '../exec/run-step.js';
 import { PathEscapeError, resolveInside } from '../repo/resolve-inside.js';
 import { giveToRun } from '../exec/sandbox-user.js';
@@ -35,7 +36,7 @@ export const setupAgent = {
       }
       const log = logFile(ctx.runDir, `build-${service.name}`);
       const env = serviceEnv(
-        ctx.env,
+        toolEnv(ctx),
         workspace.repoPath,
         service,
         appEnvFor(ctx.state, service.name),

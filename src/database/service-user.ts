@@ -2,13 +2,9 @@ import { RepoRunnerError } from '../model/errors.js';
 import { runCommand } from '../exec/run-command.js';
 import { findProgram } from './find-server-binaries.js';
 
-/** The unprivileged system account a server runs as when Repo Runner runs as root. */
-export interface ServiceUser {
-  name: string;
-  uid: number;
-  gid: number;
-  home: string;
-}
+import type { ServiceUser } from './types.js';
+
+export type { ServiceUser } from './types.js';
 
 /**
  * The account to run a server as: null when we are not root (the server runs as us);

@@ -1,4 +1,3 @@
-import type { ServiceUser } from './service-user.js';
 /** The database servers Repo Runner can provision locally. MariaDB serves `mysql`. */
 export type DatabaseKind = 'postgres' | 'mysql' | 'redis';
 
@@ -42,6 +41,14 @@ export interface ProvisionedDatabase {
 }
 
 /** Options of `startPostgres`, `startMariadb` and `startRedis`. */
+/** The unprivileged system account a server runs as when Repo Runner runs as root. */
+export interface ServiceUser {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
+}
+
 /** A database server's own command, for {@link StartDatabaseOptions.confine}. */
 export interface ServerCommand {
   argv: string[];

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { ProcessResult } from '../model/process-result.js';
 import type { RunContext } from '../model/run-context.js';
 import { confineCommand, type SandboxCommand } from './sandbox.js';
+import { toolsRoot } from './provisioned-tools.js';
 
 /** Repo Runner's own install (`src/exec/` or `dist/exec/` is two levels below it). */
 const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -31,6 +32,7 @@ export function confine(ctx: RunContext, cmd: SandboxCommand): SandboxCommand | 
       prefix: ctx.isolation?.prefix ?? [],
       uid: ctx.isolation?.uid ?? null,
       readOnly: [PACKAGE_ROOT],
+      tools: [toolsRoot(ctx.home)],
     },
     cmd,
   );

@@ -55,6 +55,11 @@ export interface SandboxView {
    * Repo Runner's own install, whose built-in static server a run may start.
    */
   readOnly?: string[];
+  /**
+   * Folders inside the data dir shown read-only (the tools Repo Runner provisioned, see
+   * `provisioned-tools.ts`), though the rest of the data dir is hidden.
+   */
+  tools?: string[];
   /** Mounted over `/etc/hosts` (the run network's names), when the run has its own network. */
   hostsFile?: string | null;
   /** Mounted over `/etc/resolv.conf`, when the run network needs its own resolver. */
@@ -248,6 +253,7 @@ export function bwrapArgv(view: SandboxView, cmd: SandboxCommand): string[] {
   for (const dir of view.readOnly ?? []) mount('--ro-bind', dir, dir);
   // After the read-only folders: a data dir inside Repo Runner's own install stays hidden.
   mount('--tmpfs', null, view.dataDir);
+  for (const dir of view.tools ?? []) if (existsSync(dir)) mount('--ro-bind', dir, dir);
   mount('--bind', view.runDir, view.runDir);
   for (const dir of view.writable ?? []) mount('--bind', dir, dir);
   if (view.repoPath) {

@@ -61,6 +61,20 @@ export const InstallSpecSchema = z.object({
 });
 export type InstallSpec = z.infer<typeof InstallSpecSchema>;
 
+/**
+ * A tool a service's commands need that Repo Runner provisions from the npm registry when the
+ * machine lacks it (pnpm, Yarn): see `exec/provisioned-tools.ts`.
+ */
+export const ProvisionedToolSpecSchema = z.object({
+  /** The command, e.g. `pnpm`, `yarn`. */
+  name: z.string(),
+  /** The npm package that provides it, e.g. `pnpm`, `@yarnpkg/cli-dist`. */
+  npmPackage: z.string(),
+  /** Exact version (`9.12.3`) or major (`9`), as npm understands it. */
+  version: z.string(),
+});
+export type ProvisionedToolSpec = z.infer<typeof ProvisionedToolSpecSchema>;
+
 /** One service of a repository: something that is started and health-checked on its own port. */
 export const ServiceSpecSchema = z.object({
   /** Unique within the plan; lower-case, used in file names and URLs. */
@@ -105,6 +119,8 @@ export const ServiceSpecSchema = z.object({
    * devcontainer forwards, or one an override asks for.
    */
   preferredPort: z.number().int().min(1).max(65535).optional(),
+  /** The package manager its commands use, provisioned when missing (pnpm, Yarn). */
+  packageManager: ProvisionedToolSpecSchema.optional(),
   /** Names of services this one talks to; they start first and their URLs are in its env. */
   dependsOn: z.array(z.string()).optional(),
 });

@@ -8,6 +8,7 @@ import type { RunContext } from '../../model/run-context.js';
 import { stopProcessGroups } from '../../exec/run-processes.js';
 import { outputTail } from '../../exec/process-result.js';
 import { appEnvFor, serviceEnv } from '../../exec/service-env.js';
+import { toolEnv } from '../../exec/provisioned-tools.js';
 import { failureReason, runStep } from '../../exec/run-step.js';
 import { portManager } from '../../managers/port-manager.js';
 import { resolveInside } from '../../repo/resolve-inside.js';
@@ -51,7 +52,7 @@ async function runFixCommand(ctx: RunContext, svc: ServiceSpec, argv: string[], 
       service: svc.name,
       kind: 'fix',
       logFile: log,
-      env: serviceEnv(ctx.env, root, svc, appEnvFor(ctx.state, svc.name)),
+      env: serviceEnv(toolEnv(ctx), root, svc, appEnvFor(ctx.state, svc.name)),
       timeoutMs: ctx.options.commandTimeoutMs,
     },
     {

@@ -225,3 +225,43 @@ test('runtime: engines.node of a single package, as written', async () => {
     source: 'package.json engines.node',
   });
 });
+
+test('the package manager to provision: the exact packageManager version, else the lock file says which', async () => {
+  const tool = async (files: Tree) => only(await planFixture(files)).packageManager;
+  const pkg = { scripts: { start: 'node s.js' } };
+  assert.deepEqual(
+    await tool({ 'package.json': { ...pkg, packageManager: 'pnpm@9.12.3+sha512.abc' } }),
+    { name: 'pnpm', npmPackage: 'pnpm', version: '9.12.3' },
+  );
+  assert.deepEqual(
+    await tool({ 'package.json': pkg, 'pnpm-lock.yaml': "lockfileVersion: '6.0'\n" }),
+    {
+      name: 'pnpm',
+      npmPackage: 'pnpm',
+      version: '8',
+    },
+  );
+  assert.deepEqual(
+    await tool({ 'package.json': pkg, 'pnpm-lock.yaml': 'lockfileVersion: 5.4\n' }),
+    {
+      name: 'pnpm',
+      npmPackage: 'pnpm',
+      version: '7',
+    },
+  );
+  assert.deepEqual(await tool({ 'package.json': pkg, 'yarn.lock': '# yarn lockfile v1\n' }), {
+    name: 'yarn',
+    npmPackage: 'yarn',
+    version: '1',
+  });
+  // Yarn 2+ ("berry", its lock has __metadata) is published as @yarnpkg/cli-dist.
+  assert.deepEqual(
+    await tool({ 'package.json': pkg, 'yarn.lock': '__metadata:\n  version: 8\n' }),
+    { name: 'yarn', npmPackage: '@yarnpkg/cli-dist', version: '4' },
+  );
+  assert.deepEqual(
+    await tool({ 'package.json': { ...pkg, packageManager: 'yarn@3.6.4' }, 'yarn.lock': '' }),
+    { name: 'yarn', npmPackage: '@yarnpkg/cli-dist', version: '3.6.4' },
+  );
+  assert.equal(await tool({ 'package.json': pkg, 'package-lock.json': '{}' }), undefined);
+});

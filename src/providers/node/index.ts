@@ -1,9 +1,10 @@
 import type { RepoView } from '../../repo/repo-view.js';
 import { PROVIDER_MARKERS } from '../markers.js';
 import type { Detection, Provider, ProviderPlan } from '../types.js';
+import type { ServiceSpec } from '../../model/plan.js';
 import { nodeInstall } from './install.js';
 import { readPackageJson } from './package-json.js';
-import { choosePackageManager } from './package-manager.js';
+import { choosePackageManager, type PackageManager } from './package-manager.js';
 import { planPackage } from './package-service.js';
 import { planWorkspaces } from './workspace-plan.js';
 import { findWorkspaces } from './workspaces.js';
@@ -40,7 +41,8 @@ export const nodeProvider: Provider = {
     if (workspaces !== null) {
       const planned = await planWorkspaces(repo, pkg, pm, workspaces, evidence);
       warnings.push(...planned.warnings);
-      if (planned.services.length > 0) return { services: planned.services, warnings };
+      if (planned.services.length > 0)
+        return { services: planned.services.map((svc) => withTool(svc, pm)), warnings };
       evidence.push(...workspaces.evidence);
     }
     const planned = await planPackage(repo, {
@@ -58,6 +60,11 @@ export const nodeProvider: Provider = {
     }
     warnings.push(...planned.warnings);
     const install = nodeInstall(pkg, pm, planned.production);
-    return { services: [{ ...planned.service, install }], warnings };
+    return { services: [withTool({ ...planned.service, install }, pm)], warnings };
   },
 };
+
+/** `service` with the package manager it uses named for provisioning (none for npm). */
+function withTool(service: ServiceSpec, pm: PackageManager): ServiceSpec {
+  return pm.tool ? { ...service, packageManager: pm.tool } : service;
+}

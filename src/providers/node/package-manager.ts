@@ -1,5 +1,6 @@
 import type { RepoView } from '../../repo/repo-view.js';
 import type { PackageJson } from './package-json.js';
+import type { ProvisionedToolSpec } from '../../model/plan.js';
 
 /** The package managers the Node provider installs with. */
 export type PackageManagerName = 'npm' | 'pnpm' | 'yarn';
@@ -13,6 +14,11 @@ export interface PackageManager {
   installArgv: string[];
   evidence: string[];
   warnings: string[];
+  /**
+   * The npm package that provides it and the version to provision when the machine lacks
+   * it (`exec/provisioned-tools.ts`); null for npm, which comes with Node.
+   */
+  tool: ProvisionedToolSpec | null;
 }
 
 /** Lock files, in the order checked, with their package manager. */
@@ -64,14 +70,51 @@ export async function choosePackageManager(
   if (lock) evidence.push(`lock file ${lock[0]} → ${name}`);
   const lockFile = lock?.[0] ?? null;
   const yarnBerry =
-    name === 'yarn' && ((fieldMajor ?? 1) >= 2 || (await repo.hasFile('.yarnrc.yml')));
+    name === 'yarn' &&
+    ((fieldMajor ?? 1) >= 2 ||
+      (await repo.hasFile('.yarnrc.yml')) ||
+      (lockFile !== null && (await repo.readText(lockFile))?.includes('__metadata:') === true));
+  const exact =
+    field?.[1] === name ? /^[a-z]+@(\d+\.\d+\.\d+[^+]*)/.exec(pkg.packageManager ?? '')?.[1] : null;
+  const lockText = name === 'pnpm' && lockFile ? await repo.readText(lockFile) : null;
   return {
     name,
     lockFile,
     installArgv: installArgv(name, lockFile !== null, yarnBerry),
     evidence,
     warnings,
+    tool: toolFor(
+      name,
+      exact ?? (fieldMajor !== null ? String(fieldMajor) : null),
+      yarnBerry,
+      lockText,
+    ),
   };
+}
+
+/**
+ * The npm package and version that provide `name`: the exact version `packageManager`
+ * names, else its major, else (pnpm) the major its lock file's `lockfileVersion` was written
+ * by (9.x: pnpm 9 and 10; 6.x: pnpm 8; 5.x: pnpm 7), else pnpm 9. Yarn 1 is the `yarn` package;
+ * Yarn 2+ ("berry") is published to the npm registry as `@yarnpkg/cli-dist` (Yarn 4 when
+ * no version is named). Sources: https://pnpm.io/installation#compatibility,
+ * https://github.com/pnpm/spec/tree/master/lockfile, https://yarnpkg.com/getting-started/install.
+ */
+function toolFor(
+  name: PackageManagerName,
+  version: string | null,
+  yarnBerry: boolean,
+  pnpmLock: string | null,
+): ProvisionedToolSpec | null {
+  if (name === 'npm') return null;
+  if (name === 'yarn') {
+    return yarnBerry
+      ? { name, npmPackage: '@yarnpkg/cli-dist', version: version ?? '4' }
+      : { name, npmPackage: 'yarn', version: version ?? '1' };
+  }
+  const lockVersion = /^lockfileVersion:\s*'?(\d+)/m.exec(pnpmLock ?? '')?.[1];
+  const fromLock = lockVersion === '5' ? '7' : lockVersion === '6' ? '8' : '9';
+  return { name, npmPackage: 'pnpm', version: version ?? fromLock };
 }
 
 function installArgv(name: PackageManagerName, locked: boolean, yarnBerry: boolean): string[] {
