@@ -128,6 +128,22 @@ describe('databases provisioned by the run', () => {
     }
   });
 
+  it('flask-postgres run again in the same folder: the .env our first run wrote gets the new database', async () => {
+    // The first run wrote DATABASE_URL (port, generated password) into the repo's .env; a
+    // second run provisions a new server with a new password and port, and must use it.
+    const repo = copyFixture('flask-postgres', path.join(tmp.dir, 'again'));
+    for (const round of [1, 2]) {
+      const out = await cli(home, ['run', repo, '--detach', '--json'], { timeoutMs: 600_000 });
+      const report = parseJson(out);
+      try {
+        assert.equal(report.status, 'healthy', `round ${round}: ${out.stdout}${out.stderr}`);
+        assert.match(await (await fetch(report.services[0].url)).text(), /postgresql, 0 items/);
+      } finally {
+        await stopAndCheck(report.runId);
+      }
+    }
+  });
+
   it('express-redis: a redis need read from package.json, REDIS_URL given to the app', async () => {
     const { report, out } = await runDetached('express-redis');
     try {

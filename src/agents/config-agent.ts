@@ -76,7 +76,14 @@ export const configAgent = {
         continue;
       }
       const sources = [...new Set(vars.map((v) => v.source))].join(', ');
-      const merged = mergeEnvFile(real, values, sources);
+      // Values that belong to this run (ports, generated database credentials) replace
+      // those Repo Runner wrote on an earlier run; the user's own lines stay as they are.
+      const merged = mergeEnvFile(
+        real,
+        values,
+        sources,
+        new Set([...Object.keys(dbValues), 'PORT', 'HOST']),
+      );
       const final = parseEnvText((await repo.readText(envRel)) ?? '');
       const needsValue = vars
         .filter(
@@ -95,6 +102,7 @@ export const configAgent = {
         file,
         sources: sources.split(', '),
         added: merged.added,
+        refreshed: merged.refreshed,
         generated: generated.filter((k) => merged.added.includes(k)),
         needsValue,
         backup: merged.backup,
@@ -113,6 +121,14 @@ export const configAgent = {
 
 function report(ctx: RunContext, c: ServiceConfig, created: boolean): void {
   const where = path.relative(ctx.state.workspace?.repoPath ?? '.', c.file) || '.env';
+  if (c.refreshed?.length) {
+    ctx.bus.publish({
+      kind: 'info',
+      phase: 'configure',
+      service: c.services[0],
+      message: `updated in ${where}: ${(c.refreshed ?? []).join(', ')} (values an earlier run of Repo Runner wrote there)`,
+    });
+  }
   if (c.added.length > 0) {
     ctx.bus.publish({
       kind: 'info',

@@ -68,6 +68,11 @@ export interface ServiceConfig {
   sources: string[];
   /** Keys appended to the file this time. */
   added: string[];
+  /**
+   * Keys an earlier run of Repo Runner wrote there whose run-specific value (a database URL,
+   * PORT) was updated this time. Absent in states written before it existed.
+   */
+  refreshed?: string[];
   /** Keys given a fresh random secret this time. */
   generated: string[];
   /** Keys still empty that only the user can fill (third-party credentials, placeholders). */
