@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { onlyService, planDetected, type Tree } from '../temp-tree.test-kit.js';
-import { nodeProvider } from './index.js';
+import { ALLOW_INSTALL_SCRIPTS, nodeProvider } from './index.js';
 
 const planFixture = (files: Tree) => planDetected(nodeProvider, files);
 const only = onlyService;
@@ -32,7 +32,7 @@ test('start script with npm lock: npm ci, the script run directly, health route 
   assert.deepEqual(service.install?.manifests, ['package.json', 'package-lock.json']);
   assert.equal(service.healthPath, '/health');
   assert.deepEqual(service.build, []);
-  assert.deepEqual(service.env, {});
+  assert.deepEqual(service.env, { ...ALLOW_INSTALL_SCRIPTS });
 });
 
 test('main only, built into dist/: node main after the build script', async () => {
@@ -90,7 +90,7 @@ test('next with a build script: next start with port flags, production env', asy
     service.build.map((b) => b.argv),
     [['npm', 'run', 'build']],
   );
-  assert.deepEqual(service.env, { NODE_ENV: 'production' });
+  assert.deepEqual(service.env, { ...ALLOW_INSTALL_SCRIPTS, NODE_ENV: 'production' });
   assert.deepEqual(service.install?.steps[0]?.env, { NODE_ENV: 'development' });
 });
 
@@ -117,7 +117,7 @@ test('vite without a start script: build then vite preview', async () => {
     service.build.map((b) => b.argv),
     [['npm', 'run', 'build']],
   );
-  assert.deepEqual(service.env, {});
+  assert.deepEqual(service.env, { ...ALLOW_INSTALL_SCRIPTS });
 });
 
 test('pnpm lock with a prestart hook: pnpm install --frozen-lockfile and pnpm run start', async () => {
@@ -154,7 +154,7 @@ test('yarn lock: yarn install --frozen-lockfile; nestjs builds', async () => {
   );
   // NestJS without start:prod runs its build output directly (was `sh -c <start script>`)
   assert.deepEqual(service.start.argv, ['node', 'dist/main']);
-  assert.deepEqual(service.env, { NODE_ENV: 'production' });
+  assert.deepEqual(service.env, { ...ALLOW_INSTALL_SCRIPTS, NODE_ENV: 'production' });
 });
 
 test('packageManager field wins over a stray lock file', async () => {
@@ -264,4 +264,18 @@ test('the package manager to provision: the exact packageManager version, else t
     { name: 'yarn', npmPackage: '@yarnpkg/cli-dist', version: '3.6.4' },
   );
   assert.equal(await tool({ 'package.json': pkg, 'package-lock.json': '{}' }), undefined);
+});
+
+test("dependencies' install scripts: allowed unless package.json sets its own policy", async () => {
+  const pkg = { scripts: { start: 'node s.js' } };
+  const allowed = only(await planFixture({ 'package.json': pkg }));
+  assert.equal(allowed.env['npm_config_dangerously_allow_all_scripts'], 'true');
+  const npmPolicy = only(
+    await planFixture({ 'package.json': { ...pkg, allowScripts: { sharp: true } } }),
+  );
+  assert.equal(npmPolicy.env['npm_config_dangerously_allow_all_scripts'], undefined);
+  const pnpmPolicy = only(
+    await planFixture({ 'package.json': { ...pkg, pnpm: { onlyBuiltDependencies: ['esbuild'] } } }),
+  );
+  assert.equal(pnpmPolicy.env['npm_config_dangerously_allow_all_builds'], undefined);
 });

@@ -3,7 +3,7 @@ import { PROVIDER_MARKERS } from '../markers.js';
 import type { Detection, Provider, ProviderPlan } from '../types.js';
 import type { ServiceSpec } from '../../model/plan.js';
 import { nodeInstall } from './install.js';
-import { readPackageJson } from './package-json.js';
+import { readPackageJson, type PackageJson } from './package-json.js';
 import { choosePackageManager, type PackageManager } from './package-manager.js';
 import { planPackage } from './package-service.js';
 import { planWorkspaces } from './workspace-plan.js';
@@ -42,7 +42,7 @@ export const nodeProvider: Provider = {
       const planned = await planWorkspaces(repo, pkg, pm, workspaces, evidence);
       warnings.push(...planned.warnings);
       if (planned.services.length > 0)
-        return { services: planned.services.map((svc) => withTool(svc, pm)), warnings };
+        return { services: planned.services.map((svc) => withTool(svc, pm, pkg)), warnings };
       evidence.push(...workspaces.evidence);
     }
     const planned = await planPackage(repo, {
@@ -60,11 +60,45 @@ export const nodeProvider: Provider = {
     }
     warnings.push(...planned.warnings);
     const install = nodeInstall(pkg, pm, planned.production);
-    return { services: [withTool({ ...planned.service, install }, pm)], warnings };
+    return { services: [withTool({ ...planned.service, install }, pm, pkg)], warnings };
   },
 };
 
-/** `service` with the package manager it uses named for provisioning (none for npm). */
-function withTool(service: ServiceSpec, pm: PackageManager): ServiceSpec {
-  return pm.tool ? { ...service, packageManager: pm.tool } : service;
+/**
+ * Lets dependencies' install scripts run when the project set no policy of its own: npm
+ * 11.16+ skips (and npm 12 refuses) every dependency `preinstall`/`install`/`postinstall`
+ * not listed in package.json's `allowScripts`, and pnpm 10+ every dependency build not in
+ * `onlyBuiltDependencies`; then Prisma's client is never generated, native addons (bcrypt,
+ * sqlite3, sharp) never built, and the app fails at its first import. They run inside the
+ * run's sandbox like the rest of the repository's code. A project that wrote a policy keeps
+ * it. Sources: npm's `allowScripts`/`dangerously-allow-all-scripts` config docs,
+ * https://pnpm.io/settings#dangerouslyallowallbuilds.
+ */
+export const ALLOW_INSTALL_SCRIPTS: Readonly<Record<string, string>> = {
+  npm_config_dangerously_allow_all_scripts: 'true',
+  npm_config_dangerously_allow_all_builds: 'true',
+};
+
+/**
+ * `service` with the package manager it uses named for provisioning (none for npm), and
+ * dependency install scripts allowed unless package.json has a policy (see
+ * {@link ALLOW_INSTALL_SCRIPTS}).
+ */
+function withTool(service: ServiceSpec, pm: PackageManager, pkg: PackageJson): ServiceSpec {
+  const policy =
+    'allowScripts' in pkg ||
+    (typeof pkg['pnpm'] === 'object' &&
+      pkg['pnpm'] !== null &&
+      'onlyBuiltDependencies' in pkg['pnpm']);
+  const out: ServiceSpec = policy
+    ? service
+    : {
+        ...service,
+        env: { ...ALLOW_INSTALL_SCRIPTS, ...service.env },
+        evidence: [
+          ...service.evidence,
+          "dependencies' install scripts allowed (package.json sets no allowScripts policy)",
+        ],
+      };
+  return pm.tool ? { ...out, packageManager: pm.tool } : out;
 }

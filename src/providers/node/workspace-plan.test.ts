@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { type ServiceSpec } from '../../model/plan.js';
 import type { ProviderPlan } from '../types.js';
 import { planDetected, type Tree } from '../temp-tree.test-kit.js';
-import { nodeProvider } from './index.js';
+import { ALLOW_INSTALL_SCRIPTS, nodeProvider } from './index.js';
 import { serviceNames } from './workspace-plan.js';
 
 const planFixture = (files: Tree) => planDetected(nodeProvider, files);
@@ -109,7 +109,7 @@ test('next in a hoisted npm workspace uses the root bin; nested by the lock, its
     hoisted.site?.build.map((b) => [b.argv.join(' '), b.cwd]),
     [['npm run build', 'apps/site']],
   );
-  assert.deepEqual(hoisted.site?.env, { NODE_ENV: 'production' });
+  assert.deepEqual(hoisted.site?.env, { ...ALLOW_INSTALL_SCRIPTS, NODE_ENV: 'production' });
   assert.deepEqual(hoisted.site?.install?.steps[0]?.env, { NODE_ENV: 'development' });
   const nested = byName(
     await planFixture({
