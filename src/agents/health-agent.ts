@@ -5,6 +5,7 @@ import { describeExit } from '../model/service-exit.js';
 import { isProcessAlive } from '../exec/process-group.js';
 import { tailFile } from '../health/log-tail.js';
 import { waitForReady } from '../health/readiness.js';
+import { watcherCrashLine } from '../health/watcher-crash.js';
 import type { Agent } from './agent.js';
 import type { RunContext } from '../model/run-context.js';
 import { listeningPortsOf, pickAppPort } from '../exec/listening-ports.js';
@@ -69,9 +70,20 @@ export const healthAgent = {
       services.map(async (svc): Promise<HealthOutcome> => {
         const spec = plan.services.find((s) => s.name === svc.name);
         const exitOf = () => ctx.exits.get(svc.pid) ?? null;
+        // A file watcher (nodemon, nx serve, node --watch) whose app crashed stays up waiting
+        // for a change that will not come: its log says so, and the wait ends there (read at
+        // most once a second).
+        let logCheckedAt = 0;
+        const crashedUnderWatcher = (): string | null => {
+          if (Date.now() - logCheckedAt < 1000) return null;
+          logCheckedAt = Date.now();
+          const line = watcherCrashLine(tailFile(svc.logFile, 15));
+          return line ? `crashed; its file watcher waits for changes ("${line}")` : null;
+        };
         const exited = () => {
           const exit = exitOf();
-          return exit ? describeExit(exit) : isProcessAlive(svc.pid) ? null : 'exited';
+          if (exit) return describeExit(exit);
+          return isProcessAlive(svc.pid) ? crashedUnderWatcher() : 'exited';
         };
         if (svc.port === null || !spec || spec.protocol === 'none') {
           // A worker has nothing to probe: it is healthy if it is still up after a settle time.
