@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -57,4 +57,35 @@ test('workspace package (no fallbacks): main or index.js alone do not start it',
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+/** nodeStart on a temporary tree of files (`package.json` as an object). */
+async function nodeStartFor(files: Record<string, unknown>) {
+  const dir = await mkdtemp(path.join(tmpdir(), 'rr-start-'));
+  try {
+    for (const [rel, body] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
+      await writeFile(path.join(dir, rel), typeof body === 'string' ? body : JSON.stringify(body));
+    }
+    return await nodeStart(new RepoView(dir), files['package.json'] as PackageJson, null, 'npm');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+test('a main that does not exist does not start the app: the dev script’s file, then src/index.js', async () => {
+  const start = async (files: Record<string, unknown>) => (await nodeStartFor(files))?.argv;
+  const pkg = { main: 'index.js', scripts: { dev: 'nodemon -L src/index.js' } };
+  assert.deepEqual(await start({ 'package.json': pkg, 'src/index.js': '' }), [
+    'node',
+    'src/index.js',
+  ]);
+  assert.deepEqual(await start({ 'package.json': { main: 'index.js' }, 'src/server.js': '' }), [
+    'node',
+    'src/server.js',
+  ]);
+  assert.deepEqual(await start({ 'package.json': pkg, 'index.js': '', 'src/index.js': '' }), [
+    'node',
+    'index.js',
+  ]);
 });

@@ -99,7 +99,14 @@ export async function nodeStart(
     return { ...start, needsBuild: frameworkBuilds || start.needsBuild };
   }
   if (!fallbacks) return null;
-  if (pkg.main) {
+  // `main` is what a library exports, often left at npm init's `index.js`: only a file that
+  // exists (or build output, made by the build) starts the app.
+  const mainRuns =
+    pkg.main !== undefined &&
+    (BUILD_OUTPUT.test(pkg.main) ||
+      (await repo.hasFile(at(pkg.main))) ||
+      (await repo.hasFile(at(`${pkg.main}.js`))));
+  if (pkg.main && mainRuns) {
     return {
       argv: ['node', pkg.main],
       description: `node ${pkg.main}`,
@@ -108,7 +115,18 @@ export async function nodeStart(
       mainFile: pkg.main,
     };
   }
-  for (const file of ENTRY_FILES) {
+  // The file the dev script runs (`nodemon src/index.js`), when it is plain JavaScript.
+  const devFile = scriptFile(pkg.scripts?.['dev']?.trim() ?? '');
+  if (devFile && /\.[cm]?js$/.test(devFile) && (await repo.hasFile(at(devFile)))) {
+    return {
+      argv: ['node', devFile],
+      description: `node ${devFile} (the file the dev script runs)`,
+      env: {},
+      needsBuild: frameworkBuilds,
+      mainFile: devFile,
+    };
+  }
+  for (const file of [...ENTRY_FILES, ...ENTRY_FILES.map((f) => `src/${f}`)]) {
     if (await repo.hasFile(at(file))) {
       return {
         argv: ['node', file],
@@ -125,10 +143,7 @@ export async function nodeStart(
 /** Runs the script `event` (rule 4 of {@link nodeStart}); the caller checked that it exists. */
 function runScript(pkg: PackageJson, pm: PackageManagerName, event: string): NodeStart {
   const script = pkg.scripts?.[event]?.trim() ?? '';
-  const file =
-    /^(?:node|nodemon|tsx|ts-node)\s+(?:--?\S+\s+)*([^\s-]\S*)/.exec(script)?.[1] ??
-    pkg.main ??
-    null;
+  const file = scriptFile(script) ?? pkg.main ?? null;
   const hooks =
     pkg.scripts?.[`pre${event}`] !== undefined || pkg.scripts?.[`post${event}`] !== undefined;
   return {
@@ -160,4 +175,9 @@ function lifecycleEnv(pkg: PackageJson, event: string, script: string): Record<s
   if (typeof pkg.name === 'string') env.npm_package_name = pkg.name;
   if (typeof pkg.version === 'string') env.npm_package_version = pkg.version;
   return env;
+}
+
+/** The file a script runs with node, nodemon, tsx or ts-node (`nodemon -L src/index.js`), or null. */
+function scriptFile(script: string): string | null {
+  return /^(?:node|nodemon|tsx|ts-node)\s+(?:--?\S+\s+)*([^\s-]\S*)/.exec(script)?.[1] ?? null;
 }
