@@ -53,6 +53,7 @@ test('alembic, prisma, knex and sequelize are recognised in the service folder',
   assert.equal(py[0]?.cwd, 'api');
   const node = await withTree(
     {
+      'package.json': JSON.stringify({ dependencies: { '@prisma/client': '5' } }),
       'prisma/schema.prisma': '',
       'prisma/migrations/0001/migration.sql': '',
       'knexfile.js': '',
@@ -61,12 +62,38 @@ test('alembic, prisma, knex and sequelize are recognised in the service folder',
     (repo) => migrationsFor(repo, svc('node', 'express')),
   );
   assert.deepEqual(argvs(node), [
-    'node_modules/.bin/prisma migrate deploy',
+    'node_modules/.bin/prisma migrate deploy --schema prisma/schema.prisma',
     'node_modules/.bin/knex migrate:latest',
     'node_modules/.bin/sequelize-cli db:migrate',
   ]);
   const none = await withTree({ 'prisma/schema.prisma': '' }, (repo) =>
     migrationsFor(repo, svc('node', null)),
   );
-  assert.deepEqual(none, [], 'a Prisma schema without migrations has nothing to deploy');
+  assert.deepEqual(none, [], 'a schema in a package that does not use Prisma is not run');
+});
+
+test('prisma: the schema package.json names (outside prisma/), pushed when it has no migrations', async () => {
+  const pkg = {
+    prisma: { schema: 'src/prisma/schema.prisma' },
+    dependencies: { '@prisma/client': '4' },
+    devDependencies: { prisma: '4' },
+  };
+  const deploy = await withTree(
+    {
+      'package.json': JSON.stringify(pkg),
+      'src/prisma/schema.prisma': '',
+      'src/prisma/migrations/0001/migration.sql': '',
+    },
+    (repo) => migrationsFor(repo, svc('node', 'express')),
+  );
+  assert.deepEqual(argvs(deploy), [
+    'node_modules/.bin/prisma migrate deploy --schema src/prisma/schema.prisma',
+  ]);
+  const push = await withTree(
+    { 'package.json': JSON.stringify(pkg), 'src/prisma/schema.prisma': '' },
+    (repo) => migrationsFor(repo, svc('node', 'express')),
+  );
+  assert.deepEqual(argvs(push), [
+    'node_modules/.bin/prisma db push --skip-generate --schema src/prisma/schema.prisma',
+  ]);
 });

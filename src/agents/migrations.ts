@@ -41,11 +41,24 @@ export async function migrationsFor(repo: RepoView, s: ServiceSpec): Promise<Com
       out.push(cmd(['.venv/bin/alembic', 'upgrade', 'head'], 'alembic upgrade head'));
   }
   if (s.provider.startsWith('node')) {
-    if (
-      (await repo.hasFile(at('prisma/schema.prisma'))) &&
-      (await repo.hasDir(at('prisma/migrations')))
-    )
-      out.push(cmd(['node_modules/.bin/prisma', 'migrate', 'deploy'], 'prisma migrate deploy'));
+    const schema = await prismaSchema(repo, s.root);
+    if (schema) {
+      const rel = path.posix.relative(s.root === '.' ? '' : s.root, schema);
+      const migrations = `${path.posix.dirname(schema)}/migrations`;
+      // With migrations, apply them; without, create the schema's tables (`db push`: the
+      // run's database is its own and starts empty).
+      out.push(
+        (await repo.hasDir(migrations))
+          ? cmd(
+              ['node_modules/.bin/prisma', 'migrate', 'deploy', '--schema', rel],
+              'prisma migrate deploy',
+            )
+          : cmd(
+              ['node_modules/.bin/prisma', 'db', 'push', '--skip-generate', '--schema', rel],
+              'prisma db push',
+            ),
+      );
+    }
     if ((await repo.hasFile(at('knexfile.js'))) || (await repo.hasFile(at('knexfile.ts'))))
       out.push(cmd(['node_modules/.bin/knex', 'migrate:latest'], 'knex migrate:latest'));
     if (
@@ -55,6 +68,26 @@ export async function migrationsFor(repo: RepoView, s: ServiceSpec): Promise<Com
       out.push(cmd(['node_modules/.bin/sequelize-cli', 'db:migrate'], 'sequelize db:migrate'));
   }
   return out;
+}
+
+/**
+ * The Prisma schema of the package at `root` (repo-relative), where the Prisma CLI looks:
+ * package.json's `prisma.schema`, then `prisma/schema.prisma`, then `schema.prisma`; null
+ * when there is none or the package does not use Prisma. Source:
+ * https://www.prisma.io/docs/orm/prisma-schema/overview/location
+ */
+async function prismaSchema(repo: RepoView, root: string): Promise<string | null> {
+  const at = (f: string) => (root === '.' ? f : `${root}/${f}`);
+  const pkg = await repo.readJson<{
+    prisma?: { schema?: unknown };
+    dependencies?: Record<string, string>;
+    devDependencies?: Record<string, string>;
+  }>(at('package.json'));
+  const deps = { ...pkg?.dependencies, ...pkg?.devDependencies };
+  if (!('prisma' in deps) && !('@prisma/client' in deps)) return null;
+  const named =
+    typeof pkg?.prisma?.schema === 'string' ? [at(path.posix.normalize(pkg.prisma.schema))] : [];
+  return firstFile(repo, [...named, at('prisma/schema.prisma'), at('schema.prisma')]);
 }
 
 async function firstFile(repo: RepoView, candidates: string[]): Promise<string | null> {
