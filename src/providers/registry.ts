@@ -34,6 +34,47 @@ export const PROVIDERS: readonly Provider[] = [
   staticProvider,
 ];
 
+/** Files that make a folder a project of its own (its own dependencies). */
+const OWN_MANIFESTS = [
+  'requirements.txt',
+  'pyproject.toml',
+  'setup.py',
+  'Pipfile',
+  'package.json',
+  'go.mod',
+  'Cargo.toml',
+  'pom.xml',
+  'build.gradle',
+  'build.gradle.kts',
+  'composer.json',
+];
+
+/**
+ * Whether first-level folder `dir` is code of a root service rather than an app of its own:
+ * it has no manifest of its own and it is a Python package (`__init__.py`) beside a root
+ * Python service, or a root service's commands name it (`uvicorn app.main:app`,
+ * `node app/server.js`). Such a folder's `main.py` is a module of the root app, not a second
+ * service (seen on FastAPI apps laid out as `app/main.py` with `uvicorn app.main:app`).
+ */
+async function partOfRootService(
+  repo: RepoView,
+  dir: string,
+  services: readonly ServiceSpec[],
+): Promise<boolean> {
+  const rootServices = services.filter((s) => s.root === '.');
+  if (rootServices.length === 0) return false;
+  for (const m of OWN_MANIFESTS) if (await repo.hasFile(`${dir}/${m}`)) return false;
+  if (
+    rootServices.some((s) => s.provider.startsWith('python')) &&
+    (await repo.hasFile(`${dir}/__init__.py`))
+  )
+    return true;
+  const named = new RegExp(`(^|[\\s=:'"])(\\./)?${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[./]`);
+  return rootServices.some((s) =>
+    [s.start, ...s.build].some((c) => c.argv.some((a) => named.test(a))),
+  );
+}
+
 /**
  * What detection finds in a repository, before override files and flags (callers outside
  * `providers/` want `planRepository`, which applies those): every provider of {@link PROVIDERS} over the root (each that detects
@@ -62,6 +103,7 @@ export async function detectPlan(repo: RepoView): Promise<RunPlan> {
     ...foldersUsedBy(services),
   ]);
   for (const dir of await candidateDirs(repo, services.length > 0, taken)) {
+    if (await partOfRootService(repo, dir, services)) continue;
     const sub = await planAt(subView(repo, dir));
     if (sub.services.length === 0) continue;
     for (const e of sub.ecosystems) if (!ecosystems.includes(e)) ecosystems.push(e);

@@ -65,7 +65,7 @@ test('package.json with a start command is left to the Node provider', async () 
   assert.equal(await planFixture(files), null);
   assert.equal(await planFixture({ 'index.html': page, 'package.json': { name: 'x' } }), null);
   const withMain = { main: 'lib.js', scripts: { build: 'webpack' } };
-  assert.equal(await planFixture({ 'package.json': withMain }), null);
+  assert.equal(await planFixture({ 'package.json': withMain, 'lib.js': '' }), null);
   const vite = { scripts: { build: 'vite build' }, devDependencies: { vite: '5' } };
   assert.equal(await planFixture({ 'package.json': vite }), null, 'vite preview is Node’s');
   assert.equal(await planFixture({ 'package.json': '{ not json' }), null);
