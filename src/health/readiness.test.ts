@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import { after, describe, it } from 'node:test';
-import { FALLBACK_PATHS, connectHost, waitForReady } from './readiness.js';
+import { FALLBACK_PATHS, ROOT_ERROR_GRACE_MS, connectHost, waitForReady } from './readiness.js';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -46,22 +46,41 @@ describe('waitForReady (http)', () => {
     });
     const result = await waitForReady({ ...base, port, path: '/ready' });
     assert.equal(result.ready, true);
-    // Round 1 asks /ready, /health, /healthz, / (all 503); round 2: /ready (503), /health (200).
-    assert.deepEqual(paths, ['/ready', ...FALLBACK_PATHS, '/ready', '/health']);
+    // Round 1 asks /ready, /health, /healthz, / (all 503); round 2: /ready (503), /health
+    // (200), then / (what a user opens: 200).
+    assert.deepEqual(paths, ['/ready', ...FALLBACK_PATHS, '/ready', '/health', '/']);
     assert.equal(result.url, `http://127.0.0.1:${port}/health`);
-    assert.equal(result.detail, 'HTTP 200');
+    assert.equal(result.detail, 'GET /health → HTTP 200, GET / → HTTP 200');
     assert.ok(result.waitedMs >= 90, `waited ${result.waitedMs} ms (one backoff)`);
   });
 
   it("tries the plan's path first and stops at the first answer", async () => {
     const { port, paths } = await serve((req, res) => {
-      res.statusCode = req.url === '/api/ping' ? 200 : 500;
+      res.statusCode = req.url === '/api/ping' ? 200 : 404;
       res.end('pong');
     });
     const result = await waitForReady({ ...base, port, path: '/api/ping' });
     assert.equal(result.ready, true);
     assert.equal(result.url, `http://127.0.0.1:${port}/api/ping`);
-    assert.deepEqual(paths, ['/api/ping']);
+    assert.deepEqual(paths, ['/api/ping', '/']);
+  });
+
+  it('is not healthy while / answers 5xx, whatever the health path says; names both', async () => {
+    const { port } = await serve((req, res) => {
+      res.statusCode = req.url === '/health' ? 200 : 500;
+      res.end();
+    });
+    const result = await waitForReady({ ...base, port, timeoutMs: 30_000 });
+    assert.equal(result.ready, false);
+    assert.match(
+      result.detail,
+      /^GET \/ → HTTP 500 while GET \/health → HTTP 200: the app is up but its front page fails$/,
+    );
+    // Given up after the grace, not the whole timeout.
+    assert.ok(
+      result.waitedMs >= ROOT_ERROR_GRACE_MS && result.waitedMs < 20_000,
+      `${result.waitedMs} ms`,
+    );
   });
 
   it('counts a 404 as ready (the server is up and serving)', async () => {
@@ -72,8 +91,8 @@ describe('waitForReady (http)', () => {
     const result = await waitForReady({ ...base, port, path: null });
     assert.equal(result.ready, true);
     assert.equal(result.url, `http://127.0.0.1:${port}/health`);
-    assert.equal(result.detail, 'HTTP 404');
-    assert.deepEqual(paths, ['/health']);
+    assert.equal(result.detail, 'GET /health → HTTP 404, GET / → HTTP 404');
+    assert.deepEqual(paths, ['/health', '/']);
   });
 
   it('does not follow a redirect, and counts it as ready', async () => {
@@ -83,8 +102,8 @@ describe('waitForReady (http)', () => {
     });
     const result = await waitForReady({ ...base, port });
     assert.equal(result.ready, true);
-    assert.equal(result.detail, 'HTTP 302');
-    assert.equal(paths.length, 1);
+    assert.equal(result.detail, 'GET /health → HTTP 302, GET / → HTTP 302');
+    assert.equal(paths.length, 2);
   });
 
   it('reaches a service bound to 0.0.0.0 on loopback', async () => {

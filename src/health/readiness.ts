@@ -5,6 +5,13 @@ import { probeTcp } from './tcp-check.js';
 /** Paths tried after the plan's own, in order (issue #2). */
 export const FALLBACK_PATHS = ['/health', '/healthz', '/'];
 
+/**
+ * How long `/` may keep answering 5xx while a health path answers before the wait ends
+ * unhealthy: 10 000 ms (an app still warming up gets that long; a broken front page does not
+ * hold the run for the whole readiness timeout).
+ */
+export const ROOT_ERROR_GRACE_MS = 10_000;
+
 /** What to wait for. Times in milliseconds. */
 export interface ReadinessTarget {
   host: string;
@@ -46,7 +53,9 @@ const urlHost = (h: string) => (h.includes(':') ? `[${h}]` : h);
 
 /**
  * Waits until a service answers: HTTP GET on each candidate path until one gets a non-5xx
- * answer, or a TCP connect, with backoff from 50 ms growing by half to at most 1 s (a local
+ * answer and `/` (what a user opens) does not answer 5xx either (for {@link
+ * ROOT_ERROR_GRACE_MS} it may, then the wait ends unhealthy naming both answers); the
+ * detail names the paths probed and their status, or a TCP connect, with backoff from 50 ms growing by half to at most 1 s (a local
  * port is cheap to poll; a fast app is seen ready within ~50 ms), until `timeoutMs`.
  * Stops early when the process exits or the signal aborts.
  */
@@ -58,6 +67,7 @@ export async function waitForReady(t: ReadinessTarget): Promise<ReadinessResult>
   let port = t.port;
   let lastRetarget = 0;
   let last: ProbeResult = { ok: false, status: null, detail: 'not probed yet' };
+  let rootFailingSince: number | null = null;
   const done = (ready: boolean, url: string | null, detail: string): ReadinessResult => ({
     ready,
     url,
@@ -76,8 +86,27 @@ export async function waitForReady(t: ReadinessTarget): Promise<ReadinessResult>
       for (const p of paths) {
         const url = `http://${urlHost(host)}:${port}${p}`;
         last = await probeHttp(url, 2000, t.signal);
-        if (last.ok) return done(true, url, last.detail);
-        if (last.status === null) break; // nothing listening yet: no point trying other paths
+        if (!last.ok) {
+          if (last.status === null) break; // nothing listening yet: no point trying other paths
+          continue;
+        }
+        const answered = `GET ${p} → ${last.detail}`;
+        if (p === '/') return done(true, url, answered);
+        // What a user sees is `/`: a 5xx there is not healthy, whatever a health route says.
+        const root = await probeHttp(`http://${urlHost(host)}:${port}/`, 2000, t.signal);
+        if (root.status === null || root.ok) {
+          return done(true, url, `${answered}, GET / → ${root.detail}`);
+        }
+        rootFailingSince ??= Date.now();
+        last = {
+          ok: false,
+          status: root.status,
+          detail: `GET / → ${root.detail} while ${answered}`,
+        };
+        if (Date.now() - rootFailingSince >= ROOT_ERROR_GRACE_MS) {
+          return done(false, null, `${last.detail}: the app is up but its front page fails`);
+        }
+        break;
       }
     }
     // Nothing answers (no HTTP status, or no TCP connect): is it listening somewhere else?
