@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { kindOfWord, type NeedSignal } from './need-rules.js';
+import { kindOfWord, type DatabaseCredentials, type NeedSignal } from './need-rules.js';
 import type { DatabaseKind } from './types.js';
 
 /** ORM and query-builder config files: TypeORM, Sequelize, Knex, Drizzle, hand-rolled `db.ts`. */
 const ORM_CONFIG =
-  /^(ormconfig|data-?source|app-data-source|knexfile|drizzle\.config|database|db|sequelize(rc)?|\.sequelizerc)(\.(json|[cm]?[jt]s|ya?ml))?$/i;
+  /^(ormconfig|data-?source|app-data-source|knexfile|drizzle\.config|database|db|sequelize(rc)?|\.sequelizerc)([.-]?config)?(\.(json|[cm]?[jt]s|ya?ml))?$/i;
 const SPRING_CONFIG = /^(application|bootstrap)([-.][\w-]+)?\.(properties|ya?ml)$/;
 const DJANGO_SETTINGS = /(^|\/)settings(\.py|\/[^/]+\.py)$/;
 
@@ -50,12 +50,45 @@ function ormSignals(rel: string, text: string): NeedSignal[] {
     }
   }
   const envVar = /process\.env(?:\.|\[["'])([A-Z][A-Z0-9_]*(?:URL|URI|DSN))\b/.exec(text)?.[1];
-  const out: NeedSignal[] = [...kinds].map(([kind, evidence]) => ({ kind, evidence }));
+  const credentials = hardCodedCredentials(text);
+  const out: NeedSignal[] = [...kinds].map(([kind, evidence]) => ({
+    kind,
+    evidence,
+    ...(credentials ? { credentials } : {}),
+  }));
+  if (credentials && kinds.size === 0) {
+    out.push({ kind: 'sql', evidence: `${rel}: hard-coded database account`, credentials });
+  }
   if (envVar) {
     const [only] = kinds.size === 1 ? [...kinds.keys()] : [];
     out.push({ kind: only ?? 'sql', evidence: `${rel}: reads ${envVar}`, envVar });
   }
   return out;
+}
+
+/** A literal string value of one of `keys` (`USER: "root"`, `'password': '123'`), or undefined. */
+function literal(text: string, keys: string): string | undefined {
+  const re = new RegExp(`["']?\\b(?:${keys})["']?\\s*[:=]\\s*["']([^"'\\n]*)["']`, 'i');
+  return re.exec(text)?.[1];
+}
+
+/**
+ * The database account an ORM config hard-codes (`module.exports = { USER: "root",
+ * PASSWORD: "123456", DB: "testdb" }`, as tutorials write it): user and database only when
+ * they are plain SQL names; values read from `process.env` are not literals and are skipped.
+ */
+function hardCodedCredentials(text: string): DatabaseCredentials | null {
+  const name = (v: string | undefined) =>
+    v && /^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(v) ? v : undefined;
+  const user = name(literal(text, 'user|username|db_user'));
+  const password = literal(text, 'password|pass|db_password');
+  const database = name(literal(text, 'database|db|dbname|db_name'));
+  if (!user && !password && !database) return null;
+  return {
+    ...(user ? { user } : {}),
+    ...(password !== undefined ? { password } : {}),
+    ...(database ? { database } : {}),
+  };
 }
 
 function springSignals(rel: string, text: string): NeedSignal[] {

@@ -50,7 +50,9 @@ export function appAccountSql(
 ): string {
   const pw = sqlStringLiteral(o.password);
   const sql = [`CREATE DATABASE IF NOT EXISTS \`${o.database}\`;`];
-  for (const at of ['%', 'localhost']) {
+  // `root`@`localhost` is the admin account Repo Runner itself uses over the socket
+  // (unix_socket auth): an app hard-coding user root gets `root`@`%` (TCP) only.
+  for (const at of o.user === 'root' ? ['%'] : ['%', 'localhost']) {
     const account = `'${o.user}'@'${at}'`;
     sql.push(
       `CREATE USER IF NOT EXISTS ${account} IDENTIFIED BY ${pw};`,

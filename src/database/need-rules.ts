@@ -1,6 +1,9 @@
 import type { DatabaseKind } from './types.js';
 
 /** One thing a file shows about the databases an app uses. */
+export type { DatabaseCredentials } from './types.js';
+import type { DatabaseCredentials } from './types.js';
+
 export interface NeedSignal {
   /** The database, or `sql` for a URL variable of an SQL database whose kind shows elsewhere. */
   kind: DatabaseKind | 'sql';
@@ -8,6 +11,8 @@ export interface NeedSignal {
   evidence: string;
   /** The variable the app reads the URL from, when the file names it. */
   envVar?: string;
+  /** Credentials a config file hard-codes (`USER: "root"`, `PASSWORD: "123456"`, `DB: "testdb"`). */
+  credentials?: DatabaseCredentials;
 }
 
 /** Python distributions (PEP 503 names) that talk to a database server. */

@@ -93,6 +93,34 @@ describe('findDatabaseNeeds', () => {
     ]);
   });
 
+  it('takes the account a tutorial-style db.config.js hard-codes, not values read from the environment', async () => {
+    const mysql = await findDatabaseNeeds(
+      repo({
+        'package.json': JSON.stringify({ dependencies: { mysql2: '3' } }),
+        'app/config/db.config.js':
+          'module.exports = {\n  HOST: "localhost",\n  USER: "root",\n  PASSWORD: "123456",\n  DB: "testdb"\n};\n',
+      }),
+    );
+    assert.deepEqual(
+      mysql.map((n) => [n.kind, n.credentials]),
+      [['mysql', { user: 'root', password: '123456', database: 'testdb' }]],
+    );
+    const pg = await findDatabaseNeeds(
+      repo({
+        'app/config/db.config.js':
+          'module.exports = { HOST: "localhost", USER: "postgres", PASSWORD: "123", DB: "testdb", dialect: "postgres" };\n',
+      }),
+    );
+    assert.deepEqual(pg[0]?.credentials, { user: 'postgres', password: '123', database: 'testdb' });
+    const fromEnv = await findDatabaseNeeds(
+      repo({
+        'db.config.js':
+          "module.exports = { dialect: 'postgres', user: process.env.DB_USER, password: process.env.DB_PASSWORD };\n",
+      }),
+    );
+    assert.equal(fromEnv[0]?.credentials, undefined);
+  });
+
   it('reads Maven dependencies (not test scope) and Spring properties', async () => {
     const pom = `<project><dependencies>
       <dependency><groupId>org.postgresql</groupId><artifactId>postgresql</artifactId></dependency>

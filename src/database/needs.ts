@@ -48,7 +48,19 @@ export function mergeNeedSignals(signals: NeedSignal[]): DatabaseNeed[] {
       looseTaken = true;
       evidence.push(...new Set(loose.map((s) => s.evidence)));
     }
-    needs.push({ kind, evidence, envVar: envVar ?? DEFAULT_ENV_VAR[kind] });
+    const credentials =
+      kind === 'redis'
+        ? undefined
+        : (mine.find((s) => s.credentials)?.credentials ??
+          loose.find((s) => s.credentials)?.credentials);
+    if (credentials && !mine.some((s) => s.credentials))
+      evidence.push(...loose.filter((s) => s.credentials).map((s) => s.evidence));
+    needs.push({
+      kind,
+      evidence: [...new Set(evidence)],
+      envVar: envVar ?? DEFAULT_ENV_VAR[kind],
+      ...(credentials ? { credentials } : {}),
+    });
   }
   return needs;
 }

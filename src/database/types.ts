@@ -5,8 +5,20 @@ export type DatabaseKind = 'postgres' | 'mysql' | 'redis';
 export const DATABASE_KINDS: readonly DatabaseKind[] = ['postgres', 'mysql', 'redis'];
 
 /** A database a repository needs, found by reading its files (never by running its code). */
+/** A database account and name an app hard-codes; each part only when it does. */
+export interface DatabaseCredentials {
+  user?: string;
+  password?: string;
+  database?: string;
+}
+
 export interface DatabaseNeed {
   kind: DatabaseKind;
+  /**
+   * The account and database name the app's config hard-codes, which the provisioned server
+   * then has (a run-scoped server: the app's own values are as good as generated ones).
+   */
+  credentials?: DatabaseCredentials;
   /** What was seen, as `file: detail` (e.g. `requirements.txt: psycopg2-binary`). */
   evidence: string[];
   /**

@@ -127,6 +127,7 @@ export async function detectPlan(repo: RepoView): Promise<RunPlan> {
         kind: need.kind,
         envVar: need.envVar,
         evidence: need.evidence,
+        ...need.credentials,
       });
     }
   }
