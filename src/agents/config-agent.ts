@@ -6,6 +6,7 @@ import {
   isPlaceholder,
   isThirdPartyCredential,
 } from '../config/secrets.js';
+import { splitDatabaseValue } from '../exec/database-vars.js';
 import { expectedVars } from '../config/sources.js';
 import type { RunContext } from '../model/run-context.js';
 import type { ServiceConfig } from '../model/run-state.js';
@@ -48,7 +49,8 @@ export const configAgent = {
       const values: Record<string, string> = {};
       const generated: string[] = [];
       for (const v of vars) {
-        const db = dbValues[v.key];
+        const db =
+          dbValues[v.key] ?? splitDatabaseValue(v.key, decided?.databases ?? []) ?? undefined;
         if (db !== undefined) values[v.key] = db;
         else if (v.key === 'PORT' && port !== undefined) values[v.key] = String(port);
         else if (v.key === 'HOST' && decided) values[v.key] = decided.host;
@@ -82,7 +84,14 @@ export const configAgent = {
         real,
         values,
         sources,
-        new Set([...Object.keys(dbValues), 'PORT', 'HOST']),
+        new Set([
+          ...Object.keys(dbValues),
+          ...vars
+            .map((v) => v.key)
+            .filter((k) => splitDatabaseValue(k, decided?.databases ?? []) !== null),
+          'PORT',
+          'HOST',
+        ]),
       );
       const final = parseEnvText((await repo.readText(envRel)) ?? '');
       const needsValue = vars

@@ -8,7 +8,17 @@ export const EXAMPLE_FILES = [
   '.env.template',
   '.env.dist',
   'example.env',
+  'sample.env',
+  'env.example',
+  'env.sample',
+  'env.template',
   '.env.local.example',
+  '.env.local.sample',
+  '.env.defaults',
+  // Development env files that compose files load (`env_file: .env.dev`): their values are
+  // the project's own development defaults.
+  '.env.development',
+  '.env.dev',
 ] as const;
 
 /** One key an app expects, where it was found, and the default the source gives (maybe ''). */

@@ -3,6 +3,7 @@ import type { ServiceSpec } from '../model/plan.js';
 import { staysInside } from '../repo/resolve-inside.js';
 import { allowedEnv } from './sandbox-env.js';
 import { rewriteComposeHost, type DatabaseHost } from './compose-hosts.js';
+import { splitDatabaseValue, type SplitDatabase } from './database-vars.js';
 
 /**
  * Environment for a service's install, build and start commands: the allow-listed part of
@@ -49,7 +50,9 @@ export function serviceEnv(
 /** What {@link appEnvFor} reads of the run state. */
 interface AppEnvState {
   config?: Array<{ services: string[]; env: Record<string, string> }>;
-  decided?: { databases?: Array<DatabaseHost & { env: Record<string, string> }> };
+  decided?: {
+    databases?: Array<DatabaseHost & SplitDatabase & { env: Record<string, string> }>;
+  };
   plan?: { services: Array<{ name: string; env: Record<string, string> }> };
 }
 
@@ -70,7 +73,8 @@ export function appEnvFor(state: AppEnvState, service: string): Record<string, s
   for (const [k, v] of Object.entries(
     state.plan?.services.find((s) => s.name === service)?.env ?? {},
   )) {
-    const r = rewriteComposeHost(v, hosts);
+    // Split variables (`SQL_HOST`, `POSTGRES_USER`, `REDIS_PORT`) get the local server's values.
+    const r = splitDatabaseValue(k, hosts) ?? rewriteComposeHost(v, hosts);
     if (r !== v) rewritten[k] = r;
   }
   return {

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import { after, describe, it } from 'node:test';
-import { FALLBACK_PATHS, ROOT_ERROR_GRACE_MS, connectHost, waitForReady } from './readiness.js';
+import {
+  FALLBACK_PATHS,
+  ROOT_ERROR_GRACE_MS,
+  SERVER_ERROR_GRACE_MS,
+  connectHost,
+  waitForReady,
+} from './readiness.js';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -218,5 +224,24 @@ describe('connectHost', () => {
     assert.equal(connectHost('::'), '::1');
     assert.equal(connectHost('192.168.1.5'), '192.168.1.5');
     assert.equal(connectHost('localhost'), 'localhost');
+  });
+});
+
+describe('waitForReady: a server that only fails', () => {
+  it('ends after the grace when every path answers 5xx, naming the status and the paths', async () => {
+    const { port } = await serve((_req, res) => {
+      res.statusCode = 500;
+      res.end('database error');
+    });
+    const result = await waitForReady({ ...base, port, timeoutMs: 60_000 });
+    assert.equal(result.ready, false);
+    assert.match(
+      result.detail,
+      /^answers HTTP 500 on every path \(\/health, \/healthz, \/\) for 20 s/,
+    );
+    assert.ok(
+      result.waitedMs >= SERVER_ERROR_GRACE_MS && result.waitedMs < 30_000,
+      `${result.waitedMs} ms`,
+    );
   });
 });

@@ -12,6 +12,13 @@ export const FALLBACK_PATHS = ['/health', '/healthz', '/'];
  */
 export const ROOT_ERROR_GRACE_MS = 10_000;
 
+/**
+ * How long a service may answer nothing but 5xx (on every path tried) before the wait ends
+ * unhealthy: 20 000 ms. It is up and failing (a database it cannot log in to, a missing
+ * setting): waiting out the whole readiness timeout would only delay the cause in its log.
+ */
+export const SERVER_ERROR_GRACE_MS = 20_000;
+
 /** What to wait for. Times in milliseconds. */
 export interface ReadinessTarget {
   host: string;
@@ -68,6 +75,7 @@ export async function waitForReady(t: ReadinessTarget): Promise<ReadinessResult>
   let lastRetarget = 0;
   let last: ProbeResult = { ok: false, status: null, detail: 'not probed yet' };
   let rootFailingSince: number | null = null;
+  let erroringSince: number | null = null;
   const done = (ready: boolean, url: string | null, detail: string): ReadinessResult => ({
     ready,
     url,
@@ -87,7 +95,10 @@ export async function waitForReady(t: ReadinessTarget): Promise<ReadinessResult>
         const url = `http://${urlHost(host)}:${port}${p}`;
         last = await probeHttp(url, 2000, t.signal);
         if (!last.ok) {
-          if (last.status === null) break; // nothing listening yet: no point trying other paths
+          if (last.status === null) {
+            erroringSince = null;
+            break; // nothing listening yet: no point trying other paths
+          }
           continue;
         }
         const answered = `GET ${p} → ${last.detail}`;
@@ -109,6 +120,17 @@ export async function waitForReady(t: ReadinessTarget): Promise<ReadinessResult>
         break;
       }
     }
+    // Every path answered 5xx this round: up, but failing.
+    if (t.protocol === 'http' && !last.ok && last.status !== null && last.status >= 500) {
+      erroringSince ??= Date.now();
+      if (rootFailingSince === null && Date.now() - erroringSince >= SERVER_ERROR_GRACE_MS) {
+        return done(
+          false,
+          null,
+          `answers ${last.detail} on every path (${paths.join(', ')}) for ${SERVER_ERROR_GRACE_MS / 1000} s: the app is up but failing`,
+        );
+      }
+    } else erroringSince = null;
     // Nothing answers (no HTTP status, or no TCP connect): is it listening somewhere else?
     if (t.retarget && !last.ok && last.status === null && Date.now() - lastRetarget >= 1000) {
       lastRetarget = Date.now();
