@@ -8,6 +8,7 @@ import {
 } from '../config/secrets.js';
 import { splitDatabaseValue } from '../exec/database-vars.js';
 import { expectedVars } from '../config/sources.js';
+import { codeRequiredVars } from '../config/code-vars.js';
 import type { RunContext } from '../model/run-context.js';
 import type { ServiceConfig } from '../model/run-state.js';
 import { RepoView } from '../repo/repo-view.js';
@@ -44,6 +45,12 @@ export const configAgent = {
     const refusals: PathEscapeError[] = [];
     for (const [root, services] of byRoot) {
       const vars = await expectedVars(repo, root);
+      // Variables the Python code itself requires (pydantic settings, os.environ[...]) that
+      // no template names: without them the app dies at import.
+      if (plan.services.some((s) => s.root === root && s.provider.startsWith('python'))) {
+        for (const v of await codeRequiredVars(repo, root))
+          if (!vars.some((x) => x.key === v.key)) vars.push(v);
+      }
       if (vars.length === 0) continue;
       const port = services.map((n) => decided?.ports[n]).find((p) => p !== undefined);
       const values: Record<string, string> = {};
@@ -57,6 +64,10 @@ export const configAgent = {
         else if ((v.secret || isOwnSecret(v.key)) && isPlaceholder(v.example)) {
           values[v.key] = generateSecret(v.key);
           generated.push(v.key);
+        } else if (v.example === '' && conventionalValue(v.key, workspace.repoPath) !== null) {
+          const value = conventionalValue(v.key, workspace.repoPath) as ConventionalValue;
+          values[v.key] = value.value;
+          if (value.generated) generated.push(v.key);
         } else if (
           !isPlaceholder(v.example) ||
           (v.example === '' && !isThirdPartyCredential(v.key))
@@ -154,4 +165,28 @@ function report(ctx: RunContext, c: ServiceConfig, created: boolean): void {
       message: `needs a value: ${key} (from ${c.sources.join(', ')}); set it in ${where}`,
     });
   }
+}
+
+/** A value {@link conventionalValue} proposes, and whether it is a fresh secret. */
+interface ConventionalValue {
+  value: string;
+  generated: boolean;
+}
+
+/**
+ * A usable value for a variable the app requires and no example fills, by its conventional
+ * name: the project's name (`PROJECT_NAME`, `APP_NAME`: the repository folder's name), a
+ * local environment name (`ENVIRONMENT`, `APP_ENV`: `local`), a first admin account
+ * (`FIRST_SUPERUSER`/`ADMIN_EMAIL`: `admin@example.com`, its password a fresh secret).
+ * Null for anything else (left empty; reported when it is a credential).
+ */
+function conventionalValue(key: string, repoPath: string): ConventionalValue | null {
+  if (/^(PROJECT|APP|APPLICATION|SERVICE)_NAME$/.test(key))
+    return { value: path.basename(repoPath), generated: false };
+  if (/^(ENVIRONMENT|APP_ENV|ENV)$/.test(key)) return { value: 'local', generated: false };
+  if (/^(FIRST_)?(SUPERUSER|ADMIN)(_EMAIL)?$/.test(key) || key === 'ADMIN_EMAIL')
+    return { value: 'admin@example.com', generated: false };
+  if (/^(FIRST_)?(SUPERUSER|ADMIN)_PASSWORD$/.test(key))
+    return { value: generateSecret(key), generated: true };
+  return null;
 }
