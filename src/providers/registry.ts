@@ -13,6 +13,7 @@ import { urlVariable } from '../model/service-url.js';
 import { findDatabaseNeeds } from '../database/needs.js';
 import { applyCompose } from './compose-apply.js';
 import { applyDevcontainer } from './devcontainer.js';
+import { applyDockerfile } from './dockerfile.js';
 import { hardCodedPort, referencedServices } from './hard-coded-port.js';
 import { applyProcfile } from './procfile/apply-procfile.js';
 import { candidateDirs, rebaseService, subView } from './subdirectories.js';
@@ -143,6 +144,7 @@ export async function detectPlan(repo: RepoView): Promise<RunPlan> {
   const devcontainer = await applyDevcontainer(repo, services);
   services = devcontainer.services;
   warnings.push(...devcontainer.warnings);
+  services = await applyDockerfile(repo, services);
   for (const [i, s] of services.entries()) {
     if (s.protocol === 'none' || s.preferredPort !== undefined) continue;
     const fixed = await hardCodedPort(repo, s);
