@@ -19,7 +19,8 @@ const sqlName = (s: string) =>
 /**
  * Decides one database: the port (leased by the caller; `listenPort` is where the server
  * listens and apps connect, inside the run's network), credentials (the compose file's,
- * else user `app`, database `app`, a random 16-byte hex password), the URL and the env
+ * else user `app`, database `app`, a random 16-byte hex password, also for a PostgreSQL
+ * whose compose file gives an empty one), the URL and the env
  * variables apps read. When the user's environment already holds `spec.envVar`, that URL is
  * used and nothing is provisioned (issue #4: "use a URL the user gives").
  */
@@ -32,7 +33,11 @@ export function decideDatabase(
   const given = userEnv[spec.envVar];
   const user = sqlName(spec.user ?? 'app');
   const database = sqlName(spec.database ?? 'app');
-  const password = spec.password ?? randomBytes(16).toString('hex');
+  // PostgreSQL cannot log in over TCP with an empty password (a compose file that sets none
+  // relies on the image's trust auth): one is generated, and the URL apps get carries it.
+  const password =
+    (spec.kind === 'postgres' ? spec.password || undefined : spec.password) ??
+    randomBytes(16).toString('hex');
   if (given)
     return {
       name: spec.name,

@@ -30,6 +30,9 @@ function instancePattern(framework: AppFramework): RegExp {
 }
 /** A module-level object built by a factory, e.g. `app = create_app()` in `wsgi.py`. */
 const FACTORY_RESULT = /^([A-Za-z_]\w*)\s*=\s*create_app\(/m;
+/** A module-level FastAPI object made by a factory in the same file: `app = get_application()`. */
+const FASTAPI_FACTORY_RESULT =
+  /^([A-Za-z_]\w*)\s*(?::\s*[\w.]+\s*)?=\s*(?:get|create|make|build|init)_?(?:app|application|api)\(\s*\)/m;
 /** Flask's app-factory convention. Source: https://flask.palletsprojects.com/en/stable/patterns/appfactories/ */
 const FACTORY_DEF = /^def create_app\(/m;
 
@@ -77,6 +80,12 @@ function matchApp(
 ): { name: string; factory: boolean } | null {
   const instance = instancePattern(framework).exec(text);
   if (instance?.[1]) return { name: instance[1], factory: false };
+  if (framework === 'fastapi') {
+    // `app = get_application()` beside the `def get_application(): ... FastAPI(...)` it calls:
+    // the object is built at import, as a module-level instance is.
+    const built = FASTAPI_FACTORY_RESULT.exec(text);
+    return built?.[1] && /\bFastAPI\(/.test(text) ? { name: built[1], factory: false } : null;
+  }
   if (framework !== 'flask') return null;
   const built = FACTORY_RESULT.exec(text);
   if (built?.[1]) return { name: built[1], factory: false };
