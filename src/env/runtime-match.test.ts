@@ -38,12 +38,21 @@ test('chooseRuntime: the default when it matches, else a versioned sibling, else
   const sib = chooseRuntime({ tool: 'python3', wanted: '3.12', source: '.python-version' }, tools);
   assert.equal(sib.use?.name, 'python3.12');
   assert.match(sib.warning ?? '', /using python3\.12 3\.12\.3/);
-  const none = chooseRuntime({ tool: 'python3', wanted: '3.13', source: 'runtime.txt' }, tools);
+  // Newer than any here: the newest is the closest.
+  const newer = chooseRuntime(
+    { tool: 'python3', wanted: '3.14', source: '.python-version' },
+    tools,
+  );
+  assert.equal(newer.satisfied, false);
+  assert.equal(newer.use?.name, 'python3.12');
+  assert.match(newer.warning ?? '', /newer than any here: using the newest, python3\.12 3\.12\.3/);
+  // Older than the default and no sibling matches: the default, with the warning.
+  const none = chooseRuntime({ tool: 'python3', wanted: '3.9', source: 'runtime.txt' }, tools);
   assert.equal(none.satisfied, false);
   assert.equal(none.use?.name, 'python3');
   assert.match(
     none.warning ?? '',
-    /runtime\.txt wants python3 3\.13; no matching python3 here, using 3\.11\.7/,
+    /runtime\.txt wants python3 3\.9; no matching python3 here, using 3\.11\.7/,
   );
 });
 

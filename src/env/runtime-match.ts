@@ -47,7 +47,8 @@ export interface RuntimeChoice {
 /**
  * Picks the toolchain for a wanted runtime among the ones found (the default `tool` and
  * versioned siblings such as `python3.12`): the default when it matches, else the first
- * matching sibling, else the default with a warning naming both versions. Some toolchains
+ * matching sibling, else (the repo wants a newer version than any here) the newest, else the
+ * default, with a warning naming both versions. Some toolchains
  * accept older source (Go's `go` line and Java's release are minimums): `minimum` makes the
  * wanted version a lower bound.
  */
@@ -75,6 +76,24 @@ export function chooseRuntime(
       use: sibling,
       satisfied: true,
       warning: `${runtime.source} wants ${runtime.tool} ${runtime.wanted}: using ${sibling.name} ${sibling.version} instead of ${runtime.tool} ${main?.version ?? '(none)'}`,
+    };
+  }
+  // Nothing matches and the repo wants a newer version than every one here (`.python-version`
+  // saying 3.14 where 3.13 is the newest): the newest is the closest, and its dependencies
+  // (which follow the repo's version) are likelier to install than on the default.
+  const floor = semver.minVersion(range);
+  const newest = toolchains
+    .filter(
+      (t) => t.name.startsWith(runtime.tool) && t.version !== null && semver.coerce(t.version),
+    )
+    .sort((a, b) => semver.rcompare(semver.coerce(a.version)!, semver.coerce(b.version)!))[0];
+  const newestVersion = newest?.version ? semver.coerce(newest.version) : null;
+  if (newest && newestVersion && floor && semver.lt(newestVersion, floor) && newest !== main) {
+    return {
+      ...base,
+      use: newest,
+      satisfied: false,
+      warning: `${runtime.source} wants ${runtime.tool} ${runtime.wanted}, newer than any here: using the newest, ${newest.name} ${newest.version}`,
     };
   }
   const have = main ? `${main.version ?? 'unknown'} (${main.path})` : 'none is installed';

@@ -99,8 +99,8 @@ const TOOLCHAIN_HOME_DIRS = [
 ];
 
 /**
- * Package caches under a home, writable and shared by a user's runs: npm, pip, Go modules
- * and build cache, Cargo's home (its registry, git checkouts and lock files; its `bin/` is
+ * Package caches under a home, writable and shared by a user's runs: npm, pip, Go modules,
+ * checksum database and build cache, Cargo's home (its registry, git checkouts and lock files; its `bin/` is
  * put back read-only over it), Maven, Gradle, Yarn, pnpm.
  */
 export const CACHE_HOME_DIRS = [
@@ -108,6 +108,9 @@ export const CACHE_HOME_DIRS = [
   '.cache/pip',
   '.cache/go-build',
   'go/pkg/mod',
+  // The Go checksum database's cache (`go mod download` verifies new modules against it and
+  // records the tree head in `latest`): read-only, every module not yet cached fails.
+  'go/pkg/sumdb',
   '.cargo',
   '.m2/repository',
   '.gradle/caches',

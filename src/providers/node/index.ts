@@ -77,6 +77,14 @@ export const nodeProvider: Provider = {
 export const ALLOW_INSTALL_SCRIPTS: Readonly<Record<string, string>> = {
   npm_config_dangerously_allow_all_scripts: 'true',
   npm_config_dangerously_allow_all_builds: 'true',
+  // Install scripts that download test browsers and tool binaries from their vendors' hosts
+  // (not a package registry, so unreachable here) and that running the app never needs:
+  // each tool's documented switch to skip the download.
+  CYPRESS_INSTALL_BINARY: '0',
+  PUPPETEER_SKIP_DOWNLOAD: 'true',
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
+  ELECTRON_SKIP_BINARY_DOWNLOAD: '1',
+  SENTRYCLI_SKIP_DOWNLOAD: '1',
 };
 
 /**
