@@ -39,3 +39,17 @@ test('an empty PostgreSQL password from compose is replaced by a generated one; 
   );
   assert.equal(given.password, 'pw');
 });
+
+test('a JDBC variable gets the JDBC form of the URL', () => {
+  const d = decideDatabase(
+    { name: 'postgres', kind: 'postgres', envVar: 'JDBC_DATABASE_URL', evidence: [] },
+    41003,
+    {},
+    5432,
+  );
+  assert.equal(
+    d.env['JDBC_DATABASE_URL'],
+    `jdbc:postgresql://127.0.0.1:5432/app?user=app&password=${d.password}`,
+  );
+  assert.match(d.url, /^postgresql:\/\//);
+});

@@ -60,7 +60,14 @@ export function decideDatabase(
           password,
           database,
         });
-  const env = { ...info.env, [spec.envVar]: info.url };
+  // A JDBC variable (`JDBC_DATABASE_URL`, Heroku's convention for Java) takes JDBC's form:
+  // `jdbc:postgresql://host:port/db?user=…&password=…`; a plain URL there is refused ("url
+  // must start with jdbc"). Source: https://jdbc.postgresql.org/documentation/use/
+  const envUrl =
+    /JDBC/i.test(spec.envVar) && spec.kind !== 'redis'
+      ? `jdbc:${spec.kind === 'postgres' ? 'postgresql' : 'mysql'}://127.0.0.1:${listenPort}/${encodeURIComponent(database)}?user=${encodeURIComponent(user)}&password=${encodeURIComponent(password)}`
+      : info.url;
+  const env = { ...info.env, [spec.envVar]: envUrl };
   return {
     name: spec.name,
     kind: spec.kind,

@@ -248,7 +248,16 @@ export function bwrapArgv(view: SandboxView, cmd: SandboxCommand): string[] {
         mkdirSync(source, { recursive: true });
         giveToRun(source, uid);
       }
-    } else if (!existsSync(source)) continue;
+    } else if (!existsSync(source)) {
+      // The operator's own cache, made where the tool itself would make it on its first
+      // unconfined use: unmounted, it would land in the run's home and be lost with the run
+      // (every Go build cold, 100-240 s on real repositories).
+      try {
+        mkdirSync(source, { recursive: true });
+      } catch {
+        continue;
+      }
+    }
     mounts.push(['--bind', source, target]);
   }
   mounts.sort((x, y) => x[2].split(path.sep).length - y[2].split(path.sep).length);

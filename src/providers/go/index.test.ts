@@ -163,3 +163,14 @@ test('no framework and no net/http import: framework null, name from the module'
 test('detect: only a root go.mod', async () => {
   assert.equal(await planWith(goProvider, { 'svc/go.mod': 'module x\n' }), null);
 });
+
+test('no main at the root or in cmd/: a first-level folder that is a main package (app/)', async () => {
+  const plan = await planFixture({
+    'go.mod': 'module github.com/x/clean\n\ngo 1.22\n',
+    'app/main.go': main(['net/http']),
+    'internal/rest/handler.go': 'package rest\n',
+    'domain/article.go': 'package domain\n',
+  });
+  assert.equal(plan.services.length, 1);
+  assert.match(plan.services[0]!.build.map((b) => b.argv.join(' ')).join(' '), /\.\/app/);
+});

@@ -4,9 +4,25 @@ import { readGoPackage, type GoPackage } from './go-package.js';
 /** Names preferred for the program under `cmd/`, after the module's own name. */
 const PREFERRED_CMD_NAMES = ['server', 'api', 'web'] as const;
 
+/** First-level folders never taken for the program: vendored, test, example and tool code. */
+const NOT_PROGRAM_DIRS = new Set([
+  'vendor',
+  'internal',
+  'pkg',
+  'test',
+  'tests',
+  'testdata',
+  'examples',
+  'example',
+  'scripts',
+  'tools',
+  'docs',
+  'migrations',
+]);
+
 /** The main package chosen to run, and what else could have been. */
 export interface MainPackageChoice {
-  /** The package run, or null when the module has no main package at the root or in cmd/. */
+  /** The package run, or null when the module has no main package at the root, in cmd/ or in a first-level folder. */
   picked: GoPackage | null;
   /** The binary name: the cmd/ directory, or the module's name for a root main package. */
   binary: string;
@@ -18,7 +34,8 @@ export interface MainPackageChoice {
  * Finds the program of a Go module the way its layout says: a `package main` with
  * `func main()` at the root wins; otherwise the `cmd/<name>/` directories that are main
  * packages (the layout `go install ./cmd/...` expects), preferring the one named like the
- * module (`moduleName`), then `server`, `api`, `web`, then the first in name order.
+ * module (`moduleName`), then `server`, `api`, `web`, then the first in name order; with
+ * neither, a first-level folder that is a main package (`app/`), in name order.
  * Source: https://go.dev/doc/modules/layout#multiple-commands
  *
  * @example
@@ -36,6 +53,16 @@ export async function findMainPackage(
     if (!(await repo.hasDir(`cmd/${name}`))) continue;
     const pkg = await readGoPackage(repo, `cmd/${name}`);
     if (pkg?.isMain) candidates.push(pkg);
+  }
+  // No main at the root or in cmd/: a first-level folder that is one (`app/main.go`, what
+  // a Makefile's `go build ./app/` names), outside vendored and test code.
+  if (candidates.length === 0) {
+    for (const name of await repo.listDir('.')) {
+      if (name === 'cmd' || name.startsWith('.') || NOT_PROGRAM_DIRS.has(name)) continue;
+      if (!(await repo.hasDir(name))) continue;
+      const pkg = await readGoPackage(repo, name);
+      if (pkg?.isMain) candidates.push(pkg);
+    }
   }
   const picked =
     (root?.isMain ? root : undefined) ??
