@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, test } from 'node:test';
 import {
   DEFAULT_TOOLCHAIN_NAMES,
   detectToolchains,
   findExecutable,
   parseVersion,
   versionArgs,
+  pyenvInterpreter,
 } from './detect-toolchains.js';
 
 let bin = '';
@@ -106,4 +107,29 @@ describe('detectToolchains', () => {
       ],
     );
   });
+});
+
+test('pyenvInterpreter: a shim of an unselected version resolves to the newest installed patch', async () => {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'rr-pyenv-'));
+  try {
+    for (const v of ['3.12.1', '3.12.10', '3.13.0']) {
+      await mkdir(path.join(root, 'versions', v, 'bin'), { recursive: true });
+      const minor = v.split('.').slice(0, 2).join('.');
+      await writeFile(path.join(root, 'versions', v, 'bin', `python${minor}`), '#!/bin/sh\n');
+      await chmod(path.join(root, 'versions', v, 'bin', `python${minor}`), 0o755);
+    }
+    await mkdir(path.join(root, 'shims'));
+    const shim = path.join(root, 'shims', 'python3.12');
+    assert.equal(
+      await pyenvInterpreter('python3.12', shim),
+      path.join(root, 'versions', '3.12.10', 'bin', 'python3.12'),
+    );
+    assert.equal(
+      await pyenvInterpreter('python3.14', path.join(root, 'shims', 'python3.14')),
+      null,
+    );
+    assert.equal(await pyenvInterpreter('python3.12', '/usr/bin/python3.12'), null, 'not a shim');
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
 });

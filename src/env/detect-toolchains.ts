@@ -1,6 +1,6 @@
 import type { VersionCache } from './version-cache.js';
 import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { access, readdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Toolchain } from '../model/env-facts.js';
@@ -119,7 +119,13 @@ export async function detectToolchains(options: DetectToolchainsOptions): Promis
       const file = await findExecutable(name, pathEnv);
       if (file === null) return null;
       const cached = options.cache?.get(file);
-      if (cached !== undefined) return { name, path: file, version: cached };
+      if (cached !== undefined && cached !== null) return { name, path: file, version: cached };
+      if (cached === null) {
+        const target = await pyenvInterpreter(name, file);
+        const known = target ? options.cache?.get(target) : undefined;
+        if (target && known) return { name, path: target, version: known };
+        if (!target) return { name, path: file, version: null };
+      }
       const result = await run([file, ...versionArgs(name)], {
         timeoutMs,
         env: { PATH: pathEnv },
@@ -130,9 +136,55 @@ export async function detectToolchains(options: DetectToolchainsOptions): Promis
         ? null
         : (parseVersion(result.stdout) ?? parseVersion(result.stderr));
       if (!result.timedOut && !result.aborted) options.cache?.set(file, version);
+      if (version === null) {
+        // A pyenv shim of a version that is installed but not selected answers "command not
+        // found": the interpreter itself, under pyenv's versions/, is usable.
+        const target = await pyenvInterpreter(name, file);
+        if (target) {
+          const real = await run([target, '--version'], {
+            timeoutMs,
+            env: { PATH: pathEnv },
+            signal,
+          });
+          const v = real.failed ? null : (parseVersion(real.stdout) ?? parseVersion(real.stderr));
+          if (!real.timedOut && !real.aborted) options.cache?.set(target, v);
+          if (v) return { name, path: target, version: v };
+        }
+      }
       return { name, path: file, version };
     }),
   );
   options.cache?.save();
   return found.filter((tool): tool is Toolchain => tool !== null);
+}
+
+/**
+ * For a pyenv shim of a versioned Python (`<root>/shims/python3.12`), the newest installed
+ * interpreter of that minor version (`<root>/versions/3.12.1/bin/python3.12`), or null.
+ * Source: https://github.com/pyenv/pyenv#understanding-shims
+ */
+export async function pyenvInterpreter(name: string, shim: string): Promise<string | null> {
+  const minor = /^python(\d+\.\d+)$/.exec(name)?.[1];
+  if (!minor || path.basename(path.dirname(shim)) !== 'shims') return null;
+  const versions = path.join(path.dirname(path.dirname(shim)), 'versions');
+  let entries: string[];
+  try {
+    entries = await readdir(versions);
+  } catch {
+    return null;
+  }
+  const patch = (v: string) => Number(v.slice(minor.length + 1)) || 0;
+  const matching = entries
+    .filter((v) => v === minor || new RegExp(`^${minor.replace('.', '\\.')}\\.\\d+$`).test(v))
+    .sort((a, b) => patch(b) - patch(a));
+  for (const v of matching) {
+    const candidate = path.join(versions, v, 'bin', name);
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      /* not this one */
+    }
+  }
+  return null;
 }

@@ -1,7 +1,7 @@
 import { toServiceName, type DatabaseSpec, type ServiceSpec } from '../model/plan.js';
 import { parseEnvText } from '../config/env-file.js';
 import type { RepoView } from '../repo/repo-view.js';
-import { readCompose } from './compose/index.js';
+import { readCompose, readEnvFileOrSample } from './compose/index.js';
 import { rebaseService, subView } from './subdirectories.js';
 
 /** Plans one folder as if it were a repository (the registry's per-folder planner). */
@@ -55,7 +55,7 @@ export async function applyCompose(
     const s = b.context === '.' ? { ...base, name } : rebaseService(b.context, base, name);
     const fileEnv: Record<string, string> = {};
     for (const f of b.envFiles)
-      Object.assign(fileEnv, parseEnvText((await repo.readText(f)) ?? ''));
+      Object.assign(fileEnv, parseEnvText((await readEnvFileOrSample(repo, f))?.text ?? ''));
     const start =
       b.command === undefined
         ? s.start

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { withTree as withRepo } from '../temp-tree.test-kit.js';
 import { readCompose } from './index.js';
+import { detectPlan } from '../registry.js';
 
 const REALISTIC = `
 services:
@@ -204,4 +205,40 @@ services:
     /depends_on cycle: a -> b -> c -> a/,
   );
   assert.equal(await withRepo({ Dockerfile: 'FROM node' }, (r) => readCompose(r)), null);
+});
+
+test('a missing env_file is read from the sample the project commits in its place', async () => {
+  const text = `
+services:
+  web:
+    build: ./app
+    env_file: ./.env.dev
+`;
+  const plan = await withRepo(
+    {
+      'compose.yaml': text,
+      'app/Dockerfile': 'FROM python:3.11\n',
+      '.env.dev-sample': 'DJANGO_ALLOWED_HOSTS=localhost 127.0.0.1 [::1]\nSQL_HOST=db\n',
+    },
+    (r) => readCompose(r),
+  );
+  assert.ok(
+    plan?.warnings.some((w) =>
+      /env_file (\.\/)?\.env\.dev not found: using (\.\/)?\.env\.dev-sample/.test(w),
+    ),
+    plan?.warnings.join('\n'),
+  );
+});
+
+test('the plan of a compose build service takes a missing env_file from its sample', async () => {
+  const plan = await withRepo(
+    {
+      'compose.yaml': 'services:\n  web:\n    build: .\n    env_file: .env.dev\n',
+      'requirements.txt': 'flask\n',
+      'app.py': 'from flask import Flask\napp = Flask(__name__)\n',
+      '.env.dev-sample': 'DJANGO_ALLOWED_HOSTS=localhost 127.0.0.1\n',
+    },
+    (r) => detectPlan(r),
+  );
+  assert.equal(plan.services[0]?.env['DJANGO_ALLOWED_HOSTS'], 'localhost 127.0.0.1');
 });

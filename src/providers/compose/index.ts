@@ -87,7 +87,31 @@ export async function readCompose(
   return ComposePlanSchema.parse(plan);
 }
 
-/** The service's `env_file` values merged in order; a missing required file is a warning. */
+/** Suffixes of the sample a project commits in place of a gitignored env file. */
+const ENV_FILE_SAMPLES = ['-sample', '.sample', '.example', '-example', '.template', '.dist'];
+
+/**
+ * A compose `env_file`'s text, or, when the file is missing, the text of the sample the
+ * project commits in its place (`.env.dev-sample`, `.env.example`…: the project's own
+ * development defaults, the file itself being gitignored), with the path read. Null when
+ * neither exists.
+ */
+export async function readEnvFileOrSample(
+  repo: RepoView,
+  file: string,
+): Promise<{ text: string; used: string } | null> {
+  for (const candidate of [file, ...ENV_FILE_SAMPLES.map((s) => `${file}${s}`)]) {
+    const text = await repo.readText(candidate);
+    if (text !== null) return { text, used: candidate };
+  }
+  return null;
+}
+
+/**
+ * The service's `env_file` values merged in order (a missing one read from its committed
+ * sample, `<file>-sample`, `<file>.example`…, when there is one); a missing required file is
+ * a warning.
+ */
 async function readEnvFiles(
   repo: RepoView,
   service: ComposeService,
@@ -96,7 +120,10 @@ async function readEnvFiles(
 ): Promise<Record<string, string>> {
   const values: Record<string, string> = {};
   for (const file of envFilesOf(service)) {
-    const text = await repo.readText(file.path);
+    const found = await readEnvFileOrSample(repo, file.path);
+    if (found && found.used !== file.path)
+      warn(`env_file ${file.path} not found: using ${found.used}`);
+    const text = found?.text ?? null;
     if (text === null) {
       if (file.required) warn(`env_file ${file.path} not found`);
       continue;
