@@ -45,6 +45,7 @@ export const configAgent = {
     const refusals: PathEscapeError[] = [];
     for (const [root, services] of byRoot) {
       const vars = await expectedVars(repo, root);
+      const fromTemplates = vars.length;
       // Variables the Python code itself requires (pydantic settings, os.environ[...]) that
       // no template names: without them the app dies at import.
       if (plan.services.some((s) => s.root === root && s.provider.startsWith('python'))) {
@@ -91,20 +92,30 @@ export const configAgent = {
       const sources = [...new Set(vars.map((v) => v.source))].join(', ');
       // Values that belong to this run (ports, generated database credentials) replace
       // those Repo Runner wrote on an earlier run; the user's own lines stay as they are.
-      const merged = mergeEnvFile(
-        real,
-        values,
-        sources,
-        new Set([
-          ...Object.keys(dbValues),
-          ...vars
-            .map((v) => v.key)
-            .filter((k) => splitDatabaseValue(k, decided?.databases ?? []) !== null),
-          'PORT',
-          'HOST',
-        ]),
-      );
-      const final = parseEnvText((await repo.readText(envRel)) ?? '');
+      // Only the code names them (no template): they go into the service's environment, and
+      // no `.env` is written into a repository that has none for Repo Runner to fill.
+      const merged =
+        fromTemplates === 0
+          ? { added: [], refreshed: [], backup: null, created: false }
+          : mergeEnvFile(
+              real,
+              values,
+              sources,
+              new Set([
+                ...Object.keys(dbValues),
+                ...vars
+                  .map((v) => v.key)
+                  .filter((k) => splitDatabaseValue(k, decided?.databases ?? []) !== null),
+                'PORT',
+                'HOST',
+              ]),
+            );
+      const onDisk = parseEnvText((await repo.readText(envRel)) ?? '');
+      // The user's own `.env` wins over values only the code asked for.
+      const final =
+        fromTemplates === 0
+          ? { ...Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '')), ...onDisk }
+          : onDisk;
       const needsValue = vars
         .filter(
           (v) =>
