@@ -56,19 +56,22 @@ export const configAgent = {
       const port = services.map((n) => decided?.ports[n]).find((p) => p !== undefined);
       const values: Record<string, string> = {};
       const generated: string[] = [];
+      // Keys whose value belongs to this run (see the refresh below).
+      const runValues = new Set([...Object.keys(dbValues), 'PORT', 'HOST']);
       for (const v of vars) {
-        const db =
-          dbValues[v.key] ?? splitDatabaseValue(v.key, decided?.databases ?? []) ?? undefined;
+        const split = splitDatabaseValue(v.key, decided?.databases ?? []);
+        if (split !== null) runValues.add(v.key);
+        const db = dbValues[v.key] ?? split ?? undefined;
+        const conventional = v.example === '' ? conventionalValue(v.key, workspace.repoPath) : null;
         if (db !== undefined) values[v.key] = db;
         else if (v.key === 'PORT' && port !== undefined) values[v.key] = String(port);
         else if (v.key === 'HOST' && decided) values[v.key] = decided.host;
         else if ((v.secret || isOwnSecret(v.key)) && isPlaceholder(v.example)) {
           values[v.key] = generateSecret(v.key);
           generated.push(v.key);
-        } else if (v.example === '' && conventionalValue(v.key, workspace.repoPath) !== null) {
-          const value = conventionalValue(v.key, workspace.repoPath) as ConventionalValue;
-          values[v.key] = value.value;
-          if (value.generated) generated.push(v.key);
+        } else if (conventional) {
+          values[v.key] = conventional.value;
+          if (conventional.generated) generated.push(v.key);
         } else if (
           !isPlaceholder(v.example) ||
           (v.example === '' && !isThirdPartyCredential(v.key))
@@ -97,19 +100,7 @@ export const configAgent = {
       const merged =
         fromTemplates === 0
           ? { added: [], refreshed: [], backup: null, created: false }
-          : mergeEnvFile(
-              real,
-              values,
-              sources,
-              new Set([
-                ...Object.keys(dbValues),
-                ...vars
-                  .map((v) => v.key)
-                  .filter((k) => splitDatabaseValue(k, decided?.databases ?? []) !== null),
-                'PORT',
-                'HOST',
-              ]),
-            );
+          : mergeEnvFile(real, values, sources, runValues);
       const onDisk = parseEnvText((await repo.readText(envRel)) ?? '');
       // The user's own `.env` wins over values only the code asked for.
       const final =
