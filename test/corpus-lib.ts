@@ -34,11 +34,14 @@ export async function runFixture(
   name: string,
   workDir: string,
   home: string,
+  extraArgs: string[] = [],
 ): Promise<FixtureResult> {
   const repo = copyFixture(name, workDir);
   const expect = readExpect(name) as ReturnType<typeof readExpect> & { service?: string };
   const started = performance.now();
-  const out = await cli(home, ['run', repo, '--detach', '--json'], { timeoutMs: 600_000 });
+  const out = await cli(home, ['run', repo, '--detach', '--json', ...extraArgs], {
+    timeoutMs: 600_000,
+  });
   const timeToHealthyMs = Math.round(performance.now() - started);
   let report: any;
   try {

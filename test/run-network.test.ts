@@ -318,6 +318,7 @@ describe('run network', { skip: isRoot ? false : why, timeout: FILE_LIMIT_MS }, 
         dns: targets[0] ?? '',
       });
       networks.add(net);
+      await net.ready();
       const lookup = `require('dns').lookup('registry.test',{family:4},(e,a)=>console.log(e?e.code:a))`;
       assert.equal(sh(...net.prefix(), process.execPath, '-e', lookup).trim(), '203.0.113.5');
       // (the lookup ran synchronously: let the resolver's output in)

@@ -61,6 +61,8 @@ export async function startService(
     log,
     `\n[repo-runner ${new Date().toISOString()}] starting: ${argv.join(' ')} (in ${cwd}, PORT=${port ?? '-'})\n`,
   );
+  // The run's namespace is made in the background (exec/run-network.ts).
+  await ctx.isolation?.network?.ready();
   let child;
   try {
     const confined = confine(ctx, { argv, cwd, env, service: true });

@@ -69,10 +69,16 @@ export interface RunNetwork {
   /** The pids this network started (pasta, relay) that are still alive. */
   pids(): number[];
   /**
-   * Resolves once outbound traffic works (pasta attached; at once without `outbound`).
-   * Pasta starts in the background so the run's first phases, which reach nothing, do not
-   * wait for it; a command that needs the network awaits this first.
-   * @throws RepoRunnerError `INTERNAL` when pasta did not attach.
+   * Resolves once the namespace exists with its loopback up and its guard rules loaded.
+   * It is made in the background, so a command run with {@link prefix} awaits this first.
+   * @throws RepoRunnerError `INTERNAL` when `ip` or `nft` failed (the network is then removed).
+   */
+  ready(): Promise<void>;
+  /**
+   * Resolves once outbound traffic works (the namespace ready, pasta attached; without
+   * `outbound`, once ready). Pasta starts in the background so the run's first phases, which
+   * reach nothing, do not wait for it; a command that needs the network awaits this first.
+   * @throws RepoRunnerError `INTERNAL` when the namespace or pasta could not be made.
    */
   outbound(): Promise<void>;
   /**
@@ -137,14 +143,18 @@ export async function removeStaleRunNetwork(
 }
 
 /**
- * Creates the network of one run: the namespace with its loopback up and the guard rules
- * loaded, the hosts file (and resolv.conf), pasta when `outbound`, and the relay (started
- * without waiting; {@link RunNetwork.publish} waits for it). Needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN).
+ * Creates the network of one run: writes the hosts file (and resolv.conf) and returns at
+ * once, while the namespace (loopback up, guard rules loaded), pasta when `outbound`, and the
+ * relay are made in the background ({@link RunNetwork.ready}, {@link RunNetwork.outbound};
+ * {@link RunNetwork.publish} waits for the relay). An adopted network is ready when this
+ * returns. Needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN).
  *
  * @throws RepoRunnerError `CONFLICT` when the run's namespace already exists (call
- *   {@link removeStaleRunNetwork} first), `INTERNAL` when ip, nft or pasta fail.
+ *   {@link removeStaleRunNetwork} first), `INTERNAL` when adopting fails; a namespace that
+ *   cannot be made rejects `ready()` and `outbound()` with `INTERNAL` instead.
  * @example
  * const net = await createRunNetwork({ runId, runDir, hostNames: ['db', 'redis'], outbound: true });
+ * await net.ready();
  * spawn(net.prefix()[0], [...net.prefix().slice(1), 'redis-server', '--port', '6379']);
  * await net.publish(41234, 6379);
  * await net.close();
@@ -201,63 +211,77 @@ export async function createRunNetwork(o: RunNetworkOptions): Promise<RunNetwork
   };
   let closing: Promise<void> | null = null;
 
+  /** Removes everything made so far; does not wait for {@link setup}. */
+  const teardown = async () => {
+    await Promise.all([...published.values()].map((p) => p.close()));
+    published.clear();
+    const r = relay ?? (await relayStarting?.catch(() => null)) ?? null;
+    if (r?.pid) await killPid(r.pid);
+    await pastaStarting.catch(() => undefined);
+    if (pasta) await killPid(pasta);
+    await deleteNamespace(name);
+    rmSync(`/etc/netns/${name}`, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  // The namespace, its rules and /etc/netns files (about 60 ms of `ip` and `nft`) are made
+  // in the background like pasta: the run's first phases (env, fetch, detect, plan) run no
+  // command inside it, and everything that does awaits ready() or outbound() first.
+  const setup = (async () => {
+    try {
+      if (!adopting) await sh(['ip', 'netns', 'add', name]);
+      await sh(['ip', '-n', name, 'link', 'set', 'lo', 'up']);
+      const rules = guardRuleset({
+        resolver,
+        extraBlocked: hostLocalBlocks(),
+      });
+      await sh(['ip', 'netns', 'exec', name, 'nft', '-f', '-'], rules);
+      // `ip netns exec` binds /etc/netns/<name>/* over /etc, so even a command run with just
+      // prefix() (no bubblewrap) sees the run's hosts and resolver.
+      mkdirSync(`/etc/netns/${name}`, { recursive: true });
+      writeFileSync(`/etc/netns/${name}/hosts`, readFileSync(hostsFile));
+      if (resolvConf) writeFileSync(`/etc/netns/${name}/resolv.conf`, readFileSync(resolvConf));
+      // The relay starts (tsx from src: ~0.5 s) while pasta comes up and the run installs.
+      // An adopted network's old relay is left to its owner (it exits with it): the new one
+      // takes over the socket path, so the old owner's listeners already reach it.
+      relayStarting = startRelay(name, dir);
+      relayStarting.catch(() => undefined);
+      // An adopted network keeps its pasta (it outlives the supervisor that started it).
+      const alive = readPid(path.join(dir, 'pasta.pid'));
+      if (alive !== null && isProcessAlive(alive) && cmdlineHas(alive, name)) pasta = alive;
+      if (o.outbound && pasta === null) {
+        // Not awaited here (about 60 ms): see outbound().
+        pastaStarting = startPasta(name, dir).then((child) => {
+          pasta = child.pid ?? null;
+        });
+        pastaStarting.catch(() => undefined);
+      }
+    } catch (err) {
+      // A failed adoption must not take the live run's network down with it.
+      if (adopting) {
+        const r = await relayStarting?.catch(() => null);
+        if (r?.pid) await killPid(r.pid);
+      } else await (closing ??= teardown());
+      if (err instanceof RepoRunnerError) throw err;
+      throw new RepoRunnerError(
+        'INTERNAL',
+        `could not create the run network ${name}: ${(err as Error).message}`,
+        'the sandbox needs root, iproute2 and nftables; or run with --network host',
+        { cause: err },
+      );
+    }
+  })();
+  setup.catch(() => undefined);
   const close = () =>
     (closing ??= (async () => {
-      await Promise.all([...published.values()].map((p) => p.close()));
-      published.clear();
-      const r = relay ?? (await relayStarting?.catch(() => null)) ?? null;
-      if (r?.pid) await killPid(r.pid);
-      await pastaStarting.catch(() => undefined);
-      if (pasta) await killPid(pasta);
-      await deleteNamespace(name);
-      rmSync(`/etc/netns/${name}`, { recursive: true, force: true });
-      rmSync(dir, { recursive: true, force: true });
+      await setup.catch(() => undefined);
+      await teardown();
     })());
-
-  try {
-    if (!adopting) await sh(['ip', 'netns', 'add', name]);
-    await sh(['ip', '-n', name, 'link', 'set', 'lo', 'up']);
-    const rules = guardRuleset({
-      resolver,
-      extraBlocked: hostLocalBlocks(),
-    });
-    await sh(['ip', 'netns', 'exec', name, 'nft', '-f', '-'], rules);
-    // `ip netns exec` binds /etc/netns/<name>/* over /etc, so even a command run with just
-    // prefix() (no bubblewrap) sees the run's hosts and resolver.
-    mkdirSync(`/etc/netns/${name}`, { recursive: true });
-    writeFileSync(`/etc/netns/${name}/hosts`, readFileSync(hostsFile));
-    if (resolvConf) writeFileSync(`/etc/netns/${name}/resolv.conf`, readFileSync(resolvConf));
-    // The relay starts (tsx from src: ~0.5 s) while pasta comes up and the run installs.
-    // An adopted network's old relay is left to its owner (it exits with it): the new one
-    // takes over the socket path, so the old owner's listeners already reach it.
-    relayStarting = startRelay(name, dir);
-    relayStarting.catch(() => undefined);
-    // An adopted network keeps its pasta (it outlives the supervisor that started it).
-    const alive = readPid(path.join(dir, 'pasta.pid'));
-    if (alive !== null && isProcessAlive(alive) && cmdlineHas(alive, name)) pasta = alive;
-    if (o.outbound && pasta === null) {
-      // Not awaited here (about 60 ms): see outbound().
-      pastaStarting = startPasta(name, dir).then((child) => {
-        pasta = child.pid ?? null;
-      });
-      pastaStarting.catch(() => undefined);
-    }
-  } catch (err) {
-    // A failed adoption must not take the live run's network down with it.
-    if (adopting) {
-      const r = await relayStarting?.catch(() => null);
-      if (r?.pid) await killPid(r.pid);
-    } else await close();
-    if (err instanceof RepoRunnerError) throw err;
-    throw new RepoRunnerError(
-      'INTERNAL',
-      `could not create the run network ${name}: ${(err as Error).message}`,
-      'the sandbox needs root, iproute2 and nftables; or run with --network host',
-      { cause: err },
-    );
-  }
+  // Adopting a live run's network happens off the path to healthy: finish it here.
+  if (adopting) await setup;
 
   const ensureRelay = async () => {
+    await setup;
     if (relay && relay.exitCode === null && relay.signalCode === null) return;
     if (relay) relayStarting = null; // it died: start another
     relayStarting ??= startRelay(name, dir);
@@ -307,7 +331,8 @@ export async function createRunNetwork(o: RunNetworkOptions): Promise<RunNetwork
       [pasta, readPid(path.join(dir, 'relay.pid'))].filter(
         (p): p is number => !!p && isProcessAlive(p),
       ),
-    outbound: () => pastaStarting,
+    ready: () => setup,
+    outbound: () => setup.then(() => pastaStarting),
     publish,
     unpublish,
     async repoint(hostPort, nsPort) {

@@ -45,6 +45,8 @@ export async function runTracked(
   });
   let processId: Promise<number> | undefined;
   let partial = '';
+  // The run's namespace is made in the background (exec/run-network.ts).
+  await ctx.isolation?.network?.ready();
   const confined = confine(ctx, { argv, cwd, env: { ...o.env, ...cmd.env } });
   if (!confined) {
     const missing = spawnNotFound(argv, cwd);

@@ -55,6 +55,11 @@ export interface RunNetworkHandle {
   published(): Map<number, number>;
   /** Sets the names that resolve to the run's loopback (compose service names, `db`…). */
   setHostNames(hostNames: string[]): void;
+  /**
+   * Resolves once the namespace exists with its guard rules (it is made in the background:
+   * a command run with the isolation's prefix awaits this first); rejects when it cannot be.
+   */
+  ready(): Promise<void>;
   /** Resolves once outbound traffic (package registries) works; rejects when it cannot. */
   outbound(): Promise<void>;
 }
