@@ -157,3 +157,34 @@ test('services in subfolders get their own .env', async () => {
   );
   assert.equal(parseEnvText(readFileSync(path.join(repo, 'web', '.env'), 'utf8')).API_BASE, '/api');
 });
+
+test('split connection variables the code reads (no template) get the provisioned database, in the environment only', async () => {
+  const repo = repoWith('split-reads', {
+    'src/persistence/mysql.js':
+      'const { MYSQL_HOST: HOST, MYSQL_USER: USER, MYSQL_PASSWORD: PASSWORD, MYSQL_DB: DB } = process.env;\nconst other = process.env.GREETING;\n',
+  });
+  const { ctx } = ctxFor(repo, [{ ...svc('web'), provider: 'node' }], { web: 41234 });
+  ctx.state.decided!.databases = [
+    {
+      name: 'mysql',
+      kind: 'mysql',
+      port: 41500,
+      listenPort: 3306,
+      user: 'app',
+      password: 'pw',
+      database: 'app_db',
+      url: 'mysql://app:pw@127.0.0.1:3306/app_db',
+      env: { MYSQL_HOST: '127.0.0.1', MYSQL_DATABASE: 'app_db' },
+      provided: false,
+    },
+  ];
+  const [c] = await configAgent.run(ctx);
+  assert.ok(c);
+  assert.equal(c.env.MYSQL_DB, 'app_db');
+  assert.equal(c.env.MYSQL_USER, 'app');
+  assert.equal(c.env.MYSQL_PASSWORD, 'pw');
+  assert.equal(c.env.MYSQL_HOST, '127.0.0.1');
+  // A variable that is not a connection part is not invented; no .env is written.
+  assert.equal(c.env.GREETING, undefined);
+  assert.equal(existsSync(path.join(repo, '.env')), false);
+});

@@ -8,7 +8,7 @@ import {
 } from '../config/secrets.js';
 import { splitDatabaseValue } from '../exec/database-vars.js';
 import { expectedVars } from '../config/sources.js';
-import { codeRequiredVars } from '../config/code-vars.js';
+import { codeReadVars, codeRequiredVars } from '../config/code-vars.js';
 import type { RunContext } from '../model/run-context.js';
 import type { ServiceConfig } from '../model/run-state.js';
 import { RepoView } from '../repo/repo-view.js';
@@ -51,6 +51,14 @@ export const configAgent = {
       if (plan.services.some((s) => s.root === root && s.provider.startsWith('python'))) {
         for (const v of await codeRequiredVars(repo, root))
           if (!vars.some((x) => x.key === v.key)) vars.push(v);
+      }
+      // Split connection variables the code reads (`MYSQL_DB`, `DB_HOST`…) for a database
+      // the run provisions: without them a client connects with half a configuration.
+      const databases = decided?.databases ?? [];
+      if (databases.length > 0) {
+        for (const v of await codeReadVars(repo, root))
+          if (!vars.some((x) => x.key === v.key) && splitDatabaseValue(v.key, databases) !== null)
+            vars.push(v);
       }
       if (vars.length === 0) continue;
       const port = services.map((n) => decided?.ports[n]).find((p) => p !== undefined);

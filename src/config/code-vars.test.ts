@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { RepoView } from '../repo/repo-view.js';
-import { codeRequiredVars } from './code-vars.js';
+import { codeReadVars, codeRequiredVars } from './code-vars.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'rr-codevars-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -44,4 +44,47 @@ test('pydantic settings fields without a default and os.environ[...] lookups are
     ['MY_NAME', 'POSTGRES_SERVER', 'PROJECT_NAME', 'SECRET_KEY', 'UPSTREAM_TOKEN'].sort(),
   );
   assert.equal(vars.find((v) => v.key === 'PROJECT_NAME')?.source, 'app/core/config.py');
+});
+
+test('environment reads across languages: process.env (also destructured), os.getenv, os.Getenv, env::var, System.getenv', async () => {
+  const dir = path.join(tmp, 'reads');
+  const files: Record<string, string> = {
+    'src/persistence/mysql.js': [
+      'const {',
+      '    MYSQL_HOST: HOST,',
+      "    MYSQL_DB = 'todos',",
+      '    ...rest',
+      '} = process.env;',
+      "const u = process.env.MYSQL_USER || process.env['MYSQL_PASSWORD'];",
+    ].join('\n'),
+    'settings.py':
+      'import os\nSQL_HOST = os.environ.get("SQL_HOST")\nX = os.getenv(\'SQL_PORT\', 5432)\n',
+    'cmd/main.go': 'dsn := os.Getenv("DB_NAME")\nv, ok := os.LookupEnv("DB_USER")\n',
+    'src/main.rs': 'let p = std::env::var("PG_PASSWORD").unwrap();\n',
+    'src/App.java': 'String h = System.getenv("POSTGRES_HOST");\n',
+    'src/app.test.js': 'process.env.ONLY_IN_A_TEST\n',
+    'node_modules/dep/index.js': 'process.env.FROM_A_DEPENDENCY\n',
+    'types.d.ts': 'process.env.IN_A_DECLARATION\n',
+  };
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    writeFileSync(path.join(dir, rel), text);
+  }
+  const vars = await codeReadVars(new RepoView(dir), '.');
+  assert.deepEqual(
+    vars.map((v) => v.key).sort(),
+    [
+      'DB_NAME',
+      'DB_USER',
+      'MYSQL_DB',
+      'MYSQL_HOST',
+      'MYSQL_PASSWORD',
+      'MYSQL_USER',
+      'PG_PASSWORD',
+      'POSTGRES_HOST',
+      'SQL_HOST',
+      'SQL_PORT',
+    ].sort(),
+  );
+  assert.equal(vars.find((v) => v.key === 'MYSQL_DB')?.source, 'src/persistence/mysql.js');
 });

@@ -62,3 +62,65 @@ export async function codeRequiredVars(repo: RepoView, dir: string): Promise<Exp
   }
   return [...out.values()];
 }
+
+/** Source files whose environment reads {@link codeReadVars} looks for, by extension. */
+const CODE_FILE = /\.(js|cjs|mjs|ts|cts|mts|jsx|tsx|py|go|rs|java|kt|php|rb)$/;
+
+/** Names in `{ A, B: b, C = 1 } = process.env` (a destructuring of the environment). */
+const DESTRUCTURED = /\{([^{}]*)\}\s*=\s*process\.env\b/g;
+
+/** Single-name environment reads, one capture group each, across the languages. */
+const ENV_READS: readonly RegExp[] = [
+  // JavaScript/TypeScript: process.env.NAME, process.env['NAME'], Deno/Bun alike.
+  /\bprocess\.env\.([A-Za-z_][A-Za-z0-9_]*)/g,
+  /\bprocess\.env\[\s*["'`]([A-Za-z_][A-Za-z0-9_]*)["'`]\s*\]/g,
+  // Python: os.environ["N"], os.environ.get("N"), os.getenv("N").
+  /\bos\.(?:environ(?:\.get)?\s*[[(]|getenv\s*\()\s*["']([A-Za-z_][A-Za-z0-9_]*)["']/g,
+  // Go: os.Getenv("N"), os.LookupEnv("N"); Rust: env::var("N"), std::env::var_os("N").
+  /\bos\.(?:Getenv|LookupEnv)\(\s*"([A-Za-z_][A-Za-z0-9_]*)"/g,
+  /\benv::var(?:_os)?\(\s*"([A-Za-z_][A-Za-z0-9_]*)"/g,
+  // Java/Kotlin: System.getenv("N"); PHP: getenv('N'), $_ENV['N']; Ruby: ENV['N'], ENV.fetch.
+  /\bSystem\.getenv\(\s*"([A-Za-z_][A-Za-z0-9_]*)"/g,
+  /\bgetenv\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']/g,
+  /\$_ENV\[\s*["']([A-Za-z_][A-Za-z0-9_]*)["']/g,
+  /\bENV(?:\.fetch\(|\[)\s*["']([A-Za-z_][A-Za-z0-9_]*)["']/g,
+];
+
+/**
+ * The environment variables a service's code reads, in any of the ecosystems' usual forms
+ * (`process.env.NAME` and destructuring of `process.env`, `os.getenv`, `os.Getenv`,
+ * `env::var`, `System.getenv`, `getenv`, `ENV[...]`), from its source files up to three
+ * folders deep (tests, docs, examples and dependency folders skipped), in first-seen order,
+ * each with the file it was first seen in. Read as text, never run. The ConfigAgent uses it
+ * to fill the split connection variables (`MYSQL_DB`, `DB_HOST`…) an app reads without any
+ * template naming them.
+ */
+export async function codeReadVars(repo: RepoView, dir: string): Promise<ExpectedVar[]> {
+  const prefix = dir === '.' ? '' : `${dir}/`;
+  const files = await repo.findFiles(
+    (name, rel) =>
+      CODE_FILE.test(name) &&
+      !name.endsWith('.d.ts') &&
+      !/\.(test|spec)\.[a-z]+$/.test(name) &&
+      rel.startsWith(prefix) &&
+      !NOT_SETTINGS.test(rel),
+    { maxDepth: 3 + (dir === '.' ? 0 : dir.split('/').length), limit: 600 },
+  );
+  const out = new Map<string, ExpectedVar>();
+  const add = (key: string, source: string) => {
+    if (!out.has(key)) out.set(key, { key, example: '', source });
+  };
+  for (const rel of files) {
+    const text = await repo.readText(rel);
+    if (text === null || !/env|ENV/.test(text)) continue;
+    const source = path.posix.normalize(rel);
+    for (const m of text.matchAll(DESTRUCTURED))
+      for (const part of (m[1] ?? '').split(',')) {
+        // `A`, `A: a`, `A = 'x'`; a `...rest` is not a variable's name.
+        const name = /^\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(part)?.[1];
+        if (name) add(name, source);
+      }
+    for (const re of ENV_READS) for (const m of text.matchAll(re)) if (m[1]) add(m[1], source);
+  }
+  return [...out.values()];
+}
