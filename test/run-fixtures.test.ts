@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import {
   cli,
@@ -70,4 +72,30 @@ describe('repo-runner run --detach on each fixture', () => {
       await assert.rejects(fetch(svc.url), 'nothing answers on the port after stop');
     });
   }
+
+  it('a member folder of a Cargo workspace builds with its workspace root (inherited edition, the lockfile written there)', async () => {
+    // The workspace root above the folder the user points at: the member inherits its
+    // edition from it, and Cargo writes the workspace's Cargo.lock there.
+    const ws = path.join(tmp.dir, 'cargo-ws');
+    const member = copyFixture('rust-std', path.join(ws, 'apps'));
+    rmSync(path.join(member, 'Cargo.lock'), { force: true });
+    writeFileSync(
+      path.join(ws, 'Cargo.toml'),
+      '[workspace]\nmembers = ["apps/*"]\nresolver = "2"\n\n[workspace.package]\nedition = "2021"\n',
+    );
+    writeFileSync(
+      path.join(member, 'Cargo.toml'),
+      '[package]\nname = "rust-std"\nversion = "0.1.0"\nedition.workspace = true\npublish = false\n',
+    );
+    const out = await cli(home, ['run', member, '--detach', '--json']);
+    const report = parseJson(out);
+    try {
+      assert.equal(report.status, 'healthy', `${out.stdout}\n${out.stderr}`);
+      const res = await fetch(report.services[0].url);
+      assert.match(await res.text(), /Hello from rust-std/);
+      assert.ok(existsSync(path.join(ws, 'Cargo.lock')), 'the workspace lockfile is at its root');
+    } finally {
+      await cli(home, ['stop', report.runId]);
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import { existsSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { enclosingBuildRoot } from '../repo/build-root.js';
 import { RepoRunnerError, UnrecoverableError } from '../model/errors.js';
 import type { Workspace } from '../model/run-state.js';
 import type { RunContext } from '../model/run-context.js';
@@ -101,7 +102,14 @@ export const fileAgent = {
       // Service mode: a folder under the repos roots is shared by every user who may run it,
       // so each run works on its own copy (owned by the run's user), never on the folder.
       if ((await ctx.store.getRun(ctx.runId))?.userId) return copyFolder(ctx, real);
-      return { repoPath: real, kind: 'local', commit: null };
+      const buildRoot = enclosingBuildRoot(real);
+      if (buildRoot)
+        ctx.bus.publish({
+          kind: 'info',
+          phase: 'fetch',
+          message: `${real} is a member of the Cargo workspace at ${buildRoot}: the run may write there too (its target dir and Cargo.lock)`,
+        });
+      return { repoPath: real, kind: 'local', commit: null, ...(buildRoot ? { buildRoot } : {}) };
     }
     // An API run (it has an owner) is service mode: never clone from the server's own network.
     if (source.transport !== 'file' && (await ctx.store.getRun(ctx.runId))?.userId)

@@ -24,6 +24,7 @@ export function confine(ctx: RunContext, cmd: SandboxCommand): SandboxCommand | 
     {
       runDir: ctx.runDir,
       repoPath: ctx.state.workspace?.repoPath ?? null,
+      buildRoot: ctx.state.workspace?.buildRoot ?? null,
       dataDir: ctx.home,
       operatorHome: os.homedir(),
       cacheDir: ctx.isolation?.cacheDir ?? null,

@@ -39,6 +39,11 @@ export interface SandboxView {
   runDir: string;
   /** The repository: writable, its `.git` read-only. Null before the fetch phase. */
   repoPath: string | null;
+  /**
+   * The build workspace the repository is a member of (a Cargo workspace root above it),
+   * writable like the repository, its `.git` read-only. Null or absent: none.
+   */
+  buildRoot?: string | null;
   /** Repo Runner's data dir (the store, other runs): hidden but for `runDir`. */
   dataDir: string;
   /** The operator's home: hidden but for the toolchains on PATH and the caches. */
@@ -263,6 +268,18 @@ export function bwrapArgv(view: SandboxView, cmd: SandboxCommand): string[] {
   mounts.sort((x, y) => x[2].split(path.sep).length - y[2].split(path.sep).length);
   for (const [flag, source, dest] of mounts) mount(flag, source, dest);
   for (const dir of view.readOnly ?? []) mount('--ro-bind', dir, dir);
+  // A workspace root above the repository (see SandboxView.buildRoot), before the hidden data
+  // dir and the run dir so those still cover it; never one that holds the operator's home,
+  // the data dir or the run dir (it would show them).
+  if (view.buildRoot) {
+    const root = real(view.buildRoot);
+    const holds = [view.operatorHome, view.dataDir, view.runDir].some((p) => inside(root, p));
+    if (!holds) {
+      mount('--bind', root, root);
+      const git = path.join(root, '.git');
+      if (existsSync(git)) mount('--ro-bind', git, git);
+    }
+  }
   // After the read-only folders: a data dir inside Repo Runner's own install stays hidden.
   mount('--tmpfs', null, view.dataDir);
   for (const dir of view.tools ?? []) if (existsSync(dir)) mount('--ro-bind', dir, dir);

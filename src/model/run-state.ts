@@ -15,6 +15,13 @@ export interface Workspace {
   kind: 'local' | 'clone' | 'copy';
   /** HEAD commit of a clone. */
   commit: string | null;
+  /**
+   * A local folder that is a member of a build workspace above it (a Cargo workspace: see
+   * `repo/build-root.ts`): the workspace's root, which the run's sandbox shows writable as
+   * well, since the build tool reads its manifest and writes its lockfile there. Absent:
+   * the repository is its own build root.
+   */
+  buildRoot?: string;
 }
 
 /** A database the plan phase decided on: where it will listen and as whom apps connect. */
