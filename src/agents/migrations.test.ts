@@ -97,3 +97,36 @@ test('prisma: the schema package.json names (outside prisma/), pushed when it ha
     'node_modules/.bin/prisma db push --skip-generate --schema src/prisma/schema.prisma',
   ]);
 });
+
+test("flask: the app's own init-db command, with the app the start command serves, once; not with Alembic or Flask-Migrate", async () => {
+  const flask = (argv: string[]): ServiceSpec => ({
+    ...svc('python', 'flask'),
+    start: { argv, cwd: '.', env: {}, description: 'x' },
+  });
+  const dev = flask(['.venv/bin/python', '-m', 'flask', '--app', 'flaskr', 'run']);
+  const tutorial = {
+    'flaskr/__init__.py': 'def create_app():\n    pass\n',
+    'flaskr/db.py':
+      'import click\n\n@click.command("init-db")\ndef init_db_command():\n    init_db()\n',
+  };
+  const steps = await withTree(tutorial, (repo) => migrationsFor(repo, dev));
+  assert.deepEqual(argvs(steps), ['.venv/bin/python -m flask --app flaskr init-db']);
+  assert.equal(steps[0]?.once, 'flask-init-db');
+  // Named by the function under app.cli.command(); the target of a gunicorn start.
+  const gunicorn = flask(['.venv/bin/gunicorn', '--bind', '{host}:{port}', 'app:app']);
+  const decorated = await withTree(
+    { 'app.py': '@app.cli.command()\ndef create_tables():\n    db.create_all()\n' },
+    (repo) => migrationsFor(repo, gunicorn),
+  );
+  assert.deepEqual(argvs(decorated), ['.venv/bin/python -m flask --app app:app create-tables']);
+  // Other commands are not schema creation; Flask-Migrate's migrations/ takes precedence.
+  const other = await withTree(
+    { 'app.py': '@app.cli.command("seed-users")\ndef seed():\n    pass\n' },
+    (repo) => migrationsFor(repo, gunicorn),
+  );
+  assert.deepEqual(other, []);
+  const migrate = await withTree({ ...tutorial, 'migrations/env.py': '' }, (repo) =>
+    migrationsFor(repo, dev),
+  );
+  assert.deepEqual(migrate, []);
+});

@@ -1,4 +1,6 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { REPO_RUNNER_DIR } from './setup-agent.js';
 import { logFile } from '../model/paths.js';
 import type { CommandSpec, ServiceSpec } from '../model/plan.js';
 import type { RunContext } from '../model/run-context.js';
@@ -6,14 +8,24 @@ import { appEnvFor, serviceEnv } from '../exec/service-env.js';
 import { toolEnv } from '../exec/provisioned-tools.js';
 import { runStep } from '../exec/run-step.js';
 import { RepoView } from '../repo/repo-view.js';
+import { resolveInside } from '../repo/resolve-inside.js';
+
+/**
+ * A migration step; `once` names a step that creates the schema from nothing (a Flask app's
+ * own `init-db` command drops and recreates its tables), run only the first time in a
+ * workspace: a marker under `.repo-runner/` records it.
+ */
+export type MigrationStep = CommandSpec & { once?: string };
 
 /**
  * The migration commands a service's folder calls for, each tool's documented "bring the
  * schema up to date" command: Django `manage.py migrate` (also on its default SQLite),
  * Alembic `upgrade head`, Prisma `migrate deploy`, Knex `migrate:latest`, Sequelize
- * `db:migrate`. Spring's Flyway and Liquibase run by themselves when the app starts.
+ * `db:migrate`; for a Flask app with neither Alembic nor Flask-Migrate, its own
+ * schema-creating CLI command (`init-db`, `create-db`…: the Flask tutorial's pattern), once.
+ * Spring's Flyway and Liquibase run by themselves when the app starts.
  */
-export async function migrationsFor(repo: RepoView, s: ServiceSpec): Promise<CommandSpec[]> {
+export async function migrationsFor(repo: RepoView, s: ServiceSpec): Promise<MigrationStep[]> {
   const at = (f: string) => (s.root === '.' ? f : `${s.root}/${f}`);
   const cmd = (argv: string[], description: string): CommandSpec => ({
     argv,
@@ -21,7 +33,7 @@ export async function migrationsFor(repo: RepoView, s: ServiceSpec): Promise<Com
     env: {},
     description,
   });
-  const out: CommandSpec[] = [];
+  const out: MigrationStep[] = [];
   if (s.provider.startsWith('python')) {
     const manageFile =
       s.framework === 'django'
@@ -39,6 +51,15 @@ export async function migrationsFor(repo: RepoView, s: ServiceSpec): Promise<Com
       );
     if (await repo.hasFile(at('alembic.ini')))
       out.push(cmd(['.venv/bin/alembic', 'upgrade', 'head'], 'alembic upgrade head'));
+    const init = s.framework === 'flask' ? await flaskInitCommand(repo, s) : null;
+    if (init && !(await repo.hasFile(at('alembic.ini'))) && !(await repo.hasDir(at('migrations'))))
+      out.push({
+        ...cmd(
+          ['.venv/bin/python', '-m', 'flask', '--app', init.app, init.command],
+          `flask ${init.command} (the app's own command that creates its database)`,
+        ),
+        once: `flask-${init.command}`,
+      });
   }
   if (s.provider.startsWith('node')) {
     const schema = await prismaSchema(repo, s.root);
@@ -90,6 +111,50 @@ async function prismaSchema(repo: RepoView, root: string): Promise<string | null
   return firstFile(repo, [...named, at('prisma/schema.prisma'), at('schema.prisma')]);
 }
 
+/** A Flask CLI command name that creates the schema: init-db, initdb, create-db, create_tables… */
+const INIT_NAME = /^(?:init|create)[-_]?(?:db|database|tables?|schema)$/;
+
+/**
+ * The Flask app's own schema-creating CLI command and the `--app` target that registers it:
+ * `@click.command("init-db")` (the Flask tutorial, added with `app.cli.add_command`) or
+ * `@app.cli.command("init-db")`, or `@app.cli.command()` on `def init_db()` (Click names it
+ * `init-db`). The target is the one the start command serves. Null when there is none.
+ * Sources: https://flask.palletsprojects.com/en/stable/tutorial/database/,
+ * https://flask.palletsprojects.com/en/stable/cli/#custom-commands
+ */
+async function flaskInitCommand(
+  repo: RepoView,
+  s: ServiceSpec,
+): Promise<{ app: string; command: string } | null> {
+  const argv = s.start.argv;
+  const appAt = argv.indexOf('--app');
+  const app =
+    appAt >= 0
+      ? argv[appAt + 1]
+      : argv[0]?.endsWith('gunicorn')
+        ? argv.filter((a) => !a.startsWith('-') && !a.startsWith('{')).at(-1)
+        : undefined;
+  if (!app || app === argv[0]) return null;
+  const prefix = s.root === '.' ? '' : `${s.root}/`;
+  const files = await repo.findFiles(
+    (name, rel) => name.endsWith('.py') && rel.startsWith(prefix) && !/(^|\/)tests?\//.test(rel),
+    { maxDepth: 3 + (s.root === '.' ? 0 : s.root.split('/').length), limit: 300 },
+  );
+  for (const rel of files) {
+    const text = await repo.readText(rel);
+    if (text === null || !text.includes('command(')) continue;
+    for (const m of text.matchAll(/@[\w.]*command\(\s*["']([\w-]+)["']/g))
+      if (m[1] && INIT_NAME.test(m[1])) return { app, command: m[1] };
+    for (const m of text.matchAll(
+      /@[\w.]*\.cli\.command\(\s*\)\s*\n(?:\s*@[^\n]*\n)*\s*def\s+(\w+)/g,
+    )) {
+      const name = (m[1] ?? '').replace(/_/g, '-');
+      if (INIT_NAME.test(name)) return { app, command: name };
+    }
+  }
+  return null;
+}
+
 async function firstFile(repo: RepoView, candidates: string[]): Promise<string | null> {
   for (const c of candidates) if (await repo.hasFile(c)) return c;
   return null;
@@ -112,7 +177,20 @@ export async function runMigrations(ctx: RunContext): Promise<void> {
     done.add(s.root);
     const log = logFile(ctx.runDir, `migrate-${s.name}`);
     const env = serviceEnv(toolEnv(ctx), workspace.repoPath, s, appEnvFor(ctx.state, s.name));
-    for (const step of await migrationsFor(repo, s))
+    for (const step of await migrationsFor(repo, s)) {
+      // Resolved inside the repository: a `.repo-runner` linked out of it is refused.
+      const marker = step.once
+        ? resolveInside(workspace.repoPath, `${REPO_RUNNER_DIR}/done-${step.once}`)
+        : null;
+      if (marker && existsSync(marker)) {
+        ctx.bus.publish({
+          kind: 'info',
+          phase: 'database',
+          service: s.name,
+          message: `${step.description}: already run in this folder (remove ${path.relative(workspace.repoPath, marker)} to run it again)`,
+        });
+        continue;
+      }
       await runStep(
         ctx,
         step,
@@ -130,6 +208,11 @@ export async function runMigrations(ctx: RunContext): Promise<void> {
           hint: `read ${log}; fix it, then \`repo-runner resume ${ctx.runId}\` (the run resumes at the database phase)`,
         },
       );
+      if (marker) {
+        mkdirSync(path.dirname(marker), { recursive: true });
+        writeFileSync(marker, `${new Date().toISOString()} ${step.argv.join(' ')}\n`);
+      }
+    }
   }
 }
 

@@ -8,6 +8,7 @@ import type { RunContext } from '../model/run-context.js';
 import type { RunningService } from '../model/run-state.js';
 import { spawnServiceProcess } from '../exec/process-group.js';
 import { confine, enoent } from '../exec/confine.js';
+import { portManager } from '../managers/port-manager.js';
 import { openRunCgroup } from '../exec/cgroup.js';
 import { diskQuotaHit } from '../exec/disk-quota.js';
 import { installHint } from '../exec/toolchain-hints.js';
@@ -99,7 +100,7 @@ export async function startService(
   // In the run's own network the service is reached through its port published on the host
   // (a restart keeps what its first start published, repointed or not).
   const network = ctx.isolation?.network;
-  if (network && port !== null && !network.published().has(port)) await network.publish(port, port);
+  const hostPort = network && port !== null ? await publishService(ctx, service.name, port) : port;
   child.once('exit', (exitCode, signal) => {
     const limitHit = diskQuotaHit(ctx.runId) ? 'disk-quota' : openRunCgroup(ctx.runId)?.limitHit();
     ctx.exits.set(pid, { exitCode, signal, ...(limitHit ? { limitHit } : {}) });
@@ -116,13 +117,13 @@ export async function startService(
     kind: 'service',
     phase: 'start',
     service: service.name,
-    message: `started pid ${pid} on port ${port ?? '-'}`,
-    data: { pid, port },
+    message: `started pid ${pid} on port ${port ?? '-'}${hostPort !== port ? ` (published on ${hostPort})` : ''}`,
+    data: { pid, port: hostPort },
   });
   return {
     name: service.name,
     pid,
-    port,
+    port: hostPort,
     command: argv.join(' '),
     argv,
     cwd,
@@ -130,6 +131,42 @@ export async function startService(
     logFile: log,
     startedAt: new Date().toISOString(),
   };
+}
+
+/**
+ * Publishes a service's port of the run's network on the host, and returns the host port:
+ * the same number, or, when another program took it on the host since it was leased (two
+ * Repo Runner data dirs, anything else), a freshly leased one forwarding to the same port
+ * inside (the app keeps its PORT; a warning says where it is). A restart keeps what the
+ * first start published (repointed or moved).
+ *
+ * @throws the publish error when it is not EADDRINUSE, or RepoRunnerError START_FAILED when
+ *   no free port is left.
+ */
+export async function publishService(ctx: RunContext, name: string, port: number): Promise<number> {
+  const network = ctx.isolation?.network;
+  if (!network) return port;
+  const published = network.published();
+  if (published.has(port)) return port;
+  const moved = [...published].find(([, inside]) => inside === port)?.[0];
+  if (moved !== undefined) return moved;
+  try {
+    await network.publish(port, port);
+    return port;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+  }
+  const host = ctx.state.decided?.host ?? '127.0.0.1';
+  const fresh = (await portManager.allocate(ctx.store, ctx.runId, host, [name]))[name] ?? port;
+  await network.publish(fresh, port);
+  ctx.bus.publish({
+    kind: 'warning',
+    phase: 'start',
+    service: name,
+    message: `host port ${port} was taken by another program after it was leased: ${name} is published on 127.0.0.1:${fresh} instead (port ${port} inside the run's network)`,
+    data: { port, hostPort: fresh },
+  });
+  return fresh;
 }
 
 /** RunnerAgent: starts every service of the plan on the port the PortManager leased it. */

@@ -157,13 +157,13 @@ export class Supervisor {
     // The run was stopped meanwhile: never bring it back. `partial`: another service gave up.
     if (run?.status !== 'healthy' && run?.status !== 'partial') return;
     try {
-      const fresh = await startService(
-        this.ctx,
-        workspace.repoPath,
-        spec,
-        w.svc.port,
-        decided.host,
-      );
+      // In the run's own network the app gets its port inside again (its host port, when
+      // moved off a taken one, is kept by the publisher); on the host's network, the port
+      // it was last reached on.
+      const port = this.ctx.isolation?.network
+        ? (decided.ports[spec.name] ?? w.svc.port)
+        : w.svc.port;
+      const fresh = await startService(this.ctx, workspace.repoPath, spec, port, decided.host);
       w.svc = fresh;
       w.restarts += 1;
       w.restartTimes.push(Date.now());
