@@ -70,6 +70,7 @@ test('a host port taken after its lease: the service is published on a fresh one
     hostsFile: null,
     resolvConf: null,
     cacheDir: null,
+    limits: null,
   };
   const events: RunEvent[] = [];
   ctx.bus.on('event', (e) => events.push(e));

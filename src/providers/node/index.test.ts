@@ -279,3 +279,31 @@ test("dependencies' install scripts: allowed unless package.json sets its own po
   );
   assert.equal(pnpmPolicy.env['npm_config_dangerously_allow_all_builds'], undefined);
 });
+
+test('a package-lock.json resolved on more than one host installs every package from the configured registry', async () => {
+  const lock = (hosts: string[]) =>
+    JSON.stringify({
+      lockfileVersion: 3,
+      packages: Object.fromEntries(
+        hosts.map((h, i) => [
+          `node_modules/p${i}`,
+          { version: '1.0.0', resolved: `https://${h}/p${i}/-/p${i}-1.0.0.tgz` },
+        ]),
+      ),
+    });
+  const pkg = { scripts: { start: 'node server.js' }, dependencies: { express: '^4' } };
+  const mixed = await planDetected(nodeProvider, {
+    'package.json': pkg,
+    'package-lock.json': lock(['main.example', 'main.example', 'private.example']),
+    'server.js': '',
+  });
+  const step = only(mixed).install?.steps[0];
+  assert.equal(step?.env['npm_config_replace_registry_host'], 'always');
+  assert.ok(mixed.warnings.some((w) => w.includes('main.example, private.example')));
+  const single = await planDetected(nodeProvider, {
+    'package.json': pkg,
+    'package-lock.json': lock(['main.example', 'main.example']),
+    'server.js': '',
+  });
+  assert.equal(only(single).install?.steps[0]?.env['npm_config_replace_registry_host'], undefined);
+});

@@ -3,6 +3,7 @@ import { PROVIDER_MARKERS } from '../markers.js';
 import type { Detection, Provider, ProviderPlan } from '../types.js';
 import type { ServiceSpec } from '../../model/plan.js';
 import { nodeInstall } from './install.js';
+import { withLockfileHostsReplaced } from './lock-hosts.js';
 import { readPackageJson, type PackageJson } from './package-json.js';
 import { choosePackageManager, type PackageManager } from './package-manager.js';
 import { planPackage } from './package-service.js';
@@ -41,8 +42,11 @@ export const nodeProvider: Provider = {
     if (workspaces !== null) {
       const planned = await planWorkspaces(repo, pkg, pm, workspaces, evidence);
       warnings.push(...planned.warnings);
-      if (planned.services.length > 0)
-        return { services: planned.services.map((svc) => withTool(svc, pm, pkg)), warnings };
+      if (planned.services.length > 0) {
+        const hosts = await withLockfileHostsReplaced(repo, pm, planned.services);
+        warnings.push(...hosts.warnings);
+        return { services: hosts.services.map((svc) => withTool(svc, pm, pkg)), warnings };
+      }
       evidence.push(...workspaces.evidence);
     }
     const planned = await planPackage(repo, {
@@ -60,7 +64,9 @@ export const nodeProvider: Provider = {
     }
     warnings.push(...planned.warnings);
     const install = nodeInstall(pkg, pm, planned.production);
-    return { services: [withTool({ ...planned.service, install }, pm, pkg)], warnings };
+    const hosts = await withLockfileHostsReplaced(repo, pm, [{ ...planned.service, install }]);
+    warnings.push(...hosts.warnings);
+    return { services: hosts.services.map((svc) => withTool(svc, pm, pkg)), warnings };
   },
 };
 
