@@ -10,8 +10,15 @@ const pg: SplitDatabase = {
   password: 'pw',
   database: 'appdb',
   provided: false,
+  url: 'postgresql://app:pw@127.0.0.1:5432/appdb',
 };
-const redis: SplitDatabase = { ...pg, kind: 'redis', port: 41001, listenPort: 6379 };
+const redis: SplitDatabase = {
+  ...pg,
+  kind: 'redis',
+  port: 41001,
+  listenPort: 6379,
+  url: 'redis://127.0.0.1:6379/0',
+};
 
 test('split connection variables get the provisioned servers’ values', () => {
   const dbs = [pg, redis];
@@ -29,6 +36,12 @@ test('split connection variables get the provisioned servers’ values', () => {
   assert.equal(v('MYSQL_HOST'), null, 'no MySQL is provisioned');
   assert.equal(v('SECRET_KEY'), null);
   assert.equal(v('DB_POOL_SIZE'), null);
+  // Connection strings under the app's own name (gofiber's DB_DSN, Vercel's POSTGRES_URL).
+  assert.equal(v('DB_DSN'), pg.url);
+  assert.equal(v('POSTGRES_URL'), pg.url);
+  assert.equal(v('SQL_CONNECTION_STRING'), pg.url);
+  assert.equal(v('REDIS_URL'), redis.url);
+  assert.equal(v('DB_CONNECTION'), null, "Laravel's driver name");
   const hostNet = splitDatabaseValue('DB_PORT', [{ ...pg, listenPort: undefined }]);
   assert.equal(hostNet, '41000', 'on the host network: the leased port');
   assert.equal(splitDatabaseValue('DB_HOST', [{ ...pg, provided: true }]), null);
