@@ -38,6 +38,8 @@ export const BrokenExpectSchema = z
     occupy: z.string().optional(),
     /** Ports that must be free on 127.0.0.1 for the break to show (a database's default). */
     freePorts: z.array(z.number().int().positive()).optional(),
+    /** The run must end within this many seconds (a failure that must be seen early). */
+    maxSeconds: z.number().int().positive().optional(),
     /** Files a healed run may leave changed in the repository (e.g. the chmod's target). */
     changes: z.array(z.string()).optional(),
     /** Why it is broken. */

@@ -103,6 +103,11 @@ describe('broken corpus: every fixture heals, or ends with its classified cause'
           assert.equal(r.status, 'failed', `${name}: ${summary(r)}`);
           assert.equal(r.cause?.class, expect.class, `${name}: ${summary(r)}`);
           assert.ok(r.fixes.length <= 10, `${name}: ${r.fixes.length} fix attempts`);
+          if (expect.maxSeconds)
+            assert.ok(
+              r.timeMs <= expect.maxSeconds * 1000,
+              `${name}: took ${r.timeMs} ms (at most ${expect.maxSeconds} s)`,
+            );
         });
         it('says what to do next (cause.nextStep)', (t) => {
           if (r.skipped) return skipOrFail(t, r.skipped);

@@ -5,6 +5,7 @@ import { describeExit } from '../model/service-exit.js';
 import { isProcessAlive } from '../exec/process-group.js';
 import { tailFile } from '../health/log-tail.js';
 import { waitForReady } from '../health/readiness.js';
+import { refusedDatabaseIn } from '../fixer/rules/database.js';
 import { watcherCrashLine } from '../health/watcher-crash.js';
 import type { Agent } from './agent.js';
 import type { RunContext } from '../model/run-context.js';
@@ -50,6 +51,13 @@ async function followOwnPort(
   return network ? null : own;
 }
 
+/**
+ * How long the HealthAgent waits before a log line saying the app cannot reach a database
+ * the run does not have ends the wait: 15 000 ms, so an app that logs its optional cache's
+ * refusal and serves anyway is found ready first.
+ */
+export const MISSING_DATABASE_GRACE_MS = 15_000;
+
 /** How long a worker (no port) must stay up to count as healthy: 3000 ms. */
 export const WORKER_SETTLE_MS = 3000;
 
@@ -70,20 +78,30 @@ export const healthAgent = {
       services.map(async (svc): Promise<HealthOutcome> => {
         const spec = plan.services.find((s) => s.name === svc.name);
         const exitOf = () => ctx.exits.get(svc.pid) ?? null;
-        // A file watcher (nodemon, nx serve, node --watch) whose app crashed stays up waiting
-        // for a change that will not come: its log says so, and the wait ends there (read at
-        // most once a second).
+        // What the service's log says ends the wait early (read at most once a second):
+        // - a file watcher (nodemon, nx serve, node --watch) whose app crashed stays up
+        //   waiting for a change that will not come;
+        // - an app that cannot reach a database or cache the run does not have (MongoDB, or
+        //   a kind the plan did not see) will not come up by waiting longer.
+        const provided = new Set<string>((decided.databases ?? []).map((d) => d.kind));
+        const waitStarted = Date.now();
         let logCheckedAt = 0;
-        const crashedUnderWatcher = (): string | null => {
+        const logSaysGone = (): string | null => {
           if (Date.now() - logCheckedAt < 1000) return null;
           logCheckedAt = Date.now();
-          const line = watcherCrashLine(tailFile(svc.logFile, 15));
-          return line ? `crashed; its file watcher waits for changes ("${line}")` : null;
+          const tail = tailFile(svc.logFile, 30);
+          const crash = watcherCrashLine(tail.slice(-15));
+          if (crash) return `crashed; its file watcher waits for changes ("${crash}")`;
+          // After a grace: an app whose cache is optional logs the refusal and serves anyway.
+          if (Date.now() - waitStarted < MISSING_DATABASE_GRACE_MS) return null;
+          const refused = refusedDatabaseIn(tail);
+          if (!refused || provided.has(refused.kind)) return null;
+          return `cannot reach a ${refused.kind} server${refused.port ? ` on port ${refused.port}` : ''}, which this run does not have ("${refused.line.slice(0, 200)}")`;
         };
         const exited = () => {
           const exit = exitOf();
           if (exit) return describeExit(exit);
-          return isProcessAlive(svc.pid) ? crashedUnderWatcher() : 'exited';
+          return isProcessAlive(svc.pid) ? logSaysGone() : 'exited';
         };
         if (svc.port === null || !spec || spec.protocol === 'none') {
           // A worker has nothing to probe: it is healthy if it is still up after a settle time.

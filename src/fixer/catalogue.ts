@@ -155,7 +155,8 @@ export function proposeFixes(ctx: RunContext, sig: ErrorSignature): FixAction[] 
         : [];
     }
     case 'database-connection-refused': {
-      const kind = d.kind as 'postgres' | 'mysql' | 'redis' | undefined;
+      // Only kinds the database phase can provision (not MongoDB).
+      const kind = (['postgres', 'mysql', 'redis'] as const).find((k) => k === d.kind);
       const planned = (ctx.state.plan?.databases ?? []).some((db) => db.kind === kind);
       return kind && !planned ? [{ kind: 'provision-database', database: kind }] : [];
     }

@@ -117,3 +117,19 @@ The table \`public.User\` does not exist in the current database.
   assert.equal(sig.class, 'migration-needed');
   assert.equal(sig.details.framework, 'prisma');
 });
+
+test('refusedDatabaseIn: the last refusal in a log tail, IPv6 loopback included; null without one', async () => {
+  const { refusedDatabaseIn } = await import('./database.js');
+  const tail = [
+    'info: starting',
+    'MongooseServerSelectionError: connect ECONNREFUSED ::1:27017, connect ECONNREFUSED 127.0.0.1:27017',
+    '    at NativeConnection.Connection.openUri',
+  ];
+  const found = refusedDatabaseIn(tail);
+  assert.equal(found?.kind, 'mongodb');
+  assert.equal(found?.port, '27017');
+  assert.match(found?.line ?? '', /^MongooseServerSelectionError/);
+  assert.equal(refusedDatabaseIn(['listening on 3000', 'GET / 200']), null);
+  // A port that is no database's is not one.
+  assert.equal(refusedDatabaseIn(['Error: connect ECONNREFUSED 127.0.0.1:8080']), null);
+});

@@ -49,7 +49,8 @@ const MESSAGES: readonly Extractor[] = [
     (m) => compact({ kind: 'postgres', port: /port (\d+)/.exec(m.input)?.[1] }),
   ],
   // node net (pg, mysql2, ioredis, mongodb): "Error: connect ECONNREFUSED 127.0.0.1:5432"
-  [/connect ECONNREFUSED (\S+?):(\d+)/, (m) => byPort(m[1], m[2])],
+  // (greedy host: an IPv6 address, "::1:27017", holds colons itself)
+  [/connect ECONNREFUSED (\S+):(\d+)/, (m) => byPort(m[1], m[2])],
   // Prisma P1001: "Can't reach database server at `localhost`:`5432`"
   [
     /Can't reach database server at `([^`]+)`:`(\d+)`/,
@@ -138,3 +139,34 @@ export const migrationNeeded: Rule = {
     return django ? { ...d, framework: 'django' } : d;
   },
 };
+
+/** What {@link refusedDatabaseIn} found: the kind of server, where, and the log line. */
+export interface RefusedDatabase {
+  kind: string;
+  host?: string;
+  port?: string;
+  line: string;
+}
+
+/**
+ * The last line of a service log's tail where the app failed to reach a database or cache
+ * (the formats of {@link databaseConnectionRefused}), with its kind; null when there is none.
+ * The HealthAgent stops waiting on it when the run has no server of that kind: the app will
+ * not come up by waiting longer.
+ */
+export function refusedDatabaseIn(tail: readonly string[]): RefusedDatabase | null {
+  for (let at = tail.length - 1; at >= 0; at--) {
+    const line = tail[at] ?? '';
+    const d = databaseConnectionRefused.test({
+      lines: tail,
+      at,
+      line,
+      result: null,
+      phase: 'health',
+      healthDetail: null,
+      exit: null,
+    });
+    if (d?.kind) return { ...d, kind: d.kind, line: line.trim() };
+  }
+  return null;
+}
