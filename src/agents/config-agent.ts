@@ -9,6 +9,12 @@ import {
 import { splitDatabaseValue } from '../exec/database-vars.js';
 import { expectedVars } from '../config/sources.js';
 import { codeReadVars, codeRequiredVars } from '../config/code-vars.js';
+import {
+  exampleConfigCopies,
+  pointJsonConfigAt,
+  type ExampleCopy,
+} from '../config/example-files.js';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { RunContext } from '../model/run-context.js';
 import type { ServiceConfig } from '../model/run-state.js';
 import { RepoView } from '../repo/repo-view.js';
@@ -44,6 +50,13 @@ export const configAgent = {
     const configs: ServiceConfig[] = [];
     const refusals: PathEscapeError[] = [];
     for (const [root, services] of byRoot) {
+      copyExampleConfigs(
+        ctx,
+        repo,
+        services[0] ?? root,
+        refusals,
+        await exampleConfigCopies(repo, root),
+      );
       const vars = await expectedVars(repo, root);
       const fromTemplates = vars.length;
       // Variables the Python code itself requires (pydantic settings, os.environ[...]) that
@@ -148,6 +161,59 @@ export const configAgent = {
     return configs;
   },
 } satisfies Agent<'config'>;
+
+/**
+ * Makes the config files a folder ships only as examples (see {@link exampleConfigCopies}),
+ * never over an existing file; a JSON ORM config made so points at the run's SQL database
+ * ({@link pointJsonConfigAt}). A target or example linking out of the repository is
+ * refused and reported.
+ */
+function copyExampleConfigs(
+  ctx: RunContext,
+  repo: RepoView,
+  service: string,
+  refusals: PathEscapeError[],
+  copies: ExampleCopy[],
+): void {
+  const repoPath = repo.root;
+  const sql = (ctx.state.decided?.databases ?? []).find((d) => !d.provided && d.kind !== 'redis');
+  for (const { example, target } of copies) {
+    let from: string;
+    let to: string;
+    try {
+      from = resolveInside(repoPath, example);
+      to = resolveInside(repoPath, target);
+    } catch (err) {
+      if (!(err instanceof PathEscapeError)) throw err;
+      refusals.push(err);
+      continue;
+    }
+    let text = readFileSync(from, 'utf8');
+    const pointed =
+      sql && target.endsWith('.json')
+        ? pointJsonConfigAt(text, {
+            host: '127.0.0.1',
+            port: sql.listenPort ?? sql.port,
+            user: sql.user,
+            password: sql.password,
+            database: sql.database,
+          })
+        : null;
+    if (pointed) text = pointed;
+    try {
+      writeFileSync(to, text, { flag: 'wx' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw err;
+    }
+    ctx.bus.publish({
+      kind: 'info',
+      phase: 'configure',
+      service,
+      message: `wrote ${target} from ${example}${pointed ? ` (pointed at the run's ${sql?.kind} database)` : ''}`,
+    });
+  }
+}
 
 function report(ctx: RunContext, c: ServiceConfig, created: boolean): void {
   const where = path.relative(ctx.state.workspace?.repoPath ?? '.', c.file) || '.env';
