@@ -188,3 +188,11 @@ test('split connection variables the code reads (no template) get the provisione
   assert.equal(c.env.GREETING, undefined);
   assert.equal(existsSync(path.join(repo, '.env')), false);
 });
+
+test('a template named .example.env (javieraviles/node-typescript-koa-rest) is read like .env.example', async () => {
+  const repo = repoWith('dot-example-env', { '.example.env': 'NODE_ENV=development\nPORT=3000\n' });
+  const { ctx } = ctxFor(repo, [svc('web')], { web: 41235 });
+  const [c] = await configAgent.run(ctx);
+  assert.equal(c?.env.NODE_ENV, 'development');
+  assert.equal(parseEnvText(readFileSync(path.join(repo, '.env'), 'utf8')).PORT, '41235');
+});

@@ -9,6 +9,8 @@ export const EXAMPLE_FILES = [
   '.env.dist',
   'example.env',
   'sample.env',
+  '.example.env',
+  '.sample.env',
   'env.example',
   'env.sample',
   'env.template',

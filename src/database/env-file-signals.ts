@@ -2,7 +2,7 @@ import { kindOfUrl, type NeedSignal } from './need-rules.js';
 
 /** Example env files apps ship (`.env` itself is the user's and may hold secrets: not read). */
 const ENV_FILE =
-  /^(\.env\.(example|sample|template|dist|defaults|development|dev|local\.example|test)|(example|sample|template)\.env|env\.(example|sample|template))$/i;
+  /^(\.env\.(example|sample|template|dist|defaults|development|dev|local\.example|test)|\.?(example|sample|template)\.env|env\.(example|sample|template))$/i;
 
 /** True for `.env.example`-style file names. */
 export function isEnvExampleFile(name: string): boolean {
