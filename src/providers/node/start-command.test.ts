@@ -89,3 +89,27 @@ test('a main that does not exist does not start the app: the dev script’s file
     'index.js',
   ]);
 });
+
+test('a start script that runs another script: build output and the entry file are read through the chain', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'rr-start-'));
+  try {
+    const repo = new RepoView(dir);
+    const chained: PackageJson = {
+      main: 'dist/server.js',
+      scripts: {
+        start: 'npm run serve',
+        serve: 'yarn run launch',
+        launch: 'node dist/server.js',
+        build: 'tsc',
+      },
+    };
+    const s = await nodeStart(repo, chained, 'koa', 'npm');
+    assert.deepEqual(s?.argv, ['sh', '-c', 'npm run serve']);
+    assert.equal(s?.needsBuild, true);
+    assert.equal(s?.mainFile, 'dist/server.js');
+    const direct: PackageJson = { scripts: { start: 'npm run serve', serve: 'node index.js' } };
+    assert.equal((await nodeStart(repo, direct, null, 'npm'))?.needsBuild, false);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

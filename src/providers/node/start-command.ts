@@ -143,16 +143,33 @@ export async function nodeStart(
 /** Runs the script `event` (rule 4 of {@link nodeStart}); the caller checked that it exists. */
 function runScript(pkg: PackageJson, pm: PackageManagerName, event: string): NodeStart {
   const script = pkg.scripts?.[event]?.trim() ?? '';
-  const file = scriptFile(script) ?? pkg.main ?? null;
+  // `"start": "npm run serve"`, `"serve": "node dist/server.js"`: what the chain runs.
+  const runs = scriptRuns(pkg, script);
+  const file = scriptFile(runs) ?? pkg.main ?? null;
   const hooks =
     pkg.scripts?.[`pre${event}`] !== undefined || pkg.scripts?.[`post${event}`] !== undefined;
   return {
     argv: hooks ? [pm, 'run', event] : ['sh', '-c', script],
     description: `${pm} run ${event} (${script})`,
-    needsBuild: BUILD_OUTPUT.test(script),
+    needsBuild: BUILD_OUTPUT.test(runs),
     mainFile: file,
     env: hooks ? {} : lifecycleEnv(pkg, event, script),
   };
+}
+
+/**
+ * The command a script finally runs when it only runs another script of the package
+ * (`npm run serve`, `yarn serve`, `pnpm run serve`, `npm start`), followed up to three
+ * levels; the script itself otherwise.
+ */
+function scriptRuns(pkg: PackageJson, script: string, depth = 3): string {
+  const m =
+    /^(?:npm\s+(?:run(?:-script)?\s+)?|yarn\s+(?:run\s+)?|pnpm\s+(?:run\s+)?)([\w:.-]+)$/.exec(
+      script.trim(),
+    );
+  const next = m?.[1] ? pkg.scripts?.[m[1]]?.trim() : undefined;
+  if (depth === 0 || next === undefined || next === script) return script;
+  return scriptRuns(pkg, next, depth - 1);
 }
 
 /** `preview` without a start script or for `vite preview`; `dev` for the dev server; else null. */
