@@ -113,3 +113,22 @@ test('a start script that runs another script: build output and the entry file a
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test("nestjs: a project's own start (ts-node through index.js) is kept over start:prod", async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'rr-start-'));
+  try {
+    const own: PackageJson = {
+      scripts: {
+        start: 'node index.js',
+        'prestart:prod': 'tsc',
+        'start:prod': 'node dist/main.js',
+      },
+      dependencies: NEST_DEPS,
+    };
+    const s = await nodeStart(new RepoView(dir), own, 'nestjs', 'npm');
+    assert.deepEqual(s?.argv, ['sh', '-c', 'node index.js']);
+    assert.equal(s?.needsBuild, false);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

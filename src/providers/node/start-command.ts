@@ -85,7 +85,13 @@ export async function nodeStart(
     const description = preview ? 'vite preview' : 'vite dev server';
     return { argv, description, needsBuild: preview, mainFile: null, env: {} };
   }
-  if (framework === 'nestjs') {
+  // Nest's scaffold starts with the Nest CLI (`nest start`: a compile-and-run for
+  // development) and serves the build with `start:prod`; a project whose own `start` is
+  // something else (`node index.js` through ts-node) has chosen how it runs.
+  const nestScaffold =
+    framework === 'nestjs' &&
+    (script === undefined || script === '' || /^nest start\b/.test(script));
+  if (nestScaffold) {
     if (pkg.scripts?.['start:prod']?.trim())
       return { ...runScript(pkg, pm, 'start:prod'), needsBuild: true };
     if (pkg.scripts?.['build']) {
@@ -93,7 +99,7 @@ export async function nodeStart(
       return { argv, description: 'node dist/main', needsBuild: true, mainFile: null, env: {} };
     }
   }
-  const frameworkBuilds = framework === 'next' || framework === 'vite' || framework === 'nestjs';
+  const frameworkBuilds = framework === 'next' || framework === 'vite' || nestScaffold;
   if (script !== undefined && script !== '') {
     const start = runScript(pkg, pm, 'start');
     return { ...start, needsBuild: frameworkBuilds || start.needsBuild };
