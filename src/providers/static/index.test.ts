@@ -99,3 +99,25 @@ test('package.json with only a build script writing dist/: install, build, serve
   const tsc = { scripts: { build: 'tsc' }, devDependencies: { typescript: '5' } };
   assert.equal(await planFixture({ 'package.json': tsc, 'index.html': page }), null);
 });
+
+test("a bundler's index.html template (Vue CLI, Create React App) is not a site; vue-cli-service build is built and dist/ served", async () => {
+  const template =
+    '<!DOCTYPE html><link rel="icon" href="<%= BASE_URL %>favicon.ico"><div id="app"></div>';
+  assert.equal(await planFixture({ 'public/index.html': template }), null);
+  assert.equal(
+    await planFixture({ 'public/index.html': '<link href="%PUBLIC_URL%/favicon.ico">' }),
+    null,
+  );
+  const vue = await planFixture({
+    'package.json': JSON.stringify({
+      scripts: { build: 'cross-env BABEL_ENV=dev vue-cli-service build' },
+      devDependencies: { '@vue/cli-service': '^3' },
+    }),
+    'public/index.html': template,
+  });
+  assert.deepEqual(
+    vue?.build.map((b) => b.argv.join(' ')),
+    ['npm run build'],
+  );
+  assert.equal(vue?.start.argv[1], 'dist');
+});

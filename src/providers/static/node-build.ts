@@ -20,12 +20,14 @@ export interface NodeStaticBuild {
 }
 
 /**
- * Build scripts taken to write `dist/`: one naming `dist`, or webpack / `parcel build`, whose
- * default output directory is `dist/` (https://webpack.js.org/configuration/output/#outputpath,
- * https://parceljs.org/features/targets/). Vite is not here: the Node provider already runs
- * `vite preview` for it.
+ * Build scripts taken to write `dist/`: one naming `dist`, or webpack / `parcel build` /
+ * `vue-cli-service build`, whose default output directory is `dist/`
+ * (https://webpack.js.org/configuration/output/#outputpath,
+ * https://parceljs.org/features/targets/, https://cli.vuejs.org/config/#outputdir). Vite is
+ * not here: the Node provider already runs `vite preview` for it.
  */
-const BUILDS_TO_DIST = /(^|[\s/=])dist\b|^\s*(webpack\b|parcel\s+build\b)/;
+const BUILDS_TO_DIST =
+  /(^|[\s/=])dist\b|^\s*(webpack\b|parcel\s+build\b)|\bvue-cli-service\s+build\b/;
 
 /**
  * The package.json case the Node provider leaves alone: no start command by the Node

@@ -7,10 +7,23 @@ import type { RepoView } from '../../repo/repo-view.js';
  */
 export const SITE_DIRS = ['.', 'public', 'dist', 'build', '_site', 'out'] as const;
 
-/** The first of {@link SITE_DIRS} holding an `index.html`, or null. */
+/**
+ * Placeholders a bundler fills in when it builds `index.html` from a template: lodash/EJS
+ * `<%= BASE_URL %>` (html-webpack-plugin, Vue CLI's `public/index.html`) and Create React
+ * App's `%PUBLIC_URL%`. Such a page served as it is shows nothing of the app.
+ * Sources: https://cli.vuejs.org/guide/html-and-static-assets.html#the-index-file,
+ * https://create-react-app.dev/docs/using-the-public-folder/
+ */
+const BUNDLER_TEMPLATE = /<%[=-]?|%PUBLIC_URL%/;
+
+/**
+ * The first of {@link SITE_DIRS} holding an `index.html` that is a page, not a bundler's
+ * template ({@link BUNDLER_TEMPLATE}), or null.
+ */
 export async function findSiteDir(repo: RepoView): Promise<string | null> {
   for (const dir of SITE_DIRS) {
-    if (await repo.hasFile(siteFile(dir, 'index.html'))) return dir;
+    const html = await repo.readText(siteFile(dir, 'index.html'));
+    if (html !== null && !BUNDLER_TEMPLATE.test(html)) return dir;
   }
   return null;
 }
