@@ -86,11 +86,15 @@ export async function nodeStart(
     return { argv, description, needsBuild: preview, mainFile: null, env: {} };
   }
   // Nest's scaffold starts with the Nest CLI (`nest start`: a compile-and-run for
-  // development) and serves the build with `start:prod`; a project whose own `start` is
-  // something else (`node index.js` through ts-node) has chosen how it runs.
+  // development) and serves the build with `start:prod` (or a start that runs `dist/`); a
+  // project whose own `start` is something else (`node index.js` through ts-node) has
+  // chosen how it runs.
   const nestScaffold =
     framework === 'nestjs' &&
-    (script === undefined || script === '' || /^nest start\b/.test(script));
+    (script === undefined ||
+      script === '' ||
+      /^nest start\b/.test(script) ||
+      BUILD_OUTPUT.test(script));
   if (nestScaffold) {
     if (pkg.scripts?.['start:prod']?.trim())
       return { ...runScript(pkg, pm, 'start:prod'), needsBuild: true };
