@@ -103,14 +103,23 @@ test("flask: the app's own init-db command, with the app the start command serve
     ...svc('python', 'flask'),
     start: { argv, cwd: '.', env: {}, description: 'x' },
   });
-  const dev = flask(['.venv/bin/python', '-m', 'flask', '--app', 'flaskr', 'run']);
+  const dev: ServiceSpec = {
+    ...flask(['.venv/bin/python', '-m', 'flask', 'run']),
+    start: {
+      argv: ['.venv/bin/python', '-m', 'flask', 'run'],
+      cwd: '.',
+      env: { FLASK_APP: 'flaskr' },
+      description: 'x',
+    },
+  };
   const tutorial = {
     'flaskr/__init__.py': 'def create_app():\n    pass\n',
     'flaskr/db.py':
       'import click\n\n@click.command("init-db")\ndef init_db_command():\n    init_db()\n',
   };
   const steps = await withTree(tutorial, (repo) => migrationsFor(repo, dev));
-  assert.deepEqual(argvs(steps), ['.venv/bin/python -m flask --app flaskr init-db']);
+  assert.deepEqual(argvs(steps), ['.venv/bin/python -m flask init-db']);
+  assert.equal(steps[0]?.env['FLASK_APP'], 'flaskr');
   assert.equal(steps[0]?.once, 'flask-init-db');
   // Named by the function under app.cli.command(); the target of a gunicorn start.
   const gunicorn = flask(['.venv/bin/gunicorn', '--bind', '{host}:{port}', 'app:app']);
@@ -118,7 +127,8 @@ test("flask: the app's own init-db command, with the app the start command serve
     { 'app.py': '@app.cli.command()\ndef create_tables():\n    db.create_all()\n' },
     (repo) => migrationsFor(repo, gunicorn),
   );
-  assert.deepEqual(argvs(decorated), ['.venv/bin/python -m flask --app app:app create-tables']);
+  assert.deepEqual(argvs(decorated), ['.venv/bin/python -m flask create-tables']);
+  assert.equal(decorated[0]?.env['FLASK_APP'], 'app:app');
   // Other commands are not schema creation; Flask-Migrate's migrations/ takes precedence.
   const other = await withTree(
     { 'app.py': '@app.cli.command("seed-users")\ndef seed():\n    pass\n' },

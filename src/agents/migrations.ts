@@ -55,9 +55,11 @@ export async function migrationsFor(repo: RepoView, s: ServiceSpec): Promise<Mig
     if (init && !(await repo.hasFile(at('alembic.ini'))) && !(await repo.hasDir(at('migrations'))))
       out.push({
         ...cmd(
-          ['.venv/bin/python', '-m', 'flask', '--app', init.app, init.command],
+          ['.venv/bin/python', '-m', 'flask', init.command],
           `flask ${init.command} (the app's own command that creates its database)`,
         ),
+        // FLASK_APP, not `--app` (Flask 2.2+ only).
+        env: { FLASK_APP: init.app },
         once: `flask-${init.command}`,
       });
   }
@@ -129,11 +131,12 @@ async function flaskInitCommand(
   const argv = s.start.argv;
   const appAt = argv.indexOf('--app');
   const app =
-    appAt >= 0
+    s.start.env['FLASK_APP'] ??
+    (appAt >= 0
       ? argv[appAt + 1]
       : argv[0]?.endsWith('gunicorn')
         ? argv.filter((a) => !a.startsWith('-') && !a.startsWith('{')).at(-1)
-        : undefined;
+        : undefined);
   if (!app || app === argv[0]) return null;
   const prefix = s.root === '.' ? '' : `${s.root}/`;
   const files = await repo.findFiles(

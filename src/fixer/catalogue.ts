@@ -61,6 +61,10 @@ export function proposeFixes(ctx: RunContext, sig: ErrorSignature): FixAction[] 
       return svc && d.module && isPython(svc)
         ? [{ kind: 'add-package', service, ecosystem: 'python', name: distributionFor(d.module) }]
         : [];
+    case 'python-dependency-drift':
+      return svc && d.bound && isPython(svc)
+        ? [{ kind: 'add-package', service, ecosystem: 'python', name: d.bound }]
+        : [];
     case 'node-module-missing': {
       const pkg = nodePackageOf(d.package ?? d.module ?? '');
       return svc && pkg && isNode(svc)

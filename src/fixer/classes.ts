@@ -6,6 +6,7 @@ import { z } from 'zod';
  */
 export const ERROR_CLASSES = [
   'python-module-missing',
+  'python-dependency-drift',
   'node-module-missing',
   'port-in-use',
   'database-connection-refused',
@@ -67,6 +68,12 @@ const info = (
 export const ERROR_CLASS_INFO: Record<ErrorClass, ErrorClassInfo> = {
   // pip install the distribution providing the module.
   'python-module-missing': info('a Python module is not installed', true, ['module'], ['module']),
+  'python-dependency-drift': info(
+    'an unpinned dependency moved past what the pinned packages support',
+    true,
+    ['module', 'name', 'bound'],
+    ['bound'],
+  ),
   // npm/pnpm/yarn install the package.
   'node-module-missing': info('a Node package is not installed', true, ['package'], ['package']),
   // Give the service another free port.

@@ -21,6 +21,8 @@ const NEXT_STEPS: Record<ErrorClass, string> = {
   'command-not-found':
     "install `{command}` (or add the package that provides it to the project's dependencies) and run again",
   'lockfile-out-of-sync': 'update the lockfile (`{manager} install`) and commit it, then run again',
+  'python-dependency-drift':
+    "pin {bound} in the service's requirements (an installed package still imports {name} from {module}) and run again",
   'pip-resolution-conflict':
     'loosen the conflicting pins in requirements ({packages}) so one set of versions fits, then run again',
   'pip-no-matching-distribution':

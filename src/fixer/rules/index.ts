@@ -19,6 +19,7 @@ import {
 } from './process.js';
 import { pipNoMatchingDistribution, pipResolutionConflict } from './pip.js';
 import {
+  pythonDependencyDrift,
   pythonModuleMissing,
   pythonStdlibTooNew,
   pythonSyntaxError,
@@ -70,6 +71,7 @@ export const RULES: readonly Rule[] = [
   pythonStdlibTooNew,
   pythonVersionMismatch,
   pythonSyntaxTooNew,
+  pythonDependencyDrift,
   pythonModuleMissing,
   nodeEngineMismatch,
   nodeSyntaxTooNew,

@@ -192,3 +192,22 @@ ERROR: No matching distribution found for flask`,
   assert.equal(sig.class, 'network-unreachable');
   assert.equal(sig.fixable, false);
 });
+
+test('Flask 2.0 under Werkzeug 3: python-dependency-drift, bounded below the release that removed the name', () => {
+  const sig =
+    classifyLog(`  File "/app/.venv/lib/python3.11/site-packages/flask/helpers.py", line 16, in <module>
+    from werkzeug.urls import url_quote
+ImportError: cannot import name 'url_quote' from 'werkzeug.urls' (/app/.venv/lib/python3.11/site-packages/werkzeug/urls.py)`);
+  assert.equal(sig.class, 'python-dependency-drift');
+  assert.deepEqual(sig.details, {
+    module: 'werkzeug.urls',
+    name: 'url_quote',
+    bound: 'werkzeug<3',
+  });
+  assert.equal(sig.fixable, true);
+  // A name no table knows stays what it was (the stdlib rule, or unknown).
+  assert.notEqual(
+    classifyLog("ImportError: cannot import name 'frobnicate' from 'somelib' (/x.py)").class,
+    'python-dependency-drift',
+  );
+});

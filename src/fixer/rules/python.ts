@@ -151,3 +151,52 @@ export const pythonSyntaxError: Rule = {
     return compact({ file: file.m[1], line: file.m[2], message: `${m[1]}: ${m[2]}` });
   },
 };
+
+/**
+ * Names removed by a release of a library that older pinned packages still import, and the
+ * bound that keeps them: `flask==2.0.x` with an unpinned Werkzeug gets Werkzeug 3, which
+ * dropped `werkzeug.urls.url_quote`. Sources: the changelogs of Werkzeug 3.0.0 (url_* helpers
+ * removed), 2.1.0 (`BaseResponse`/`BaseRequest`, `safe_str_cmp` removed), Jinja 3.1.0
+ * (`Markup`, `escape`, `contextfunction`/`contextfilter`… removed), itsdangerous 2.1.0
+ * (`json` removed), MarkupSafe 2.1.0 (`soft_unicode` removed).
+ */
+export const REMOVED_NAMES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'werkzeug.urls': {
+    url_quote: 'werkzeug<3',
+    url_quote_plus: 'werkzeug<3',
+    url_unquote: 'werkzeug<3',
+    url_encode: 'werkzeug<3',
+    url_decode: 'werkzeug<3',
+    url_parse: 'werkzeug<3',
+    url_join: 'werkzeug<3',
+  },
+  'werkzeug.wrappers': { BaseResponse: 'werkzeug<2.1', BaseRequest: 'werkzeug<2.1' },
+  'werkzeug.security': { safe_str_cmp: 'werkzeug<2.1' },
+  jinja2: {
+    Markup: 'jinja2<3.1',
+    escape: 'jinja2<3.1',
+    contextfunction: 'jinja2<3.1',
+    contextfilter: 'jinja2<3.1',
+    environmentfilter: 'jinja2<3.1',
+    evalcontextfilter: 'jinja2<3.1',
+  },
+  itsdangerous: { json: 'itsdangerous<2.1' },
+  markupsafe: { soft_unicode: 'markupsafe<2.1' },
+};
+
+/**
+ * An installed library importing a name a newer release of another removed
+ * (`ImportError: cannot import name 'url_quote' from 'werkzeug.urls'`), from the table of
+ * {@link REMOVED_NAMES}: the fix bounds that dependency below the release.
+ */
+export const pythonDependencyDrift: Rule = {
+  id: 'python/dependency-drift',
+  class: 'python-dependency-drift',
+  stage: 'line',
+  ecosystem: 'python',
+  test: ({ line }) => {
+    const m = /cannot import name '(\w+)' from '([\w.]+)'/.exec(line);
+    const bound = m ? REMOVED_NAMES[m[2] ?? '']?.[m[1] ?? ''] : undefined;
+    return m && bound ? { module: m[2] ?? '', name: m[1] ?? '', bound } : null;
+  },
+};

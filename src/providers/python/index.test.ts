@@ -51,14 +51,14 @@ test('flask without gunicorn: flask run, with -r includes read', async () => {
     '.venv/bin/python',
     '-m',
     'flask',
-    '--app',
-    'server:web_app',
     'run',
     '--host',
     '{host}',
     '--port',
     '{port}',
   ]);
+  // FLASK_APP, which every Flask reads (`--app` is Flask 2.2+).
+  assert.equal(service.start.env['FLASK_APP'], 'server:web_app');
   assert.equal(service.healthPath, null);
   assert.deepEqual(service.install?.manifests, ['requirements.txt', 'requirements/base.txt']);
 });
@@ -72,7 +72,7 @@ test('flask app factory: module:create_app()', async () => {
     }),
   );
   assert.equal(service.framework, 'flask');
-  assert.equal(service.start.argv[4], 'myapp:create_app()');
+  assert.equal(service.start.env['FLASK_APP'], 'myapp:create_app()');
 });
 
 test('fastapi in src/main.py: module src.main from the root, uvicorn added', async () => {

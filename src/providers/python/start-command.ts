@@ -9,7 +9,8 @@ export const STREAMLIT_HEALTH_PATH = '/_stcore/health';
 /**
  * The start command for an entry point. Rules (servers bind `{host}:{port}`, given by the runner):
  * - Flask: gunicorn when it is a dependency (`gunicorn --bind {host}:{port} module:app`), else
- *   the development server `python -m flask --app module:app run --host … --port …`;
+ *   the development server `FLASK_APP=module:app python -m flask run --host … --port …`
+ *   (`FLASK_APP`: every Flask version reads it; `--app` exists since 2.2);
  *   factories are passed as `module:create_app()`, which both accept.
  * - FastAPI: `python -m uvicorn module:app --host … --port …`; uvicorn is installed when
  *   neither it nor `fastapi[standard]` (which pulls it in) is listed.
@@ -35,22 +36,15 @@ export function pythonStart(entry: PythonEntry, deps: PythonDependencies): Pytho
           file,
         );
       }
-      return plain(
-        [
-          VENV_PYTHON,
-          '-m',
-          'flask',
-          '--app',
-          target,
-          'run',
-          '--host',
-          '{host}',
-          '--port',
-          '{port}',
-        ],
-        `flask development server for ${target}`,
-        file,
-      );
+      // FLASK_APP rather than `--app`, which Flask added in 2.2: older apps pin older Flasks.
+      return {
+        ...plain(
+          [VENV_PYTHON, '-m', 'flask', 'run', '--host', '{host}', '--port', '{port}'],
+          `flask development server for ${target}`,
+          file,
+        ),
+        env: { FLASK_APP: target },
+      };
     }
     case 'fastapi': {
       const { target, file } = entry.app;
