@@ -39,3 +39,21 @@ test('the search stops at the top of the git repository the folder is in', () =>
   assert.equal(enclosingBuildRoot(path.join(outer, 'repo/app')), null);
   assert.equal(enclosingBuildRoot(path.join(outer, 'repo')), null);
 });
+
+test('path dependencies outside the workspace widen the build root to the folder holding them all', () => {
+  const repo = tree(path.join(tmp, 'axum'), {
+    'Cargo.toml': '[workspace]\nmembers = ["axum"]\n',
+    'axum/Cargo.toml': '[package]\nname = "axum"\n',
+    'examples/Cargo.toml': '[workspace]\nmembers = ["*"]\n',
+    'examples/hello/Cargo.toml':
+      '[package]\nname = "hello"\n\n[dependencies]\naxum = { path = "../../axum" }\n',
+  });
+  assert.equal(enclosingBuildRoot(path.join(repo, 'examples/hello')), repo);
+  // A path that leaves the git repository is not followed: the workspace alone.
+  const outside = tree(path.join(tmp, 'outside'), {
+    'repo/.git/HEAD': 'ref: refs/heads/main\n',
+    'repo/Cargo.toml': '[workspace]\nmembers = ["app"]\n',
+    'repo/app/Cargo.toml': '[package]\nname = "app"\n[dependencies]\nx = { path = "../../x" }\n',
+  });
+  assert.equal(enclosingBuildRoot(path.join(outside, 'repo/app')), path.join(outside, 'repo'));
+});
