@@ -114,10 +114,13 @@ test("a bundler's index.html template (Vue CLI, Create React App) is not a site;
       devDependencies: { '@vue/cli-service': '^3' },
     }),
     'public/index.html': template,
+    'yarn.lock': '# yarn lockfile v1\n',
   });
+  // Yarn is provisioned when the machine lacks it, as for any Node service.
+  assert.equal(vue?.packageManager?.name, 'yarn');
   assert.deepEqual(
     vue?.build.map((b) => b.argv.join(' ')),
-    ['npm run build'],
+    ['yarn run build'],
   );
   assert.equal(vue?.start.argv[1], 'dist');
 });

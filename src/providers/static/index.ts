@@ -74,6 +74,8 @@ export const staticProvider: Provider = {
       healthPath: '/',
       env: {},
       evidence,
+      // pnpm or Yarn, installed by the DependencyAgent when the machine lacks it.
+      ...(nodeBuild?.tool ? { packageManager: nodeBuild.tool } : {}),
     };
     return { services: [service], warnings };
   },

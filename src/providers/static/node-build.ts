@@ -3,7 +3,11 @@ import type { RepoView } from '../../repo/repo-view.js';
 import { detectFramework } from '../node/frameworks.js';
 import { nodeInstall } from '../node/install.js';
 import { allDependencies, readPackageJson } from '../node/package-json.js';
-import { choosePackageManager, type PackageManagerName } from '../node/package-manager.js';
+import {
+  choosePackageManager,
+  type PackageManager,
+  type PackageManagerName,
+} from '../node/package-manager.js';
 import { nodeStart } from '../node/start-command.js';
 
 /** The directory a Node build is served from. */
@@ -13,6 +17,8 @@ export const NODE_BUILD_DIR = 'dist';
 export interface NodeStaticBuild {
   install: InstallSpec | null;
   packageManager: PackageManagerName;
+  /** The package manager to provision when the machine lacks it (pnpm, Yarn); null for npm. */
+  tool: PackageManager['tool'];
   /** The build script's text. */
   script: string;
   evidence: string[];
@@ -52,6 +58,7 @@ export async function findNodeStaticBuild(repo: RepoView): Promise<NodeStaticBui
   return {
     install: nodeInstall(pkg, pm, false),
     packageManager: pm.name,
+    tool: pm.tool,
     script,
     evidence: [
       'package.json without a start command',
