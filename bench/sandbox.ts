@@ -19,7 +19,8 @@ import { BIN, copyFixture, tempDir } from '../test/helpers.js';
 
 const FIXTURES =
   process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['python-flask', 'node-express'];
-const ROUNDS = 3;
+// Rounds per mode (alternating); `BENCH_ROUNDS=7` for a steadier median.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function spawnCost(): { directMs: number; sandboxedMs: number } {
