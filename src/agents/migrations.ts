@@ -138,10 +138,9 @@ async function flaskInitCommand(
         ? argv.filter((a) => !a.startsWith('-') && !a.startsWith('{')).at(-1)
         : undefined);
   if (!app || app === argv[0]) return null;
-  const prefix = s.root === '.' ? '' : `${s.root}/`;
   const files = await repo.findFiles(
-    (name, rel) => name.endsWith('.py') && rel.startsWith(prefix) && !/(^|\/)tests?\//.test(rel),
-    { maxDepth: 3 + (s.root === '.' ? 0 : s.root.split('/').length), limit: 300 },
+    (name, rel) => name.endsWith('.py') && !/(^|\/)tests?\//.test(rel),
+    { under: s.root, maxDepth: 3, limit: 300 },
   );
   for (const rel of files) {
     const text = await repo.readText(rel);

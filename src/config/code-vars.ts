@@ -22,10 +22,9 @@ const REQUIRED_FIELD = /^\s+([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([^=#\n]+?)\s*(?:#.*)
  * https://docs.python.org/3/library/os.html#os.environ
  */
 export async function codeRequiredVars(repo: RepoView, dir: string): Promise<ExpectedVar[]> {
-  const prefix = dir === '.' ? '' : `${dir}/`;
   const files = await repo.findFiles(
-    (name, rel) => name.endsWith('.py') && rel.startsWith(prefix) && !NOT_SETTINGS.test(rel),
-    { maxDepth: 3 + (dir === '.' ? 0 : dir.split('/').length), limit: 400 },
+    (name, rel) => name.endsWith('.py') && !NOT_SETTINGS.test(rel),
+    { under: dir, maxDepth: 3, limit: 400 },
   );
   const out = new Map<string, ExpectedVar>();
   const add = (key: string, source: string) => {
@@ -96,15 +95,13 @@ const ENV_READS: readonly RegExp[] = [
  * template naming them.
  */
 export async function codeReadVars(repo: RepoView, dir: string): Promise<ExpectedVar[]> {
-  const prefix = dir === '.' ? '' : `${dir}/`;
   const files = await repo.findFiles(
     (name, rel) =>
       CODE_FILE.test(name) &&
       !name.endsWith('.d.ts') &&
       !/\.(test|spec)\.[a-z]+$/.test(name) &&
-      rel.startsWith(prefix) &&
       !NOT_SETTINGS.test(rel),
-    { maxDepth: 3 + (dir === '.' ? 0 : dir.split('/').length), limit: 600 },
+    { under: dir, maxDepth: 3, limit: 600 },
   );
   const out = new Map<string, ExpectedVar>();
   const add = (key: string, source: string) => {

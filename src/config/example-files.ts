@@ -38,10 +38,8 @@ export async function exampleConfigCopies(repo: RepoView, dir: string): Promise<
   const prefix = dir === '.' ? '' : `${dir}/`;
   const found = await repo.findFiles(
     (name, rel) =>
-      rel.startsWith(prefix) &&
-      !NOT_THE_APP.test(rel.slice(prefix.length)) &&
-      (SUFFIXED.test(name) || INFIXED.test(name)),
-    { maxDepth: 3 + (dir === '.' ? 0 : dir.split('/').length), limit: 50 },
+      !NOT_THE_APP.test(rel.slice(prefix.length)) && (SUFFIXED.test(name) || INFIXED.test(name)),
+    { under: dir, maxDepth: 3, limit: 50 },
   );
   const out: ExampleCopy[] = [];
   for (const example of found) {

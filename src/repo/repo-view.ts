@@ -21,7 +21,12 @@ const SKIPPED_DIRS = new Set([
 
 /** Options of {@link RepoView.findFiles}. */
 export interface FindOptions {
-  /** Directory depth below the root to search (0 = root only). Default 3. */
+  /**
+   * The folder to search (relative to the root; default `.`): only files under it are
+   * found, `maxDepth` counts from it, and paths stay relative to the root.
+   */
+  under?: string;
+  /** Directory depth below `under` to search (0 = that folder only). Default 3. */
   maxDepth?: number;
   /** Stop after this many matches. Default 200. */
   limit?: number;
@@ -159,7 +164,7 @@ export class RepoView {
     const maxDepth = options.maxDepth ?? 3;
     const limit = options.limit ?? 200;
     const found: string[] = [];
-    let level: string[] = ['.'];
+    let level: string[] = [options.under ?? '.'];
     for (let depth = 0; depth <= maxDepth && level.length > 0; depth++) {
       const next: string[] = [];
       for (const dir of level) {
