@@ -6,7 +6,7 @@ import {
   isPlaceholder,
   isThirdPartyCredential,
 } from '../config/secrets.js';
-import { splitDatabaseValue } from '../exec/database-vars.js';
+import { appConnection, splitDatabaseValue } from '../exec/database-vars.js';
 import { expectedVars } from '../config/sources.js';
 import { codeReadVars, codeRequiredVars } from '../config/code-vars.js';
 import {
@@ -80,7 +80,7 @@ export const configAgent = {
       // Keys whose value belongs to this run (see the refresh below).
       const runValues = new Set([...Object.keys(dbValues), 'PORT', 'HOST']);
       for (const v of vars) {
-        const split = splitDatabaseValue(v.key, decided?.databases ?? []);
+        const split = splitDatabaseValue(v.key, databases);
         if (split !== null) runValues.add(v.key);
         const db = dbValues[v.key] ?? split ?? undefined;
         const conventional = v.example === '' ? conventionalValue(v.key, workspace.repoPath) : null;
@@ -190,15 +190,7 @@ function copyExampleConfigs(
     }
     let text = readFileSync(from, 'utf8');
     const pointed =
-      sql && target.endsWith('.json')
-        ? pointJsonConfigAt(text, {
-            host: '127.0.0.1',
-            port: sql.listenPort ?? sql.port,
-            user: sql.user,
-            password: sql.password,
-            database: sql.database,
-          })
-        : null;
+      sql && target.endsWith('.json') ? pointJsonConfigAt(text, appConnection(sql)) : null;
     if (pointed) text = pointed;
     try {
       writeFileSync(to, text, { flag: 'wx' });

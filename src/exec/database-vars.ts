@@ -29,6 +29,27 @@ const SUFFIXES: ReadonlyArray<[RegExp, Part]> = [
 ];
 
 /**
+ * Where and as whom an app reaches a database the run provisions: the server's host
+ * (127.0.0.1), the port (inside the run's own network its kind's usual one, `listenPort`,
+ * else the leased one), its user, password and database.
+ */
+export function appConnection(db: SplitDatabase): {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+} {
+  return {
+    host: '127.0.0.1',
+    port: db.listenPort ?? db.port,
+    user: db.user,
+    password: db.password,
+    database: db.database,
+  };
+}
+
+/**
  * The value of a split connection variable (`POSTGRES_SERVER`, `DB_HOST`, `SQL_PORT`,
  * `MYSQL_USER`, `REDIS_HOST`, `POSTGRES_DB`…) for the databases the run provisions: the
  * server's host (127.0.0.1), the port the app reaches it on (inside the run's own network its
@@ -52,9 +73,9 @@ export function splitDatabaseValue(
   if (!db) return null;
   switch (suffix[1]) {
     case 'host':
-      return '127.0.0.1';
+      return appConnection(db).host;
     case 'port':
-      return String(db.listenPort ?? db.port);
+      return String(appConnection(db).port);
     case 'user':
       return db.kind === 'redis' ? null : db.user;
     case 'password':
