@@ -38,15 +38,18 @@ export const nodeProvider: Provider = {
     const pm = await choosePackageManager(repo, pkg);
     const warnings = [...pm.warnings];
     const evidence = [...detection.evidence, ...pm.evidence];
+    // What every planned service gets last: lockfile hosts, the tool to provision, the
+    // install-scripts policy.
+    const finish = async (services: ServiceSpec[]): Promise<ProviderPlan> => {
+      const hosts = await withLockfileHostsReplaced(repo, pm, services);
+      warnings.push(...hosts.warnings);
+      return { services: hosts.services.map((svc) => withTool(svc, pm, pkg)), warnings };
+    };
     const workspaces = await findWorkspaces(repo, pkg);
     if (workspaces !== null) {
       const planned = await planWorkspaces(repo, pkg, pm, workspaces, evidence);
       warnings.push(...planned.warnings);
-      if (planned.services.length > 0) {
-        const hosts = await withLockfileHostsReplaced(repo, pm, planned.services);
-        warnings.push(...hosts.warnings);
-        return { services: hosts.services.map((svc) => withTool(svc, pm, pkg)), warnings };
-      }
+      if (planned.services.length > 0) return finish(planned.services);
       evidence.push(...workspaces.evidence);
     }
     const planned = await planPackage(repo, {
@@ -64,9 +67,7 @@ export const nodeProvider: Provider = {
     }
     warnings.push(...planned.warnings);
     const install = nodeInstall(pkg, pm, planned.production);
-    const hosts = await withLockfileHostsReplaced(repo, pm, [{ ...planned.service, install }]);
-    warnings.push(...hosts.warnings);
-    return { services: hosts.services.map((svc) => withTool(svc, pm, pkg)), warnings };
+    return finish([{ ...planned.service, install }]);
   },
 };
 
