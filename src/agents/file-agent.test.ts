@@ -38,6 +38,8 @@ async function ctxFor(source: string, userId: string | null): Promise<RunContext
 describe('FileAgent in service mode (an API run, with an owner)', () => {
   for (const url of [
     'https://127.0.0.1/org/repo.git',
+    // The metadata address is named only to check it is refused before any lookup or
+    // connection: no test probes it (a probe would be opt-in and off in tests).
     'http://169.254.169.254/r.git',
     'https://[::1]/r',
   ])

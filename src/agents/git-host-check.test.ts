@@ -22,6 +22,8 @@ describe('assertPublicGitHost: service-mode clones never reach the server’s ow
     'http://127.5.6.7:8080/repo',
     'https://[::1]/repo.git',
     'https://10.1.2.3/repo.git',
+    // The metadata address is named only to check it is refused before any lookup or
+    // connection: no test probes it (a probe would be opt-in and off in tests).
     'http://169.254.169.254/latest/meta-data',
     'https://172.16.0.9/repo',
     'https://172.31.255.1/repo',

@@ -80,6 +80,8 @@ describe('checkPublicSource: API runs never clone from the server’s own networ
     'https://127.0.0.1/r.git',
     'https://[::1]/r.git',
     'https://10.1.2.3/r.git',
+    // The metadata address is named only to check it is refused before any lookup or
+    // connection: no test probes it (a probe would be opt-in and off in tests).
     'http://169.254.169.254/r',
   ])
     it(`400 for ${url}, before any lookup or connection`, async () => {
