@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { DatabaseSpec } from '../model/plan.js';
 import type { DecidedDatabase } from '../model/run-state.js';
 import {
+  jdbcUrl,
   mysqlConnection,
   postgresConnection,
   redisConnection,
@@ -50,23 +51,14 @@ export function decideDatabase(
       env: { [spec.envVar]: given },
       provided: true,
     };
+  const parts = { host: '127.0.0.1', port: listenPort, user, password, database };
   const info =
     spec.kind === 'redis'
       ? redisConnection('127.0.0.1', listenPort)
-      : (spec.kind === 'postgres' ? postgresConnection : mysqlConnection)({
-          host: '127.0.0.1',
-          port: listenPort,
-          user,
-          password,
-          database,
-        });
-  // A JDBC variable (`JDBC_DATABASE_URL`, Heroku's convention for Java) takes JDBC's form:
-  // `jdbc:postgresql://host:port/db?user=…&password=…`; a plain URL there is refused ("url
-  // must start with jdbc"). Source: https://jdbc.postgresql.org/documentation/use/
+      : (spec.kind === 'postgres' ? postgresConnection : mysqlConnection)(parts);
+  // A JDBC variable (`JDBC_DATABASE_URL`) takes JDBC's form.
   const envUrl =
-    /JDBC/i.test(spec.envVar) && spec.kind !== 'redis'
-      ? `jdbc:${spec.kind === 'postgres' ? 'postgresql' : 'mysql'}://127.0.0.1:${listenPort}/${encodeURIComponent(database)}?user=${encodeURIComponent(user)}&password=${encodeURIComponent(password)}`
-      : info.url;
+    /JDBC/i.test(spec.envVar) && spec.kind !== 'redis' ? jdbcUrl(spec.kind, parts) : info.url;
   const env = { ...info.env, [spec.envVar]: envUrl };
   return {
     name: spec.name,

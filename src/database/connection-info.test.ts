@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, test } from 'node:test';
 import {
   assertSqlName,
+  jdbcUrl,
   mysqlConnection,
   postgresConnection,
   redisConnection,
@@ -52,4 +53,13 @@ describe('connection info', () => {
   it('escapes quotes and backslashes in MariaDB string literals', () => {
     assert.equal(sqlStringLiteral(`it's a \\ test`), `'it\\'s a \\\\ test'`);
   });
+});
+
+test('jdbcUrl puts the credentials in the query, escaped, under the driver scheme', () => {
+  const given = { host: '127.0.0.1', port: 5433, user: 'app', password: 'p&w=1', database: 'db' };
+  assert.equal(
+    jdbcUrl('postgres', given),
+    'jdbc:postgresql://127.0.0.1:5433/db?user=app&password=p%26w%3D1',
+  );
+  assert.ok(jdbcUrl('mysql', given).startsWith('jdbc:mysql://127.0.0.1:5433/db?'));
 });

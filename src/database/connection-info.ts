@@ -55,6 +55,22 @@ export function mysqlConnection(parts: SqlConnectionParts): ConnectionInfo {
   };
 }
 
+/**
+ * The JDBC URL of a SQL database (`JDBC_DATABASE_URL`, Heroku's convention for Java apps):
+ * the credentials as query parameters, since a JDBC URL carries no user info; a plain
+ * `postgresql://` URL there is refused by the driver ("url must start with jdbc").
+ * Sources: https://jdbc.postgresql.org/documentation/use/,
+ * https://mariadb.com/kb/en/about-mariadb-connector-j/ (its `jdbc:mysql:` form).
+ *
+ * @example
+ * jdbcUrl('postgres', { host: '127.0.0.1', port: 5433, user: 'app', password: 'pw', database: 'app' })
+ * // 'jdbc:postgresql://127.0.0.1:5433/app?user=app&password=pw'
+ */
+export function jdbcUrl(kind: 'postgres' | 'mysql', parts: SqlConnectionParts): string {
+  const scheme = kind === 'postgres' ? 'postgresql' : 'mysql';
+  return `jdbc:${scheme}://${parts.host}:${parts.port}/${enc(parts.database)}?user=${enc(parts.user)}&password=${enc(parts.password)}`;
+}
+
 /** The URL of a Redis server's database 0 (no auth: it listens on 127.0.0.1 only). */
 export function redisConnection(host: string, port: number): ConnectionInfo {
   const url = `redis://${host}:${port}/0`;

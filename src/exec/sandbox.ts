@@ -287,10 +287,15 @@ export function bwrapArgv(view: SandboxView, cmd: SandboxCommand): string[] {
   for (const dir of view.writable ?? []) mount('--bind', dir, dir);
   if (view.repoPath) {
     const repo = real(view.repoPath);
-    mount('--bind', repo, repo);
-    if (repo !== view.repoPath) mount('--bind', repo, view.repoPath);
     const git = path.join(repo, '.git');
+    mount('--bind', repo, repo);
     if (existsSync(git)) mount('--ro-bind', git, git);
+    // The path as given, when it reaches the repository through a symlink (under the private
+    // /tmp the symlink itself is gone): its `.git` is read-only under that name too.
+    if (repo !== view.repoPath) {
+      mount('--bind', repo, view.repoPath);
+      if (existsSync(git)) mount('--ro-bind', git, path.join(view.repoPath, '.git'));
+    }
   }
   if (view.hostsFile) a.push('--ro-bind', view.hostsFile, '/etc/hosts');
   if (view.resolvConf) a.push('--ro-bind', view.resolvConf, '/etc/resolv.conf');

@@ -38,12 +38,9 @@ export const nodeProvider: Provider = {
     const pm = await choosePackageManager(repo, pkg);
     const warnings = [...pm.warnings];
     const evidence = [...detection.evidence, ...pm.evidence];
-    // What every planned service gets last: lockfile hosts, the tool to provision, the
-    // install-scripts policy.
     const finish = async (services: ServiceSpec[]): Promise<ProviderPlan> => {
-      const hosts = await withLockfileHostsReplaced(repo, pm, services);
-      warnings.push(...hosts.warnings);
-      return { services: hosts.services.map((svc) => withTool(svc, pm, pkg)), warnings };
+      const finished = await finishNodeServices(repo, pm, pkg, services);
+      return { services: finished.services, warnings: [...warnings, ...finished.warnings] };
     };
     const workspaces = await findWorkspaces(repo, pkg);
     if (workspaces !== null) {
@@ -93,6 +90,28 @@ export const ALLOW_INSTALL_SCRIPTS: Readonly<Record<string, string>> = {
   ELECTRON_SKIP_BINARY_DOWNLOAD: '1',
   SENTRYCLI_SKIP_DOWNLOAD: '1',
 };
+
+/**
+ * What every service a Node project plans gets last, whichever provider plans it (the Node
+ * provider, or the static provider for a site built with a package manager): the lockfile's
+ * registry hosts replaced (see `lock-hosts.ts`), the package manager to provision named, and
+ * dependencies' install scripts allowed unless package.json has a policy (see
+ * {@link ALLOW_INSTALL_SCRIPTS}).
+ *
+ * @returns the services in the same order, and warnings to show in the plan
+ */
+export async function finishNodeServices(
+  repo: RepoView,
+  pm: PackageManager,
+  pkg: PackageJson,
+  services: ServiceSpec[],
+): Promise<{ services: ServiceSpec[]; warnings: string[] }> {
+  const hosts = await withLockfileHostsReplaced(repo, pm, services);
+  return {
+    services: hosts.services.map((svc) => withTool(svc, pm, pkg)),
+    warnings: hosts.warnings,
+  };
+}
 
 /**
  * `service` with the package manager it uses named for provisioning (none for npm), and

@@ -123,4 +123,6 @@ test("a bundler's index.html template (Vue CLI, Create React App) is not a site;
     ['yarn run build'],
   );
   assert.equal(vue?.start.argv[1], 'dist');
+  // Its dependencies' install scripts run (node-sass, esbuild), as for any Node service.
+  assert.equal(vue?.env['npm_config_dangerously_allow_all_scripts'], 'true');
 });

@@ -2,6 +2,7 @@ import { STATIC_SERVER } from '../../model/plan.js';
 import type { CommandSpec, InstallSpec, ServiceSpec } from '../../model/plan.js';
 import type { RepoView } from '../../repo/repo-view.js';
 import { APP_MARKERS } from '../markers.js';
+import { finishNodeServices } from '../node/index.js';
 import type { Detection, Provider, ProviderPlan } from '../types.js';
 import { findNodeStaticBuild, NODE_BUILD_DIR } from './node-build.js';
 import { findSiteDir, isSinglePageApp, siteFile } from './site-dir.js';
@@ -74,10 +75,12 @@ export const staticProvider: Provider = {
       healthPath: '/',
       env: {},
       evidence,
-      // pnpm or Yarn, installed by the DependencyAgent when the machine lacks it.
-      ...(nodeBuild?.tool ? { packageManager: nodeBuild.tool } : {}),
     };
-    return { services: [service], warnings };
+    if (nodeBuild === null) return { services: [service], warnings };
+    // A Node build gets what the Node provider gives its services: pnpm or Yarn provisioned
+    // when the machine lacks it, lockfile hosts replaced, install scripts allowed.
+    const finished = await finishNodeServices(repo, nodeBuild.pm, nodeBuild.pkg, [service]);
+    return { services: finished.services, warnings: [...warnings, ...finished.warnings] };
   },
 };
 

@@ -2,7 +2,7 @@ import type { InstallSpec } from '../../model/plan.js';
 import type { RepoView } from '../../repo/repo-view.js';
 import { detectFramework } from '../node/frameworks.js';
 import { nodeInstall } from '../node/install.js';
-import { allDependencies, readPackageJson } from '../node/package-json.js';
+import { allDependencies, type PackageJson, readPackageJson } from '../node/package-json.js';
 import {
   choosePackageManager,
   type PackageManager,
@@ -17,8 +17,10 @@ export const NODE_BUILD_DIR = 'dist';
 export interface NodeStaticBuild {
   install: InstallSpec | null;
   packageManager: PackageManagerName;
-  /** The package manager to provision when the machine lacks it (pnpm, Yarn); null for npm. */
-  tool: PackageManager['tool'];
+  /** The package manager as the Node provider chose it (its tool to provision, evidence). */
+  pm: PackageManager;
+  /** The project's package.json. */
+  pkg: PackageJson;
   /** The build script's text. */
   script: string;
   evidence: string[];
@@ -58,7 +60,8 @@ export async function findNodeStaticBuild(repo: RepoView): Promise<NodeStaticBui
   return {
     install: nodeInstall(pkg, pm, false),
     packageManager: pm.name,
-    tool: pm.tool,
+    pm,
+    pkg,
     script,
     evidence: [
       'package.json without a start command',
