@@ -7,6 +7,7 @@ import type { RunContext } from '../model/run-context.js';
 import type { InstallOutcome } from '../model/run-state.js';
 import { serviceEnv } from '../exec/service-env.js';
 import { provisionTool, toolEnv } from '../exec/provisioned-tools.js';
+import { installDebianToolchains, missingDebianToolchains } from '../exec/debian-toolchains.js';
 import { runStep } from '../exec/run-step.js';
 import type { Agent } from './agent.js';
 import { installHash, readMarker, writeMarker } from './install-marker.js';
@@ -53,6 +54,7 @@ async function installService(
         MINIMUM_ONLY.has(service.runtime.tool),
       )
     : null;
+  await ensureDebianToolchains(ctx, repoPath, service);
   if (service.packageManager) await ensurePackageManager(ctx, service, service.packageManager);
   if (runtime?.warning) {
     ctx.bus.publish({
@@ -149,4 +151,31 @@ async function ensurePackageManager(
       message: `${spec.name} was not installed: ${spec.npmPackage}@${spec.version} provisioned from the npm registry into ${done.binDir} in ${(done.durationMs / 1000).toFixed(1)} s (kept for later runs)`,
     });
   }
+}
+
+/**
+ * Installs from Debian the toolchain programs the service runs that the machine lacks (PHP,
+ * Composer, Maven, a JDK: see `DEBIAN_TOOLCHAIN_PACKAGES`) when Repo Runner runs as root, and
+ * says so in the run's warnings. Otherwise (not root, no apt-get, the install failed) it
+ * warns why and leaves the missing program to the step that runs it, which fails with
+ * TOOLCHAIN_MISSING and the install hint.
+ */
+async function ensureDebianToolchains(
+  ctx: RunContext,
+  repoPath: string,
+  service: ServiceSpec,
+): Promise<void> {
+  const env = toolEnv(ctx);
+  const missing = missingDebianToolchains(service, env.PATH ?? '', repoPath);
+  if (missing.length === 0) return;
+  const programs = missing.map((m) => m.program).join(', ');
+  const done = await installDebianToolchains(missing, ctx.signal);
+  ctx.bus.publish({
+    kind: 'warning',
+    phase: 'dependencies',
+    service: service.name,
+    message: done.ok
+      ? `${programs} was not installed: Debian's ${done.packages.join(', ')} installed in ${(done.durationMs / 1000).toFixed(1)} s`
+      : `${programs} is not installed and could not be installed: ${done.reason}`,
+  });
 }
