@@ -6,7 +6,7 @@ import type { ProvisionedToolSpec, ServiceSpec } from '../model/plan.js';
 import type { RunContext } from '../model/run-context.js';
 import type { InstallOutcome } from '../model/run-state.js';
 import { serviceEnv } from '../exec/service-env.js';
-import { provisionTool, toolEnv } from '../exec/provisioned-tools.js';
+import { goNeedsNewerToolchain, provisionTool, toolEnv } from '../exec/provisioned-tools.js';
 import { installDebianToolchains, missingDebianToolchains } from '../exec/debian-toolchains.js';
 import { runStep } from '../exec/run-step.js';
 import type { Agent } from './agent.js';
@@ -56,12 +56,17 @@ async function installService(
     : null;
   await ensureDebianToolchains(ctx, repoPath, service);
   if (service.packageManager) await ensurePackageManager(ctx, service, service.packageManager);
-  if (runtime?.warning) {
+  const goVersion = ctx.state.env?.toolchains.find((t) => t.name === 'go')?.version ?? null;
+  const warning =
+    service.runtime && goNeedsNewerToolchain([service], goVersion)
+      ? `${service.runtime.source} wants Go ${service.runtime.wanted}, newer than the installed ${goVersion}: the go command fetches that toolchain from the Go module proxy (GOTOOLCHAIN=auto) into the module cache, once`
+      : runtime?.warning;
+  if (warning) {
     ctx.bus.publish({
       kind: 'warning',
       phase: 'dependencies',
       service: service.name,
-      message: runtime.warning,
+      message: warning,
     });
   }
   if (!install)

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import semver from 'semver';
 import type { ProvisionedToolSpec, ServiceSpec } from '../model/plan.js';
 import type { RunContext } from '../model/run-context.js';
 import { RepoRunnerError } from '../model/errors.js';
@@ -121,5 +122,30 @@ export async function provisionTool(
  * {@link withProvisionedTools}): what `serviceEnv` starts from for every command of the run.
  */
 export function toolEnv(ctx: Pick<RunContext, 'env' | 'home' | 'state'>): NodeJS.ProcessEnv {
-  return withProvisionedTools(ctx.env, ctx.home, ctx.state.plan?.services ?? []);
+  const services = ctx.state.plan?.services ?? [];
+  const env = withProvisionedTools(ctx.env, ctx.home, services);
+  const go = ctx.state.env?.toolchains.find((t) => t.name === 'go')?.version ?? null;
+  return goNeedsNewerToolchain(services, go) ? { ...env, GOTOOLCHAIN: 'auto' } : env;
+}
+
+/**
+ * True when a Go service's go.mod `go` line (its minimum Go) is newer than the installed
+ * `go` (`installed`, e.g. `1.26.8`): the run's Go commands then get `GOTOOLCHAIN=auto`,
+ * Go's own default, under which the go command fetches the toolchain go.mod asks for (the
+ * `toolchain` line when newer) from the Go module proxy into the module cache, once, like
+ * any module. An operator's `GOTOOLCHAIN=local` (in `go env`) is kept for every repository
+ * the installed Go can build: with it, a newer `toolchain` line alone is only a suggestion.
+ * Source: https://go.dev/doc/toolchain#select
+ */
+export function goNeedsNewerToolchain(
+  services: readonly Pick<ServiceSpec, 'runtime'>[],
+  installed: string | null,
+): boolean {
+  const have = installed === null ? null : semver.coerce(installed);
+  if (have === null) return false;
+  return services.some((s) => {
+    if (s.runtime?.tool !== 'go' || s.runtime.source !== 'go.mod') return false;
+    const want = semver.coerce(s.runtime.wanted);
+    return want !== null && semver.gt(want, have);
+  });
 }
