@@ -6,8 +6,17 @@ import type { ProvisionedToolSpec, ServiceSpec } from '../model/plan.js';
 import type { RunContext } from '../model/run-context.js';
 import type { InstallOutcome } from '../model/run-state.js';
 import { serviceEnv } from '../exec/service-env.js';
-import { goNeedsNewerToolchain, provisionTool, toolEnv } from '../exec/provisioned-tools.js';
+import { provisionTool } from '../exec/provisioned-tools.js';
+import { goNeedsNewerToolchain, toolEnv, unmetNodeRange } from '../env/tool-env.js';
 import { installDebianToolchains, missingDebianToolchains } from '../exec/debian-toolchains.js';
+import {
+  NODE_BINARY_PACKAGE,
+  nodeSpec,
+  npmMajorFor,
+  npmSpec,
+  provisionedNodeFor,
+  registryNodeVersion,
+} from '../exec/node-runtime.js';
 import { runStep } from '../exec/run-step.js';
 import type { Agent } from './agent.js';
 import { installHash, readMarker, writeMarker } from './install-marker.js';
@@ -55,10 +64,12 @@ async function installService(
       )
     : null;
   await ensureDebianToolchains(ctx, repoPath, service);
+  const nodeProvisioned = await ensureNodeRuntime(ctx, service);
   if (service.packageManager) await ensurePackageManager(ctx, service, service.packageManager);
   const goVersion = ctx.state.env?.toolchains.find((t) => t.name === 'go')?.version ?? null;
-  const warning =
-    service.runtime && goNeedsNewerToolchain([service], goVersion)
+  const warning = nodeProvisioned
+    ? null
+    : service.runtime && goNeedsNewerToolchain([service], goVersion)
       ? `${service.runtime.source} wants Go ${service.runtime.wanted}, newer than the installed ${goVersion}: the go command fetches that toolchain from the Go module proxy (GOTOOLCHAIN=auto) into the module cache, once`
       : runtime?.warning;
   if (warning) {
@@ -92,7 +103,9 @@ async function installService(
       ? (runtime?.use?.name ?? 'python3')
       : (install.steps[0]?.argv[0] ?? 'npm');
   const tool = ctx.state.env?.toolchains.find((t) => t.name === toolName);
-  const hash = installHash(repoPath, install, `${toolName}@${tool?.version ?? 'unknown'}`);
+  // A provisioned Node builds native addons for its own ABI: a change of Node reinstalls.
+  const toolId = `${toolName}@${tool?.version ?? 'unknown'}${nodeProvisioned ? `+node@${nodeProvisioned}` : ''}`;
+  const hash = installHash(repoPath, install, toolId);
   if (!ctx.options.forceInstall && existsSync(dir) && readMarker(markerDir) === hash) {
     ctx.bus.publish({
       kind: 'info',
@@ -183,4 +196,63 @@ async function ensureDebianToolchains(
       ? `${programs} was not installed: Debian's ${done.packages.join(', ')} installed in ${(done.durationMs / 1000).toFixed(1)} s`
       : `${programs} is not installed and could not be installed: ${done.reason}`,
   });
+}
+
+/**
+ * Provisions the Node a service's `engines.node`, `.nvmrc` or `.node-version` asks for when
+ * the machine's Node does not satisfy it: the newest release in range from the npm registry
+ * (`exec/node-runtime.ts`: the official binary with its headers, and an npm that runs on it
+ * when the machine's does not), kept under `<data dir>/toolchains` and put first on PATH for
+ * every command of the run by `toolEnv`. When none can be had (no release in range, the
+ * registry unreachable) the run goes on with the machine's Node and the usual warning.
+ *
+ * @returns the Node version the service runs on when it is a provisioned one, else null
+ */
+async function ensureNodeRuntime(ctx: RunContext, service: ServiceSpec): Promise<string | null> {
+  const toolchains = ctx.state.env?.toolchains ?? [];
+  const installed = toolchains.find((t) => t.name === 'node')?.version ?? null;
+  const range = unmetNodeRange(service, installed);
+  if (range === null || !service.runtime) return null;
+  const npmVersion = toolchains.find((t) => t.name === 'npm')?.version ?? null;
+  const npmMajor = npmVersion === null ? null : Number(npmVersion.split('.')[0]);
+  const wants = `${service.runtime.source} wants Node ${service.runtime.wanted}, the machine has ${installed ?? 'none'}`;
+  const have = provisionedNodeFor(ctx.home, range, npmMajor);
+  if (have !== null && have.binDirs.length === (needsNpm(have.version, npmMajor) ? 2 : 1)) {
+    ctx.bus.publish({
+      kind: 'warning',
+      phase: 'dependencies',
+      service: service.name,
+      message: `${wants}: running on Node ${have.version}, provisioned from the npm registry before (${have.binDirs[0]})`,
+    });
+    return have.version;
+  }
+  const env = toolEnv(ctx);
+  const found = await registryNodeVersion(range, env, ctx.signal);
+  if (found.version === null) {
+    ctx.bus.publish({
+      kind: 'warning',
+      phase: 'dependencies',
+      service: service.name,
+      message: `${wants}, and the npm registry has no ${NODE_BINARY_PACKAGE} release in ${range}${found.error ? ` (${found.error})` : ''}: running on the machine's Node`,
+    });
+    return null;
+  }
+  const started = Date.now();
+  await provisionTool(ctx.home, nodeSpec(found.version), env, ctx.signal, { evenIfOnPath: true });
+  const npm = needsNpm(found.version, npmMajor) ? npmMajorFor(found.version) : null;
+  if (npm !== null)
+    await provisionTool(ctx.home, npmSpec(npm), env, ctx.signal, { evenIfOnPath: true });
+  ctx.bus.publish({
+    kind: 'warning',
+    phase: 'dependencies',
+    service: service.name,
+    message: `${wants}: Node ${found.version} provisioned from the npm registry (${NODE_BINARY_PACKAGE}${npm !== null ? `, with npm ${npm}` : ''}) in ${((Date.now() - started) / 1000).toFixed(1)} s, kept for later runs`,
+  });
+  return found.version;
+}
+
+/** True when the machine's npm (major `npmMajor`) is not the one that runs on Node `version`. */
+function needsNpm(version: string, npmMajor: number | null): boolean {
+  const major = npmMajorFor(version);
+  return major !== null && major !== npmMajor;
 }

@@ -5,7 +5,7 @@ import { logFile } from '../model/paths.js';
 import type { CommandSpec, ServiceSpec } from '../model/plan.js';
 import type { RunContext } from '../model/run-context.js';
 import { appEnvFor, serviceEnv } from '../exec/service-env.js';
-import { toolEnv } from '../exec/provisioned-tools.js';
+import { toolEnv } from '../env/tool-env.js';
 import { runStep } from '../exec/run-step.js';
 import { RepoView } from '../repo/repo-view.js';
 import { resolveInside } from '../repo/resolve-inside.js';

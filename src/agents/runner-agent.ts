@@ -13,7 +13,7 @@ import { openRunCgroup } from '../exec/cgroup.js';
 import { diskQuotaHit } from '../exec/disk-quota.js';
 import { installHint } from '../exec/toolchain-hints.js';
 import { appEnvFor, serviceEnv } from '../exec/service-env.js';
-import { toolEnv } from '../exec/provisioned-tools.js';
+import { toolEnv } from '../env/tool-env.js';
 import type { Agent } from './agent.js';
 import { resolveArgv, serviceUrls, startOrder } from './start-command.js';
 import { urlVariable } from '../model/service-url.js';

@@ -3,7 +3,7 @@ import { logFile } from '../model/paths.js';
 import type { RunContext } from '../model/run-context.js';
 import type { RunState } from '../model/run-state.js';
 import { appEnvFor, serviceEnv } from '../exec/service-env.js';
-import { toolEnv } from '../exec/provisioned-tools.js';
+import { toolEnv } from '../env/tool-env.js';
 import { runStep } from '../exec/run-step.js';
 import { PathEscapeError, resolveInside } from '../repo/resolve-inside.js';
 import { giveToRun } from '../exec/sandbox-user.js';

@@ -1,8 +1,6 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import semver from 'semver';
 import type { ProvisionedToolSpec, ServiceSpec } from '../model/plan.js';
-import type { RunContext } from '../model/run-context.js';
 import { RepoRunnerError } from '../model/errors.js';
 import { outputTail } from './process-result.js';
 import { runCommand } from './run-command.js';
@@ -57,7 +55,9 @@ const INSTALL_TIMEOUT_MS = 300_000;
 
 /**
  * Makes `spec.name` available: nothing to do when it is on `env.PATH` (the machine's own, or
- * one provisioned before: pass the env from {@link withProvisionedTools}); else installs
+ * one provisioned before: pass the env from {@link withProvisionedTools}), or with
+ * `evenIfOnPath` (another version of a tool the machine has, such as Node) when
+ * {@link toolDir} has it already; else installs
  * `<npmPackage>@<version>` with npm (the registry npm is configured with) into a fresh
  * prefix beside {@link toolDir} and renames it into place once it worked, so a half-made
  * install is never used. Runs as Repo Runner itself, outside the run's sandbox: the package
@@ -71,8 +71,13 @@ export async function provisionTool(
   spec: ProvisionedToolSpec,
   env: NodeJS.ProcessEnv,
   signal?: AbortSignal,
+  options: { evenIfOnPath?: boolean } = {},
 ): Promise<ToolProvisioning> {
-  const present = resolveProgram(spec.name, '/', env.PATH ?? '');
+  const present = options.evenIfOnPath
+    ? existsSync(path.join(toolBinDir(home, spec), spec.name))
+      ? path.join(toolBinDir(home, spec), spec.name)
+      : null
+    : resolveProgram(spec.name, '/', env.PATH ?? '');
   if (present) return { kind: 'present', program: present };
   const started = Date.now();
   const dir = toolDir(home, spec);
@@ -115,37 +120,4 @@ export async function provisionTool(
     if (!existsSync(dir)) throw err;
   }
   return { kind: 'provisioned', binDir: toolBinDir(home, spec), durationMs: Date.now() - started };
-}
-
-/**
- * The run's base environment with its provisioned tools on PATH (see
- * {@link withProvisionedTools}): what `serviceEnv` starts from for every command of the run.
- */
-export function toolEnv(ctx: Pick<RunContext, 'env' | 'home' | 'state'>): NodeJS.ProcessEnv {
-  const services = ctx.state.plan?.services ?? [];
-  const env = withProvisionedTools(ctx.env, ctx.home, services);
-  const go = ctx.state.env?.toolchains.find((t) => t.name === 'go')?.version ?? null;
-  return goNeedsNewerToolchain(services, go) ? { ...env, GOTOOLCHAIN: 'auto' } : env;
-}
-
-/**
- * True when a Go service's go.mod `go` line (its minimum Go) is newer than the installed
- * `go` (`installed`, e.g. `1.26.8`): the run's Go commands then get `GOTOOLCHAIN=auto`,
- * Go's own default, under which the go command fetches the toolchain go.mod asks for (the
- * `toolchain` line when newer) from the Go module proxy into the module cache, once, like
- * any module. An operator's `GOTOOLCHAIN=local` (in `go env`) is kept for every repository
- * the installed Go can build: with it, a newer `toolchain` line alone is only a suggestion.
- * Source: https://go.dev/doc/toolchain#select
- */
-export function goNeedsNewerToolchain(
-  services: readonly Pick<ServiceSpec, 'runtime'>[],
-  installed: string | null,
-): boolean {
-  const have = installed === null ? null : semver.coerce(installed);
-  if (have === null) return false;
-  return services.some((s) => {
-    if (s.runtime?.tool !== 'go' || s.runtime.source !== 'go.mod') return false;
-    const want = semver.coerce(s.runtime.wanted);
-    return want !== null && semver.gt(want, have);
-  });
 }

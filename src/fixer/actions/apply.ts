@@ -8,7 +8,7 @@ import type { RunContext } from '../../model/run-context.js';
 import { stopProcessGroups } from '../../exec/run-processes.js';
 import { outputTail } from '../../exec/process-result.js';
 import { appEnvFor, serviceEnv } from '../../exec/service-env.js';
-import { toolEnv } from '../../exec/provisioned-tools.js';
+import { toolEnv } from '../../env/tool-env.js';
 import { failureReason, runStep } from '../../exec/run-step.js';
 import { portManager } from '../../managers/port-manager.js';
 import { resolveInside } from '../../repo/resolve-inside.js';
