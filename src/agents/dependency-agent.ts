@@ -67,11 +67,14 @@ async function installService(
   const nodeProvisioned = await ensureNodeRuntime(ctx, service);
   if (service.packageManager) await ensurePackageManager(ctx, service, service.packageManager);
   const goVersion = ctx.state.env?.toolchains.find((t) => t.name === 'go')?.version ?? null;
-  const warning = nodeProvisioned
-    ? null
-    : service.runtime && goNeedsNewerToolchain([service], goVersion)
-      ? `${service.runtime.source} wants Go ${service.runtime.wanted}, newer than the installed ${goVersion}: the go command fetches that toolchain from the Go module proxy (GOTOOLCHAIN=auto) into the module cache, once`
-      : runtime?.warning;
+  const nodeInstalled = ctx.state.env?.toolchains.find((t) => t.name === 'node')?.version ?? null;
+  // ensureNodeRuntime said what it did about an unmet Node range already.
+  const warning =
+    nodeProvisioned !== null || unmetNodeRange(service, nodeInstalled) !== null
+      ? null
+      : service.runtime && goNeedsNewerToolchain([service], goVersion)
+        ? `${service.runtime.source} wants Go ${service.runtime.wanted}, newer than the installed ${goVersion}: the go command fetches that toolchain from the Go module proxy (GOTOOLCHAIN=auto) into the module cache, once`
+        : runtime?.warning;
   if (warning) {
     ctx.bus.publish({
       kind: 'warning',
