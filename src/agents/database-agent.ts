@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bwrapArgv } from '../exec/sandbox.js';
@@ -7,9 +7,11 @@ import { writeJsonAtomic } from '../store/state-files.js';
 import { databaseDataDir } from './database-decisions.js';
 import { NeedsFixError, UnrecoverableError } from '../model/errors.js';
 import { logFile } from '../model/paths.js';
+import { outputTail } from '../exec/process-result.js';
 import type { RunContext } from '../model/run-context.js';
 import type { DecidedDatabase, RunState } from '../model/run-state.js';
 import { hasServerBinaries, installHint } from '../database/find-server-binaries.js';
+import { expandInitScripts, runInitScript } from '../database/init-scripts.js';
 import { installServerPackages } from '../database/install-server-packages.js';
 import { startMariadb } from '../database/mariadb.js';
 import { startPostgres } from '../database/postgres.js';
@@ -79,6 +81,7 @@ export const databaseAgent = {
       }
       const db = await startOne(ctx, d);
       started.push({ name: d.name, kind: d.kind, pid: db.pid, url: db.url, dataDir: db.dataDir });
+      await applyInitScripts(ctx, d, db);
     }
     await runMigrations(ctx);
     return started;
@@ -180,4 +183,48 @@ async function startOne(ctx: RunContext, d: DecidedDatabase): Promise<Provisione
       { cause: err },
     );
   }
+}
+
+/**
+ * Runs the initialisation scripts a compose file mounts into the database image's
+ * `/docker-entrypoint-initdb.d` (`DatabaseSpec.initScripts`) as the image would: once, on a
+ * fresh data dir (a marker beside it, `<data dir>.initdb-done`, keeps a `--keep-data`
+ * database from running them twice), in file-name order, as the app's account in its
+ * database. A script that fails is reported as a warning with its output's tail and the
+ * rest still run; the app's own checks then say what is missing.
+ */
+async function applyInitScripts(
+  ctx: RunContext,
+  d: DecidedDatabase,
+  db: ProvisionedDatabase,
+): Promise<void> {
+  const spec = ctx.state.plan?.databases?.find((s) => s.name === d.name);
+  if (!spec?.initScripts?.length || d.kind === 'redis') return;
+  const marker = `${db.dataDir}.initdb-done`;
+  if (existsSync(marker)) return;
+  const repoPath = ctx.state.workspace?.repoPath ?? ctx.source;
+  const { scripts, skipped } = expandInitScripts(repoPath, spec.initScripts);
+  const log = logFile(ctx.runDir, `db-${d.name}`);
+  const failed: string[] = [];
+  for (const script of scripts) {
+    const target = { kind: d.kind, port: d.port, user: d.user, password: d.password };
+    const r = await runInitScript({ ...target, database: d.database, signal: ctx.signal }, script);
+    appendFileSync(
+      log,
+      `[repo-runner] init script ${script.name}: ${r.failed ? 'failed' : 'ok'}\n${r.stderr}`,
+    );
+    if (r.failed) failed.push(`${script.name}: ${outputTail(r, 3).join(' | ') || r.spawnError}`);
+  }
+  writeFileSync(marker, `${new Date().toISOString()}\n`);
+  const ran = scripts.length - failed.length;
+  ctx.bus.publish({
+    kind: failed.length > 0 || skipped.length > 0 ? 'warning' : 'info',
+    phase: 'database',
+    service: `db:${d.name}`,
+    message: [
+      `${ran} of ${scripts.length} init script(s) from the compose file applied (${scripts.map((s) => s.name).join(', ')})`,
+      ...failed.map((f) => `failed ${f}`),
+      ...(skipped.length > 0 ? [`not run (shell scripts): ${skipped.join(', ')}`] : []),
+    ].join('; '),
+  });
 }

@@ -141,6 +141,14 @@ export const DatabaseSpecSchema = z.object({
   user: z.string().optional(),
   password: z.string().optional(),
   database: z.string().optional(),
+  /**
+   * Initialisation scripts a compose file mounts into the image's
+   * `/docker-entrypoint-initdb.d` (`./schema.sql:/docker-entrypoint-initdb.d/init.sql`, or a
+   * folder): `source` relative to the repository root, `target` the path inside the
+   * container (its file name orders the scripts, as the image runs them in name order). Run
+   * once on a fresh data dir (see `database/init-scripts.ts`).
+   */
+  initScripts: z.array(z.object({ source: z.string(), target: z.string() })).optional(),
   evidence: z.array(z.string()),
 });
 export type DatabaseSpec = z.infer<typeof DatabaseSpecSchema>;

@@ -84,7 +84,11 @@ export async function applyCompose(
     user: d.credentials.user,
     password: d.credentials.password,
     ...(d.credentials.database ? { database: d.credentials.database } : {}),
-    evidence: [`${compose.file} service ${d.name} (${d.image})`],
+    ...(d.initScripts ? { initScripts: d.initScripts } : {}),
+    evidence: [
+      `${compose.file} service ${d.name} (${d.image})`,
+      ...(d.initScripts ?? []).map((m) => `${m.source} mounted at ${m.target}: run once`),
+    ],
   }));
   for (const u of compose.unknown) warnings.push(u.reason);
   const kept = services.filter((s) => !contexts.has(s.root) && !out.some((o) => o.name === s.name));

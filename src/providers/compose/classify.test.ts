@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { classifyService, type Classified, type ClassifyInput } from './classify.js';
+import { classifyService, initScriptsOf, type Classified, type ClassifyInput } from './classify.js';
 import type { ComposeService } from './compose-schema.js';
 
 function classify(service: ComposeService, shell: Record<string, string> = {}) {
@@ -109,4 +109,29 @@ test('build contexts outside the repository, and services without build or image
   const none = classify({ command: 'true' });
   assert.equal(none.result, null);
   assert.deepEqual(none.warnings, ['has neither build nor image; skipped']);
+});
+
+test('initScriptsOf: bind mounts into /docker-entrypoint-initdb.d, inside the repository only', () => {
+  assert.deepEqual(
+    initScriptsOf({
+      image: 'mysql:8',
+      volumes: [
+        './article.sql:/docker-entrypoint-initdb.d/init.sql',
+        './db/init:/docker-entrypoint-initdb.d:ro',
+        'data:/var/lib/mysql',
+        'named:/docker-entrypoint-initdb.d',
+        '/etc/passwd:/docker-entrypoint-initdb.d/x.sql',
+        '../outside.sql:/docker-entrypoint-initdb.d/o.sql',
+        './conf:/etc/mysql/conf.d',
+        { type: 'bind', source: './seed.sql', target: '/docker-entrypoint-initdb.d/02.sql' },
+        { type: 'volume', source: 'v', target: '/docker-entrypoint-initdb.d' },
+      ],
+    }),
+    [
+      { source: 'article.sql', target: '/docker-entrypoint-initdb.d/init.sql' },
+      { source: 'db/init', target: '/docker-entrypoint-initdb.d' },
+      { source: 'seed.sql', target: '/docker-entrypoint-initdb.d/02.sql' },
+    ],
+  );
+  assert.deepEqual(initScriptsOf({ image: 'postgres:16' }), []);
 });

@@ -96,8 +96,49 @@ export function classifyService(
       ...optional('version', versionOfTag(ref.tag)),
       credentials: credentialsOf(kind, ref, { ...input.fileEnv, ...environment }, command),
       ...optional('publishedPort', published),
+      ...(kind !== 'redis' && initScriptsOf(service).length > 0
+        ? { initScripts: initScriptsOf(service) }
+        : {}),
     },
   };
+}
+
+/** Where the official postgres, mysql and mariadb images look for initialisation scripts. */
+const INITDB_DIR = '/docker-entrypoint-initdb.d';
+
+/**
+ * The bind mounts of a database service into {@link INITDB_DIR} (or a file in it), short
+ * syntax (`./db/init.sql:/docker-entrypoint-initdb.d/init.sql:ro`) or long (`type: bind`):
+ * sources relative to the repository root; named volumes and sources outside it (absolute,
+ * `..`) are left out. Source: https://docs.docker.com/reference/compose-file/services/#volumes,
+ * "Initialization scripts" of https://hub.docker.com/_/postgres and https://hub.docker.com/_/mysql
+ */
+export function initScriptsOf(service: ComposeService): { source: string; target: string }[] {
+  const volumes = Array.isArray(service['volumes']) ? (service['volumes'] as unknown[]) : [];
+  const out: { source: string; target: string }[] = [];
+  for (const v of volumes) {
+    let source: string | undefined;
+    let target: string | undefined;
+    if (typeof v === 'string') {
+      [source, target] = v.split(':');
+    } else if (typeof v === 'object' && v !== null) {
+      const long = v as { type?: unknown; source?: unknown; target?: unknown };
+      if (
+        long.type === 'bind' &&
+        typeof long.source === 'string' &&
+        typeof long.target === 'string'
+      )
+        [source, target] = [long.source, long.target];
+    }
+    if (source === undefined || target === undefined) continue;
+    const t = path.posix.normalize(target);
+    if (t !== INITDB_DIR && !t.startsWith(`${INITDB_DIR}/`)) continue;
+    if (!/^\.{1,2}(\/|$)/.test(source)) continue; // a named volume, or an absolute host path
+    const rel = path.posix.normalize(source);
+    if (rel === '..' || rel.startsWith('../')) continue;
+    out.push({ source: rel, target: t });
+  }
+  return out;
 }
 
 /** `env_file` entries as `{ path, required }`, paths relative to the repository root. */

@@ -43,6 +43,8 @@ export const ComposeDatabaseSchema = z.object({
   }),
   publishedPort: Port.optional(),
   waitHealthy: z.boolean(),
+  /** Bind mounts into `/docker-entrypoint-initdb.d` (see `DatabaseSpec.initScripts`). */
+  initScripts: z.array(z.object({ source: z.string(), target: z.string() })).optional(),
 });
 export type ComposeDatabase = z.infer<typeof ComposeDatabaseSchema>;
 
