@@ -18,6 +18,8 @@ describe('sandbox: what a run can reach (bubblewrap)', () => {
   // A stand-in for ~/.ssh/id_rsa: a secret in the operator's home, removed after.
   const secretDir = path.join(os.homedir(), `.rr-sandbox-test-${process.pid}`);
   const secretFile = path.join(secretDir, 'id_rsa');
+  // A stand-in for a host service's socket under /run (PostgreSQL's, D-Bus's).
+  const runFile = `/run/rr-sandbox-test-${process.pid}`;
   const SECRET = `SECRET-${process.pid}-${Date.now()}`;
   let report: { runId: string; status: string; services: Array<{ url: string }> };
   let probes: Record<string, string>;
@@ -27,6 +29,7 @@ describe('sandbox: what a run can reach (bubblewrap)', () => {
     mkdirSync(outside, { recursive: true });
     mkdirSync(secretDir, { recursive: true });
     writeFileSync(secretFile, SECRET);
+    writeFileSync(runFile, SECRET);
     const store = path.join(home, 'repo-runner.db');
     writeFileSync(
       path.join(repo, 'probe.sh'),
@@ -35,6 +38,7 @@ describe('sandbox: what a run can reach (bubblewrap)', () => {
         `[ -e '${store}' ] && echo store=visible >> $out || echo store=hidden >> $out`,
         `cat '${secretFile}' >/dev/null 2>&1 && echo secret=read >> $out || echo secret=hidden >> $out`,
         `ls -A '${path.join(home, 'runs')}' | wc -l | sed 's/^/runs_visible=/' >> $out`,
+        `[ -e '${runFile}' ] && echo host_run=visible >> $out || echo host_run=hidden >> $out`,
         `(echo x > '${path.join(outside, 'pwned')}') 2>/dev/null && echo write_outside=yes >> $out || echo write_outside=no >> $out`,
         `(echo x > /etc/pwned-${process.pid}) 2>/dev/null && echo write_etc=yes >> $out || echo write_etc=no >> $out`,
         `(echo x > .git/pwned) 2>/dev/null && echo write_git=yes >> $out || echo write_git=no >> $out`,
@@ -69,6 +73,7 @@ describe('sandbox: what a run can reach (bubblewrap)', () => {
   after(async () => {
     if (report?.runId) await cli(home, ['stop', report.runId]);
     rmSync(secretDir, { recursive: true, force: true });
+    rmSync(runFile, { force: true });
     rmSync(`/etc/pwned-${process.pid}`, { force: true });
     cleanup();
   });
@@ -83,6 +88,7 @@ describe('sandbox: what a run can reach (bubblewrap)', () => {
     assert.equal(probes.store, 'hidden');
     assert.equal(probes.secret, 'hidden');
     assert.equal(probes.runs_visible, '1', 'only its own run directory');
+    assert.equal(probes.host_run, 'hidden', "the host's /run (its services' sockets)");
   });
 
   it("gets none of the operator's secrets or Repo Runner's variables in its environment", () => {

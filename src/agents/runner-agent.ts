@@ -13,6 +13,7 @@ import { openRunCgroup } from '../exec/cgroup.js';
 import { diskQuotaHit } from '../exec/disk-quota.js';
 import { installHint } from '../exec/toolchain-hints.js';
 import { appEnvFor, serviceEnv } from '../exec/service-env.js';
+import { resolveInside } from '../repo/resolve-inside.js';
 import { toolEnv } from '../env/tool-env.js';
 import type { Agent } from './agent.js';
 import { resolveArgv, serviceUrls, startOrder } from './start-command.js';
@@ -66,7 +67,16 @@ export async function startService(
   await ctx.isolation?.network?.ready();
   let child;
   try {
-    const confined = confine(ctx, { argv, cwd, env, service: true });
+    const confined = confine(ctx, {
+      argv,
+      cwd,
+      env,
+      service: true,
+      files: (service.files ?? []).map((f) => ({
+        source: resolveInside(repoPath, f.source),
+        target: f.target,
+      })),
+    });
     if (!confined) throw enoent(argv[0] ?? '');
     child = await spawnServiceProcess({ ...confined, logFile: log });
   } catch (err) {

@@ -29,6 +29,12 @@ export interface SandboxCommand {
    * `--detach`; a supervisor adopts it): not killed with its parent. Steps are.
    */
   service?: boolean;
+  /**
+   * Files shown read-only at another path (a compose secret at `/run/secrets/<name>`):
+   * `source` an absolute host path the caller resolved inside the repository, `target`
+   * absolute inside the sandbox, under `/run` (the sandbox's own, empty) only.
+   */
+  files?: Array<{ source: string; target: string }>;
 }
 
 /**
@@ -140,15 +146,15 @@ export const HIDDEN_SYSTEM_PATHS = [
   '/etc/ssh',
   '/etc/ssl/private',
   '/var/lib/sudo',
+  // Where /var/run is a folder of its own rather than a link to /run (hidden whole).
   '/var/run/docker.sock',
-  '/run/docker.sock',
-  '/run/containerd',
-  '/run/podman',
-  '/run/sudo',
 ];
 
-/** Where run networks keep their relay sockets and pid files (`exec/run-network.ts`). */
-const RUN_NETWORK_STATE = '/run/repo-runner';
+/**
+ * What of the host's `/run` a sandbox keeps (read-only): systemd-resolved's folder, where
+ * `/etc/resolv.conf` points on hosts that run it. Everything else there is hidden.
+ */
+const KEPT_RUN_PATHS = ['/run/systemd/resolve'];
 
 const inside = (dir: string, p: string) => p === dir || p.startsWith(dir + path.sep);
 
@@ -180,7 +186,8 @@ export function toolchainDirs(home: string, pathVar: string): string[] {
  *   process tree (`--unshare-pid`), its own IPC and host name;
  * - the operator's home replaced by the run's `home/` (same path, so tools' defaults keep
  *   working), with the toolchains put back read-only and the package caches writable;
- * - the data dir hidden (an empty tmpfs) but for this run's directory; `/tmp` private;
+ * - the data dir hidden (an empty tmpfs) but for this run's directory; `/tmp` and `/run`
+ *   private (compose secrets shown read-only under `/run/secrets`);
  * - the repository writable, its `.git` read-only;
  * - no capabilities (`--cap-drop ALL`, and bubblewrap sets no-new-privileges); a step is
  *   killed with its parent; and because bubblewrap is the init of its PID namespace, every
@@ -228,6 +235,11 @@ export function bwrapArgv(view: SandboxView, cmd: SandboxCommand): string[] {
     made.add(dest);
   };
   mount('--tmpfs', null, '/tmp');
+  // The host's /run holds unix sockets the run network does not cover (database servers',
+  // D-Bus, container engines', the run networks' relays): a private, empty one, as a
+  // container has; only the resolver's folder (where /etc/resolv.conf may point) is kept.
+  mount('--tmpfs', null, '/run');
+  for (const keep of KEPT_RUN_PATHS) if (existsSync(keep)) mount('--ro-bind', keep, keep);
   for (const p of HIDDEN_SYSTEM_PATHS) {
     let dir: boolean;
     try {
@@ -238,8 +250,6 @@ export function bwrapArgv(view: SandboxView, cmd: SandboxCommand): string[] {
     if (dir) mount('--tmpfs', null, p);
     else mount('--ro-bind', '/dev/null', p);
   }
-  // Run networks' state (relay sockets of every run): not for a run's code to reach.
-  if (existsSync(RUN_NETWORK_STATE)) mount('--tmpfs', null, RUN_NETWORK_STATE);
   mount('--bind', runHome, home);
   // Toolchains read-only, caches writable, shallower first: `.cargo` (a cache) lies under
   // `.cargo/bin` (a toolchain), `go` (a toolchain) under `go/pkg/mod` (a cache).
@@ -296,6 +306,9 @@ export function bwrapArgv(view: SandboxView, cmd: SandboxCommand): string[] {
       mount('--bind', repo, view.repoPath);
       if (existsSync(git)) mount('--ro-bind', git, path.join(view.repoPath, '.git'));
     }
+  }
+  for (const f of cmd.files ?? []) {
+    if (inside('/run', f.target) && f.target !== '/run') mount('--ro-bind', f.source, f.target);
   }
   if (view.hostsFile) a.push('--ro-bind', view.hostsFile, '/etc/hosts');
   if (view.resolvConf) a.push('--ro-bind', view.resolvConf, '/etc/resolv.conf');

@@ -123,6 +123,12 @@ export const ServiceSpecSchema = z.object({
   packageManager: ProvisionedToolSpecSchema.optional(),
   /** Names of services this one talks to; they start first and their URLs are in its env. */
   dependsOn: z.array(z.string()).optional(),
+  /**
+   * Repository files its start command sees read-only at another path: a compose secret
+   * (`secrets: [db-password]`, top-level `file: db/password.txt`) at `/run/secrets/<name>`.
+   * `source` relative to the repository root, `target` absolute under `/run`.
+   */
+  files: z.array(z.object({ source: z.string(), target: z.string() })).optional(),
 });
 export type ServiceSpec = z.infer<typeof ServiceSpecSchema>;
 

@@ -71,10 +71,15 @@ export async function applyCompose(
       protocol: port === undefined ? 'none' : s.protocol,
       env: { ...s.env, ...fileEnv, ...b.environment },
       ...(port !== undefined ? { preferredPort: port } : {}),
+      ...(b.secrets?.length ? { files: b.secrets } : {}),
       dependsOn: b.dependsOn
         .filter((d) => compose.build.some((o) => o.name === d))
         .map(toServiceName),
-      evidence: [`${compose.file} service ${b.name} (build ${b.context})`, ...s.evidence],
+      evidence: [
+        `${compose.file} service ${b.name} (build ${b.context})`,
+        ...(b.secrets ?? []).map((m) => `secret ${m.source} shown at ${m.target}`),
+        ...s.evidence,
+      ],
     });
   }
   const databases: DatabaseSpec[] = compose.databases.map((d) => ({

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { classifyService, initScriptsOf, type Classified, type ClassifyInput } from './classify.js';
+import {
+  classifyService,
+  initScriptsOf,
+  secretsOf,
+  withFileVariables,
+  type Classified,
+  type ClassifyInput,
+} from './classify.js';
 import type { ComposeService } from './compose-schema.js';
 
 function classify(service: ComposeService, shell: Record<string, string> = {}) {
@@ -134,4 +141,45 @@ test('initScriptsOf: bind mounts into /docker-entrypoint-initdb.d, inside the re
     ],
   );
   assert.deepEqual(initScriptsOf({ image: 'postgres:16' }), []);
+});
+
+test('secretsOf: file-backed secrets a service lists, at /run/secrets/<name> or its target', () => {
+  const files = { 'db-password': 'db/password.txt', api: 'keys/api.txt' };
+  assert.deepEqual(
+    secretsOf(
+      {
+        image: 'x',
+        secrets: [
+          'db-password',
+          { source: 'api', target: 'api_key' },
+          { source: 'api', target: '../../etc/passwd' },
+          'external-one',
+        ],
+      },
+      files,
+    ),
+    [
+      { source: 'db/password.txt', target: '/run/secrets/db-password' },
+      { source: 'keys/api.txt', target: '/run/secrets/api_key' },
+    ],
+  );
+});
+
+test('withFileVariables: *_FILE pointing at a secret fills the variable the image would', () => {
+  const text = { '/run/secrets/db-password': 's3cret' };
+  assert.deepEqual(
+    withFileVariables(
+      { MYSQL_ROOT_PASSWORD_FILE: '/run/secrets/db-password', MYSQL_DATABASE: 'x' },
+      text,
+    ),
+    {
+      MYSQL_ROOT_PASSWORD_FILE: '/run/secrets/db-password',
+      MYSQL_DATABASE: 'x',
+      MYSQL_ROOT_PASSWORD: 's3cret',
+    },
+  );
+  // A value given directly wins; an unknown file is left alone.
+  const given = { POSTGRES_PASSWORD: 'p', POSTGRES_PASSWORD_FILE: '/run/secrets/db-password' };
+  assert.equal(withFileVariables(given, text).POSTGRES_PASSWORD, 'p');
+  assert.equal(withFileVariables({ A_FILE: '/elsewhere' }, text).A, undefined);
 });

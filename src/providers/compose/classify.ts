@@ -22,6 +22,14 @@ export interface ClassifyInput {
   fileEnv: Record<string, string>;
   /** Where messages for the user go, already prefixed with the service name. */
   warn: (message: string) => void;
+  /** The service's compose secrets (see {@link secretsOf}); absent: none. */
+  secrets?: { source: string; target: string }[];
+  /**
+   * Their contents by path inside the container (`/run/secrets/db-password`), trailing
+   * newlines removed as the images' `*_FILE` handling does: fills `POSTGRES_PASSWORD_FILE`,
+   * `MYSQL_ROOT_PASSWORD_FILE` and the like for a database's credentials.
+   */
+  secretText?: Record<string, string>;
 }
 
 /**
@@ -70,6 +78,7 @@ export function classifyService(
         ...optional('containerPort', containerPort),
         ...optional('publishedPort', published),
         dependsOn: dependenciesOf(service).map((d) => d.name),
+        ...(input.secrets?.length ? { secrets: input.secrets } : {}),
       },
     };
   }
@@ -94,13 +103,58 @@ export function classifyService(
       kind,
       image: service.image,
       ...optional('version', versionOfTag(ref.tag)),
-      credentials: credentialsOf(kind, ref, { ...input.fileEnv, ...environment }, command),
+      credentials: credentialsOf(
+        kind,
+        ref,
+        withFileVariables({ ...input.fileEnv, ...environment }, input.secretText ?? {}),
+        command,
+      ),
       ...optional('publishedPort', published),
       ...(kind !== 'redis' && initScriptsOf(service).length > 0
         ? { initScripts: initScriptsOf(service) }
         : {}),
     },
   };
+}
+
+/**
+ * A service's `secrets` that the file has a `file` for (`fileSecrets`), as mounts at
+ * `/run/secrets/<name>` (short syntax) or at `target` (long syntax; relative under
+ * `/run/secrets/`). Source: https://docs.docker.com/reference/compose-file/services/#secrets
+ */
+export function secretsOf(
+  service: ComposeService,
+  fileSecrets: Record<string, string>,
+): { source: string; target: string }[] {
+  const listed = Array.isArray(service['secrets']) ? (service['secrets'] as unknown[]) : [];
+  const out: { source: string; target: string }[] = [];
+  for (const entry of listed) {
+    const name = typeof entry === 'string' ? entry : (entry as { source?: unknown } | null)?.source;
+    if (typeof name !== 'string' || fileSecrets[name] === undefined) continue;
+    const given = typeof entry === 'object' ? (entry as { target?: unknown }).target : undefined;
+    const target = path.posix.resolve('/run/secrets', typeof given === 'string' ? given : name);
+    if (!target.startsWith('/run/')) continue;
+    out.push({ source: fileSecrets[name], target });
+  }
+  return out;
+}
+
+/**
+ * `env` with each `<NAME>_FILE` variable that points at a known secret also given as
+ * `<NAME>` (unless set): the official images' convention for passwords kept in files
+ * (`POSTGRES_PASSWORD_FILE`, `MYSQL_ROOT_PASSWORD_FILE`, `MARIADB_PASSWORD_FILE`).
+ */
+export function withFileVariables(
+  env: Record<string, string>,
+  secretText: Record<string, string>,
+): Record<string, string> {
+  const out = { ...env };
+  for (const [key, value] of Object.entries(env)) {
+    const base = key.endsWith('_FILE') ? key.slice(0, -'_FILE'.length) : null;
+    if (base && out[base] === undefined && secretText[value] !== undefined)
+      out[base] = secretText[value];
+  }
+  return out;
 }
 
 /** Where the official postgres, mysql and mariadb images look for initialisation scripts. */

@@ -25,6 +25,8 @@ export const ComposeBuildServiceSchema = z.object({
   waitHealthy: z.boolean(),
   /** A dependent asks for `service_completed_successfully`: a one-shot job (e.g. migrations). */
   runsToCompletion: z.boolean(),
+  /** Its compose secrets: repository files shown at `/run/secrets/<name>` (see `secretsOf`). */
+  secrets: z.array(z.object({ source: z.string(), target: z.string() })).optional(),
 });
 export type ComposeBuildService = z.infer<typeof ComposeBuildServiceSchema>;
 

@@ -1,5 +1,5 @@
 import type { RepoView } from '../../repo/repo-view.js';
-import { classifyService, envFilesOf, type Classified } from './classify.js';
+import { classifyService, envFilesOf, secretsOf, type Classified } from './classify.js';
 import { ComposePlanSchema, type ComposePlan } from './compose-plan.js';
 import type { ComposeService } from './compose-schema.js';
 import { parseDotenv } from './dotenv.js';
@@ -52,7 +52,20 @@ export async function readCompose(
   for (const [name, service] of active) {
     const warn = (m: string) => warnings.push(`${name}: ${m}`);
     const fileEnv = await readEnvFiles(repo, service, parsed.env, warn);
-    const result = classifyService(name, service, { lookup: (n) => parsed.env[n], fileEnv, warn });
+    const secrets = secretsOf(service, parsed.secrets);
+    const secretText: Record<string, string> = {};
+    for (const s of secrets) {
+      const text = await repo.readText(s.source);
+      if (text === null) warn(`secret file ${s.source} does not exist`);
+      else secretText[s.target] = text.replace(/\n+$/, '');
+    }
+    const result = classifyService(name, service, {
+      lookup: (n) => parsed.env[n],
+      fileEnv,
+      warn,
+      secrets: secrets.filter((s) => secretText[s.target] !== undefined),
+      secretText,
+    });
     if (result === null) continue;
     classified.push(result);
     deps[name] = dependenciesOf(service);

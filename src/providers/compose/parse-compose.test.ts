@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { withTree as withRepo } from '../temp-tree.test-kit.js';
 import { RepoRunnerError } from '../../model/errors.js';
-import { findComposeFile, parseCompose } from './parse-compose.js';
+import { fileSecrets, findComposeFile, parseCompose } from './parse-compose.js';
 
 test('findComposeFile follows Compose order and is null without a file', async () => {
   const files = {
@@ -73,4 +73,18 @@ test('values are interpolated from the env passed in over .env; anchors and merg
   assert.deepEqual(parsed?.warnings, [
     'compose.yaml: variable UNSET_VAR is not set; using an empty string',
   ]);
+});
+
+test('fileSecrets: top-level secrets backed by a file inside the repository', () => {
+  assert.deepEqual(
+    fileSecrets({
+      'db-password': { file: './db/password.txt' },
+      env: { environment: 'TOKEN' },
+      ext: { external: true },
+      abs: { file: '/etc/shadow' },
+      up: { file: '../x.txt' },
+    }),
+    { 'db-password': 'db/password.txt' },
+  );
+  assert.deepEqual(fileSecrets(undefined), {});
 });

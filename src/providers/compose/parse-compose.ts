@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { RepoRunnerError } from '../../model/errors.js';
 import type { RepoView } from '../../repo/repo-view.js';
@@ -25,6 +26,8 @@ export interface ParsedCompose {
   services: Record<string, ComposeService>;
   /** The interpolation environment: the repo's `.env` overlaid by the env passed in. */
   env: Record<string, string>;
+  /** Top-level `secrets` backed by a file: name → path relative to the repository root. */
+  secrets: Record<string, string>;
   warnings: string[];
 }
 
@@ -87,7 +90,31 @@ export async function parseCompose(
       `${issue.path.join('.') || '(root)'}: ${issue.message}`,
     );
   }
-  return { file, services: parsed.data.services ?? {}, env: merged, warnings };
+  return {
+    file,
+    services: parsed.data.services ?? {},
+    env: merged,
+    secrets: fileSecrets((raw as { secrets?: unknown }).secrets),
+    warnings,
+  };
+}
+
+/**
+ * The top-level `secrets` that name a `file` inside the repository (relative, no `..`):
+ * name → normalised path. `environment:` and `external:` secrets, and files outside, are left
+ * out. Source: https://docs.docker.com/reference/compose-file/secrets/
+ */
+export function fileSecrets(secrets: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (typeof secrets !== 'object' || secrets === null) return out;
+  for (const [name, def] of Object.entries(secrets)) {
+    const file = (def as { file?: unknown } | null)?.file;
+    if (typeof file !== 'string' || path.posix.isAbsolute(file)) continue;
+    const rel = path.posix.normalize(file);
+    if (rel === '..' || rel.startsWith('../')) continue;
+    out[name] = rel;
+  }
+  return out;
 }
 
 /** The line of the deepest node of `path` that exists in the document (1 when none). */
