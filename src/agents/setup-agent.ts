@@ -8,6 +8,7 @@ import { runStep } from '../exec/run-step.js';
 import { PathEscapeError, resolveInside } from '../repo/resolve-inside.js';
 import { giveToRun } from '../exec/sandbox-user.js';
 import type { Agent } from './agent.js';
+import { prepareBuildDatabase } from './build-database.js';
 
 /** Repo Runner's own folder in a repository, for build output that has no conventional place. */
 export const REPO_RUNNER_DIR = '.repo-runner';
@@ -35,12 +36,15 @@ export const setupAgent = {
         continue;
       }
       const log = logFile(ctx.runDir, `build-${service.name}`);
-      const env = serviceEnv(
-        toolEnv(ctx),
-        workspace.repoPath,
-        service,
-        appEnvFor(ctx.state, service.name),
-      );
+      const env = {
+        ...serviceEnv(
+          toolEnv(ctx),
+          workspace.repoPath,
+          service,
+          appEnvFor(ctx.state, service.name),
+        ),
+        ...(await prepareBuildDatabase(ctx, workspace.repoPath, service, log)),
+      };
       if (service.build.some((b) => b.argv.some((a) => a.includes(`${REPO_RUNNER_DIR}/`))))
         ownDir(ctx, workspace.repoPath, service.name);
       for (const step of service.build)

@@ -77,7 +77,15 @@ export interface InitTarget {
  */
 export function runInitScript(target: InitTarget, script: InitScript): Promise<ProcessResult> {
   const raw = readFileSync(script.file);
-  const input = (script.name.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
+  return runSql(target, (script.name.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8'));
+}
+
+/**
+ * Runs SQL text on the server of `target` as its user, in `target.database`: `psql -v
+ * ON_ERROR_STOP=1` (PostgreSQL) or the MariaDB client (which stops at the first error), over
+ * TCP on 127.0.0.1. 5 minutes at most.
+ */
+export function runSql(target: InitTarget, input: string): Promise<ProcessResult> {
   const common = { cwd: os.tmpdir(), timeoutMs: 300_000, signal: target.signal, input };
   if (target.kind === 'postgres') {
     const bins = findPostgresBinaries();

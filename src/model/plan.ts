@@ -124,6 +124,14 @@ export const ServiceSpecSchema = z.object({
   /** Names of services this one talks to; they start first and their URLs are in its env. */
   dependsOn: z.array(z.string()).optional(),
   /**
+   * The build needs a live SQL database (sqlx's `query!` macros check every query against
+   * one at compile time, with no offline data committed): the build phase makes a scratch
+   * database on the run's server, applies the SQL files of `migrations` (relative to the
+   * repository root; null: none) in version order, and builds with `DATABASE_URL` pointing at
+   * it, so the app's own migrations still run on the real database at start.
+   */
+  buildDatabase: z.object({ migrations: z.string().nullable(), evidence: z.string() }).optional(),
+  /**
    * Repository files its start command sees read-only at another path: a compose secret
    * (`secrets: [db-password]`, top-level `file: db/password.txt`) at `/run/secrets/<name>`.
    * `source` relative to the repository root, `target` absolute under `/run`.

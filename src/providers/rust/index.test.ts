@@ -195,3 +195,37 @@ test('toolchain files: rust-toolchain.toml channel, legacy rust-toolchain, warp 
   assert.deepEqual(legacy.runtime, { tool: 'cargo', wanted: 'stable', source: 'rust-toolchain' });
   assert.deepEqual(legacy.start.argv, ['target/release/t']);
 });
+
+test("sqlx's checked macros without offline data: the build needs a database, migrated from migrations/", async () => {
+  const cargo =
+    '[package]\nname = "api"\nversion = "0.1.0"\n\n[dependencies]\naxum = "0.7"\nsqlx = { version = "0.7", features = ["postgres"] }\n';
+  const handler =
+    'pub async fn tags(db: &PgPool) { sqlx::query_scalar!("select name from tags").fetch_all(db).await; }\n';
+  const files = {
+    'Cargo.toml': cargo,
+    'src/main.rs': 'mod http;\nfn main() {}\n',
+    'src/http/tags.rs': handler,
+    'migrations/1_setup.sql': 'create table tags (name text);\n',
+  };
+  const needs = only(await planFixture(files));
+  assert.equal(needs.buildDatabase?.migrations, 'migrations');
+  assert.match(
+    needs.buildDatabase?.evidence ?? '',
+    /src\/http\/tags\.rs uses sqlx's checked query macros/,
+  );
+  // Offline query data committed (`cargo sqlx prepare`): the build needs no database.
+  assert.equal(
+    only(await planFixture({ ...files, '.sqlx/query-1.json': '{}' })).buildDatabase,
+    undefined,
+  );
+  assert.equal(
+    only(await planFixture({ ...files, 'sqlx-data.json': '{}' })).buildDatabase,
+    undefined,
+  );
+  // sqlx used only through unchecked functions: none either.
+  const unchecked = {
+    ...files,
+    'src/http/tags.rs': 'sqlx::query("select 1").execute(db).await;\n',
+  };
+  assert.equal(only(await planFixture(unchecked)).buildDatabase, undefined);
+});

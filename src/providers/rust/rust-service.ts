@@ -7,7 +7,7 @@ import {
 import type { RepoView } from '../../repo/repo-view.js';
 import { findHealthPath } from '../health-path.js';
 import type { BinTarget } from './bin-targets.js';
-import type { CargoToml } from './cargo-toml.js';
+import { dependencyNames, type CargoToml } from './cargo-toml.js';
 import type { RustPackage } from './packages.js';
 import { rustRuntime } from './toolchain.js';
 
@@ -76,7 +76,51 @@ export async function rustService(
   };
   const runtime = await rustRuntime(repo, pkg.manifest, facts.root, pkg.manifestRel);
   if (runtime !== null) service.runtime = runtime;
+  const buildDatabase = await sqlxBuildDatabase(repo, pkg);
+  if (buildDatabase !== null) {
+    service.buildDatabase = buildDatabase;
+    evidence.push(buildDatabase.evidence);
+  }
   return service;
+}
+
+/** sqlx's compile-time checked macros (`query!`, `query_as!`, `query_scalar!`, `query_file!`…). */
+const SQLX_MACRO =
+  /\b(?:sqlx::)?query(?:_as|_scalar|_file|_file_as|_file_scalar)?(?:_unchecked)?!\s*\(/;
+
+/**
+ * Whether the package's build needs a live database: it depends on sqlx, its sources use
+ * the checked macros, and no offline query data is committed (`.sqlx/`, sqlx ≥ 0.7, or
+ * `sqlx-data.json`, earlier; with those `SQLX_OFFLINE` builds need none). The migrations are
+ * sqlx's default folder, `migrations/` beside the package's Cargo.toml.
+ * Source: https://docs.rs/sqlx/latest/sqlx/macro.query.html ("Requirements", "Offline mode").
+ */
+async function sqlxBuildDatabase(
+  repo: RepoView,
+  pkg: RustPackage,
+): Promise<NonNullable<ServiceSpec['buildDatabase']> | null> {
+  if (!dependencyNames(pkg.manifest).has('sqlx')) return null;
+  const at = (rel: string) => (pkg.dir === '.' ? rel : `${pkg.dir}/${rel}`);
+  for (const offline of ['.sqlx', 'sqlx-data.json'])
+    if ((await repo.hasDir(at(offline))) || (await repo.hasFile(at(offline)))) return null;
+  const sources = await repo.findFiles((name) => name.endsWith('.rs'), {
+    under: at('src'),
+    maxDepth: 6,
+    limit: 500,
+  });
+  let macroIn: string | null = null;
+  for (const file of sources) {
+    if (SQLX_MACRO.test((await repo.readText(file)) ?? '')) {
+      macroIn = file;
+      break;
+    }
+  }
+  if (macroIn === null) return null;
+  const migrations = (await repo.hasDir(at('migrations'))) ? at('migrations') : null;
+  return {
+    migrations,
+    evidence: `${macroIn} uses sqlx's checked query macros and no offline data is committed: built against a scratch database${migrations ? ` migrated from ${migrations}/` : ''}`,
+  };
 }
 
 function rustInstall(pkg: RustPackage, locked: string[]): InstallSpec | null {
