@@ -11,6 +11,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
@@ -23,7 +24,7 @@ import { RunOptionsSchema, type RunOptions } from '../../model/run-options.js';
 import { portManager } from '../../managers/port-manager.js';
 import { openSqliteStore } from '../../store/sqlite.js';
 import type { Store } from '../../model/store.js';
-import { applyAction } from './apply.js';
+import { applyAction, installedVersion } from './apply.js';
 import { resolveInside as insideRepo } from '../../repo/resolve-inside.js';
 import type { FixAction } from '../../model/fix-action.js';
 
@@ -168,6 +169,38 @@ describe('applyAction', () => {
       [[install, '.']],
     );
     assert.equal(applied.affects, 'dependencies');
+  });
+
+  it('pin-version undone puts the version that was installed back (a real venv and pip)', async () => {
+    const ctx = await newCtx({ sandbox: 'none' });
+    const venv = path.join(repo, '.venv');
+    const pip = (...args: string[]) =>
+      execFileSync(path.join(venv, 'bin', 'python'), ['-m', 'pip', '-q', ...args]);
+    execFileSync('python3', ['-m', 'venv', venv]);
+    pip('install', '--disable-pip-version-check', 'six==1.16.0');
+    const svc = ctx.state.plan!.services[0]!;
+    assert.equal(installedVersion(repo, svc, 'python', 'six'), '1.16.0');
+    const action: FixAction = {
+      kind: 'pin-version',
+      service: 'web',
+      ecosystem: 'python',
+      name: 'six',
+      version: '1.17.0',
+    };
+    const applied = await applyAction(ctx, action);
+    assert.equal(installedVersion(repo, svc, 'python', 'six'), '1.17.0');
+    await applied.undo();
+    assert.equal(installedVersion(repo, svc, 'python', 'six'), '1.16.0', 'restored, not removed');
+    // A package that was not there before is removed by the undo.
+    const added = await applyAction(ctx, {
+      kind: 'add-package',
+      service: 'web',
+      ecosystem: 'python',
+      name: 'idna',
+    });
+    assert.ok(installedVersion(repo, svc, 'python', 'IDNA'), 'names compared as PEP 503 does');
+    await added.undo();
+    assert.equal(installedVersion(repo, svc, 'python', 'idna'), null);
   });
 
   it('switch-install-command refuses a service without an install step', async () => {

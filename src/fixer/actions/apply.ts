@@ -1,4 +1,12 @@
-import { chmodSync, copyFileSync, existsSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import path from 'node:path';
 import { RepoRunnerError } from '../../model/errors.js';
 import { logFile } from '../../model/paths.js';
@@ -65,6 +73,49 @@ async function runFixCommand(ctx: RunContext, svc: ServiceSpec, argv: string[], 
   );
 }
 
+/**
+ * The version of package `name` installed in a service's isolation, or null when it is not
+ * installed: a venv's `site-packages/<name>-<version>.dist-info` (names compared as PEP 503
+ * normalises them), or `node_modules/<name>/package.json`'s version.
+ */
+export function installedVersion(
+  root: string,
+  svc: Pick<ServiceSpec, 'install' | 'root'>,
+  ecosystem: string,
+  name: string,
+): string | null {
+  const norm = (n: string) => n.toLowerCase().replace(/[-_.]+/g, '_');
+  if (ecosystem === 'python' && svc.install?.isolation === 'venv') {
+    const lib = path.resolve(root, svc.install.dir, 'lib');
+    let pythons: string[];
+    try {
+      pythons = readdirSync(lib).filter((d) => d.startsWith('python'));
+    } catch {
+      return null;
+    }
+    for (const py of pythons) {
+      let entries: string[];
+      try {
+        entries = readdirSync(path.join(lib, py, 'site-packages'));
+      } catch {
+        continue;
+      }
+      for (const entry of entries) {
+        const m = /^(.+)-([^-]+)\.dist-info$/.exec(entry);
+        if (m && norm(m[1]!) === norm(name)) return m[2]!;
+      }
+    }
+    return null;
+  }
+  try {
+    const pkg = path.resolve(root, svc.root, 'node_modules', name, 'package.json');
+    const version = (JSON.parse(readFileSync(pkg, 'utf8')) as { version?: unknown }).version;
+    return typeof version === 'string' ? version : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The package manager command that installs or removes one package in a service's isolation. */
 function packageArgv(ctx: RunContext, svc: ServiceSpec, op: 'add' | 'remove', spec: string) {
   const install = svc.install;
@@ -97,16 +148,28 @@ export async function applyAction(ctx: RunContext, action: FixAction): Promise<A
       const spec = action.version
         ? `${action.name}${action.ecosystem === 'python' ? '==' : '@'}${action.version}`
         : action.name;
+      // What was there before: the undo puts that version back rather than removing the
+      // package (a pin of Werkzeug rolled back must not leave Flask without it).
+      const before = installedVersion(root, svc, action.ecosystem, action.name);
       await runFixCommand(ctx, svc, packageArgv(ctx, svc, 'add', spec), `install ${spec}`);
       return {
         affects: null,
         detail: `installed ${spec} into ${svc.name}'s ${svc.install?.isolation ?? 'environment'}`,
         undo: async () => {
+          const restore =
+            before === null
+              ? packageArgv(ctx, svc, 'remove', action.name)
+              : packageArgv(
+                  ctx,
+                  svc,
+                  'add',
+                  `${action.name}${action.ecosystem === 'python' ? '==' : '@'}${before}`,
+                );
           await runFixCommand(
             ctx,
             svc,
-            packageArgv(ctx, svc, 'remove', action.name),
-            `remove ${action.name}`,
+            restore,
+            before === null ? `remove ${action.name}` : `restore ${action.name} ${before}`,
           ).catch(() => undefined);
         },
       };
