@@ -229,13 +229,18 @@ export async function createRunNetwork(o: RunNetworkOptions): Promise<RunNetwork
   // command inside it, and everything that does awaits ready() or outbound() first.
   const setup = (async () => {
     try {
-      if (!adopting) await sh(['ip', 'netns', 'add', name]);
-      await sh(['ip', '-n', name, 'link', 'set', 'lo', 'up']);
       const rules = guardRuleset({
         resolver,
         extraBlocked: hostLocalBlocks(),
       });
-      await sh(['ip', 'netns', 'exec', name, 'nft', '-f', '-'], rules);
+      // One shell for the three commands: each spawn from this (large) process blocks its
+      // event loop for a few ms while it forks, on the way to healthy.
+      const steps = [
+        ...(adopting ? [] : ['ip netns add "$1"']),
+        'ip -n "$1" link set lo up',
+        'ip netns exec "$1" nft -f -',
+      ];
+      await sh(['sh', '-c', steps.join(' && '), 'sh', name], rules);
       // `ip netns exec` binds /etc/netns/<name>/* over /etc, so even a command run with just
       // prefix() (no bubblewrap) sees the run's hosts and resolver.
       mkdirSync(`/etc/netns/${name}`, { recursive: true });
