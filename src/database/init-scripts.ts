@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { ProcessResult } from '../model/process-result.js';
+import { spawnNotFound } from '../exec/confine.js';
 import { runCommand } from '../exec/run-command.js';
 import { resolveInside } from '../repo/resolve-inside.js';
 import { findMariadbBinaries, findPostgresBinaries } from './find-server-binaries.js';
@@ -89,7 +90,7 @@ export function runSql(target: InitTarget, input: string): Promise<ProcessResult
   const common = { cwd: os.tmpdir(), timeoutMs: 300_000, signal: target.signal, input };
   if (target.kind === 'postgres') {
     const bins = findPostgresBinaries();
-    if (!bins) return Promise.resolve(missingClient('psql'));
+    if (!bins) return Promise.resolve(spawnNotFound(['psql'], os.tmpdir()));
     const argv = [bins.psql, '-X', '-w', '-q', '-v', 'ON_ERROR_STOP=1'];
     argv.push(
       '-h',
@@ -104,24 +105,8 @@ export function runSql(target: InitTarget, input: string): Promise<ProcessResult
     return runCommand(argv, { ...common, env: { ...serverEnv(), PGPASSWORD: target.password } });
   }
   const bins = findMariadbBinaries();
-  if (!bins) return Promise.resolve(missingClient('mariadb'));
+  if (!bins) return Promise.resolve(spawnNotFound(['mariadb'], os.tmpdir()));
   const argv = [bins.client, '--protocol=TCP', '-h', '127.0.0.1', '-P', String(target.port)];
   argv.push('-u', target.user, target.database);
   return runCommand(argv, { ...common, env: { ...serverEnv(), MYSQL_PWD: target.password } });
-}
-
-function missingClient(name: string): ProcessResult {
-  return {
-    command: name,
-    cwd: os.tmpdir(),
-    failed: true,
-    timedOut: false,
-    aborted: false,
-    exitCode: null,
-    signal: null,
-    durationMs: 0,
-    stdout: '',
-    stderr: '',
-    spawnError: `${name} is not installed`,
-  };
 }
