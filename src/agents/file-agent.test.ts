@@ -40,7 +40,7 @@ describe('FileAgent in service mode (an API run, with an owner)', () => {
     'https://127.0.0.1/org/repo.git',
     // The metadata address is named only to check it is refused before any lookup or
     // connection: no test probes it (a probe would be opt-in and off in tests).
-    'http://169.254.169.254/r.git',
+    'http://169.254.169.254/r.git', // refused only; a probe would be opt-in
     'https://[::1]/r',
   ])
     it(`refuses ${url} before any clone`, async () => {

@@ -24,7 +24,7 @@ describe('assertPublicGitHost: service-mode clones never reach the server’s ow
     'https://10.1.2.3/repo.git',
     // The metadata address is named only to check it is refused before any lookup or
     // connection: no test probes it (a probe would be opt-in and off in tests).
-    'http://169.254.169.254/latest/meta-data',
+    'http://169.254.169.254/latest/meta-data', // refused only; a probe would be opt-in
     'https://172.16.0.9/repo',
     'https://172.31.255.1/repo',
     'https://192.168.1.1/repo',

@@ -62,7 +62,7 @@ const systemResolve: ResolveAll = (host) => lookup(host, { all: true, verbatim: 
  *
  * @throws UnrecoverableError BAD_INPUT naming the address, or when the host does not resolve.
  * @example
- * await assertPublicGitHost('https://169.254.169.254/x.git'); // throws, no traffic sent
+ * await assertPublicGitHost('https://169.254.169.254/x.git'); // throws, no traffic sent (a probe would be opt-in)
  */
 export async function assertPublicGitHost(
   url: string,

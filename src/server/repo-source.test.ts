@@ -82,7 +82,7 @@ describe('checkPublicSource: API runs never clone from the server’s own networ
     'https://10.1.2.3/r.git',
     // The metadata address is named only to check it is refused before any lookup or
     // connection: no test probes it (a probe would be opt-in and off in tests).
-    'http://169.254.169.254/r',
+    'http://169.254.169.254/r', // refused only; a probe would be opt-in
   ])
     it(`400 for ${url}, before any lookup or connection`, async () => {
       await assert.rejects(
