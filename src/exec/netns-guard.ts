@@ -3,7 +3,7 @@ import os from 'node:os';
 
 /**
  * Destinations a run may never reach over its outbound link: private ranges (RFC 1918,
- * RFC 6598 carrier-grade NAT, IPv6 ULA), link-local (opt-in probes only: 169.254.169.254),
+ * RFC 6598 carrier-grade NAT, IPv6 ULA), link-local (169.254.169.254 blocked; a probe is opt-in),
  * multicast and the "this network" block. Loopback needs no rule: a run's 127.0.0.1 is its
  * own namespace's. The metadata address is named here only to block it: Repo Runner never
  * probes it, and any probe of it would be opt-in and off by default and in tests.
