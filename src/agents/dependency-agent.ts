@@ -7,7 +7,13 @@ import type { RunContext } from '../model/run-context.js';
 import type { InstallOutcome } from '../model/run-state.js';
 import { serviceEnv } from '../exec/service-env.js';
 import { provisionTool } from '../exec/provisioned-tools.js';
-import { goNeedsNewerToolchain, toolEnv, unmetNodeRange } from '../env/tool-env.js';
+import {
+  goNeedsNewerToolchain,
+  majorOf,
+  toolEnv,
+  toolVersion,
+  unmetNodeRange,
+} from '../env/tool-env.js';
 import { installDebianToolchains, missingDebianToolchains } from '../exec/debian-toolchains.js';
 import {
   NODE_BINARY_PACKAGE,
@@ -66,8 +72,8 @@ async function installService(
   await ensureDebianToolchains(ctx, repoPath, service);
   const nodeProvisioned = await ensureNodeRuntime(ctx, service);
   if (service.packageManager) await ensurePackageManager(ctx, service, service.packageManager);
-  const goVersion = ctx.state.env?.toolchains.find((t) => t.name === 'go')?.version ?? null;
-  const nodeInstalled = ctx.state.env?.toolchains.find((t) => t.name === 'node')?.version ?? null;
+  const goVersion = toolVersion(ctx.state, 'go');
+  const nodeInstalled = toolVersion(ctx.state, 'node');
   // ensureNodeRuntime said what it did about an unmet Node range already.
   const warning =
     nodeProvisioned !== null || unmetNodeRange(service, nodeInstalled) !== null
@@ -212,12 +218,10 @@ async function ensureDebianToolchains(
  * @returns the Node version the service runs on when it is a provisioned one, else null
  */
 async function ensureNodeRuntime(ctx: RunContext, service: ServiceSpec): Promise<string | null> {
-  const toolchains = ctx.state.env?.toolchains ?? [];
-  const installed = toolchains.find((t) => t.name === 'node')?.version ?? null;
+  const installed = toolVersion(ctx.state, 'node');
   const range = unmetNodeRange(service, installed);
   if (range === null || !service.runtime) return null;
-  const npmVersion = toolchains.find((t) => t.name === 'npm')?.version ?? null;
-  const npmMajor = npmVersion === null ? null : Number(npmVersion.split('.')[0]);
+  const npmMajor = majorOf(toolVersion(ctx.state, 'npm'));
   const wants = `${service.runtime.source} wants Node ${service.runtime.wanted}, the machine has ${installed ?? 'none'}`;
   const have = provisionedNodeFor(ctx.home, range, npmMajor);
   if (have !== null && have.binDirs.length === (needsNpm(have.version, npmMajor) ? 2 : 1)) {

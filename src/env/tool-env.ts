@@ -16,14 +16,23 @@ import { withProvisionedTools } from '../exec/provisioned-tools.js';
  */
 export function toolEnv(ctx: Pick<RunContext, 'env' | 'home' | 'state'>): NodeJS.ProcessEnv {
   const services = ctx.state.plan?.services ?? [];
-  const toolchains = ctx.state.env?.toolchains ?? [];
-  const version = (name: string) => toolchains.find((t) => t.name === name)?.version ?? null;
+  const version = (name: string) => toolVersion(ctx.state, name);
   let env = withProvisionedTools(ctx.env, ctx.home, services);
   env = {
     ...env,
     ...nodeRuntimeEnv(ctx.home, services, version('node'), version('npm'), env.PATH),
   };
   return goNeedsNewerToolchain(services, version('go')) ? { ...env, GOTOOLCHAIN: 'auto' } : env;
+}
+
+/** The version the env phase found of toolchain `name` (`node`, `npm`, `go`), or null. */
+export function toolVersion(state: Pick<RunContext['state'], 'env'>, name: string): string | null {
+  return state.env?.toolchains.find((t) => t.name === name)?.version ?? null;
+}
+
+/** The major version of a version string (`11.19.1` → 11), or null. */
+export function majorOf(version: string | null): number | null {
+  return version === null ? null : (semver.coerce(version)?.major ?? null);
 }
 
 /**
@@ -53,7 +62,7 @@ export function nodeRuntimeEnv(
   installedNpm: string | null,
   pathVar: string | undefined,
 ): Record<string, string> {
-  const npmMajor = installedNpm === null ? null : (semver.coerce(installedNpm)?.major ?? null);
+  const npmMajor = majorOf(installedNpm);
   for (const service of services) {
     const range = unmetNodeRange(service, installedNode);
     if (range === null) continue;
