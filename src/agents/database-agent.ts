@@ -206,8 +206,8 @@ async function applyInitScripts(
   const { scripts, skipped } = expandInitScripts(repoPath, spec.initScripts);
   const log = logFile(ctx.runDir, `db-${d.name}`);
   const failed: string[] = [];
+  const target = { kind: d.kind, port: d.port, user: d.user, password: d.password };
   for (const script of scripts) {
-    const target = { kind: d.kind, port: d.port, user: d.user, password: d.password };
     const r = await runInitScript({ ...target, database: d.database, signal: ctx.signal }, script);
     appendFileSync(
       log,

@@ -96,6 +96,7 @@ export function classifyService(
   }
   const command =
     typeof service.command === 'string' ? service.command.split(/\s+/) : (service.command ?? []);
+  const initScripts = initScriptsOf(service);
   return {
     category: 'database',
     service: {
@@ -110,9 +111,7 @@ export function classifyService(
         command,
       ),
       ...optional('publishedPort', published),
-      ...(kind !== 'redis' && initScriptsOf(service).length > 0
-        ? { initScripts: initScriptsOf(service) }
-        : {}),
+      ...(kind !== 'redis' && initScripts.length > 0 ? { initScripts } : {}),
     },
   };
 }
