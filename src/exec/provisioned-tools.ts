@@ -73,9 +73,10 @@ export async function provisionTool(
   signal?: AbortSignal,
   options: { evenIfOnPath?: boolean } = {},
 ): Promise<ToolProvisioning> {
+  const own = path.join(toolBinDir(home, spec), spec.name);
   const present = options.evenIfOnPath
-    ? existsSync(path.join(toolBinDir(home, spec), spec.name))
-      ? path.join(toolBinDir(home, spec), spec.name)
+    ? existsSync(own)
+      ? own
       : null
     : resolveProgram(spec.name, '/', env.PATH ?? '');
   if (present) return { kind: 'present', program: present };
