@@ -27,7 +27,7 @@ export function toolEnv(ctx: Pick<RunContext, 'env' | 'home' | 'state'>): NodeJS
 
 /** The version the env phase found of toolchain `name` (`node`, `npm`, `go`), or null. */
 export function toolVersion(state: Pick<RunContext['state'], 'env'>, name: string): string | null {
-  return state.env?.toolchains.find((t) => t.name === name)?.version ?? null;
+  return (state.env?.toolchains ?? []).find((t) => t.name === name)?.version ?? null;
 }
 
 /** The major version of a version string (`11.19.1` → 11), or null. */
