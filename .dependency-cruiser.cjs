@@ -9,7 +9,7 @@ const TIERS = [
   ['cli', 'server', 'client'],
   ['core'],
   ['agents', 'fixer', 'managers'],
-  ['providers', 'database', 'llm', 'auth', 'env'],
+  ['providers', 'database', 'index', 'llm', 'auth', 'env'],
   ['queue', 'config', 'store', 'health', 'exec', 'static', 'repo'],
   ['model'],
 ];
