@@ -97,6 +97,10 @@ describe('model-assisted fixing', () => {
       const text = JSON.stringify(req.body.messages);
       assert.match(text, /KeyError: 'APP_MODE'/);
       assert.match(text, /MODE = os.environ\[/, 'the file the traceback names is in the context');
+      // The context index located the variable: in the model's context and in the report.
+      assert.match(text, /The repository's index finds: `APP_MODE` is read in app.py:3/);
+      const fixed = report.fixes.at(-1);
+      assert.equal(fixed.located, '`APP_MODE` is read in app.py:3', JSON.stringify(fixed));
     } finally {
       await server.stop();
     }
@@ -113,6 +117,8 @@ describe('model-assisted fixing', () => {
     assert.equal(report.status, 'failed');
     assert.equal(report.cause.class, 'env-var-missing');
     assert.match(report.cause.nextStep, /APP_MODE/);
+    assert.deepEqual(report.cause.where, ['app.py:3'], JSON.stringify(report.cause));
+    assert.equal(report.index.backend, 'text');
     assert.ok(
       report.warnings.some((w: string) => /unreachable|ECONNREFUSED/.test(w)),
       report.warnings.join('\n'),

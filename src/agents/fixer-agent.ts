@@ -7,6 +7,8 @@ import { applyAction } from '../fixer/actions/apply.js';
 import { FixActionSchema, type FixAction, type FixSource } from '../model/fix-action.js';
 import { proposeFixes } from '../fixer/catalogue.js';
 import { classifyRunFailure } from '../fixer/classify-run.js';
+import { describeLocations, locateCause } from '../fixer/locate-cause.js';
+import { waitForIndex } from '../index/index-repository.js';
 import { signatureKey, type ErrorSignature } from '../fixer/index.js';
 import { agentMemoryManager } from '../managers/agent-memory-manager.js';
 import { proposeWithModel } from '../fixer/model-fixes.js';
@@ -43,6 +45,9 @@ export const fixerAgent = {
   run: (ctx, input) => fix(ctx, input.failure, proposeWithModel),
 } satisfies Agent<'fixes'>;
 
+/** How long the FixerAgent waits for a building context index before locating a cause, ms. */
+const INDEX_WAIT_MS = 3000;
+
 /** The FixerAgent's steps; `proposeMore` is the model path (tests pass their own). */
 export async function* fix(
   ctx: RunContext,
@@ -55,11 +60,16 @@ export async function* fix(
   const tried = new Set<string>();
   let { phase, error } = failure;
   const repoKey = fixMemoryRepoKey(ctx);
+  // A small repository's index is done within seconds of the run's start; one still building
+  // gets a moment so the fix can say where the cause is (failure path only).
+  if (ctx.state.index) await waitForIndex(ctx.state.index.dir, INDEX_WAIT_MS);
   while (!ctx.signal.aborted && error.code !== 'INTERRUPTED') {
     if (fixes.length >= FIX_BOUNDS.perRun || (perPhase.get(phase) ?? 0) >= FIX_BOUNDS.perPhase)
       break;
     const sig = classifyRunFailure(ctx.state, phase, error);
     const key = signatureKey(sig);
+    // Where the repository's context index finds the cause (issue #13), for the report.
+    const located = describeLocations(sig, locateCause(ctx.state.index?.dir, sig)) ?? undefined;
     const fresh = (c: Candidate) => !tried.has(`${key} ${actionKey(c.action)}`);
     const remembered = (
       await agentMemoryManager.recall(ctx.store, key, repoKey, sig.service ?? null)
@@ -82,6 +92,7 @@ export async function* fix(
             'refused',
             0,
             r.reason,
+            located,
           ),
         );
       }
@@ -112,7 +123,17 @@ export async function* fix(
     /** Adds the attempt to the report and, when the action ran, its outcome to fix memory. */
     const record = async (outcome: FixAttempt['outcome'], detail: string) => {
       fixes.push(
-        attemptOf(fixes.length + 1, phase, sig, key, next, outcome, Date.now() - t0, detail),
+        attemptOf(
+          fixes.length + 1,
+          phase,
+          sig,
+          key,
+          next,
+          outcome,
+          Date.now() - t0,
+          detail,
+          located,
+        ),
       );
       if (outcome === 'refused' || outcome === 'error') return;
       await agentMemoryManager.record(ctx.store, {
@@ -174,7 +195,19 @@ function attemptOf(
   outcome: FixAttempt['outcome'],
   durationMs: number,
   detail: string,
+  located: string | undefined,
 ): FixAttempt {
   const { source, action } = candidate;
-  return { attempt, phase, class: sig.class, key, source, action, outcome, durationMs, detail };
+  return {
+    attempt,
+    phase,
+    class: sig.class,
+    key,
+    source,
+    action,
+    outcome,
+    durationMs,
+    detail,
+    ...(located ? { located } : {}),
+  };
 }

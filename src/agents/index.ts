@@ -1,5 +1,6 @@
 import type { Agent } from './agent.js';
 import { configAgent } from './config-agent.js';
+import { contextIndexer } from './context-indexer.js';
 import { databaseAgent } from './database-agent.js';
 import { dependencyAgent } from './dependency-agent.js';
 import { detectionAgent } from './detection-agent.js';
@@ -28,6 +29,7 @@ export const AGENTS: readonly Agent[] = [
   dependencyAgent,
   configAgent,
   databaseAgent,
+  contextIndexer,
   setupAgent,
   runnerAgent,
   healthAgent,

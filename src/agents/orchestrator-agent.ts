@@ -8,6 +8,9 @@ import { ReportSchema, type Report } from '../model/report.js';
 import type { RunState } from '../model/run-state.js';
 import { connectHost } from '../health/readiness.js';
 import type { PhaseRecord } from '../model/store.js';
+import { readIndexOutcome } from '../index/index-repository.js';
+import { describeLocations, locateCause } from '../fixer/locate-cause.js';
+import type { ErrorSignature } from '../fixer/signature.js';
 
 /** Inputs of {@link buildReport}. */
 export interface ReportInput {
@@ -31,6 +34,8 @@ export const orchestratorAgent = {
   on: 'end',
   produces: 'report',
   async run(ctx, input) {
+    // The index build runs beside the later phases: report its state as it is now.
+    if (ctx.state.index) ctx.state.index = readIndexOutcome(ctx.state.index.dir) ?? ctx.state.index;
     return buildReport({
       runId: ctx.runId,
       source: ctx.source,
@@ -102,6 +107,7 @@ export function buildReport(input: ReportInput): Report {
       c.needsValue.map((key) => ({ service: c.services[0] ?? '', key, file: c.file })),
     ),
     ...(cause ? { cause } : {}),
+    ...(state.index ? { index: state.index } : {}),
     ...(state.fixes && state.fixes.length > 0 ? { fixes: state.fixes } : {}),
     ...(input.error
       ? {
@@ -113,6 +119,16 @@ export function buildReport(input: ReportInput): Report {
         }
       : {}),
   });
+}
+
+/** Where the run's context index finds the cause (`where`, `located`), when it does. */
+function located(
+  state: RunState,
+  sig: ErrorSignature,
+): Pick<NonNullable<Report['cause']>, 'where' | 'located'> {
+  const locations = locateCause(state.index?.dir, sig);
+  const sentence = describeLocations(sig, locations);
+  return sentence ? { where: locations.map((l) => `${l.path}:${l.line}`), located: sentence } : {};
 }
 
 /**
@@ -131,5 +147,6 @@ function classifyCause(input: ReportInput): Report['cause'] {
     evidence: sig.evidence,
     fixable: sig.fixable,
     nextStep: nextStepFor(sig.class, sig.details),
+    ...located(input.state, sig),
   };
 }

@@ -37,6 +37,11 @@ overrideFlags(
   .option('--force-install', 'install dependencies even when the manifests are unchanged')
   .option('--keep-data', "keep databases' data between runs of this repository")
   .option('--no-fix', 'do not try fixes when a phase fails (report the classified cause)')
+  .option('--no-index', "do not build the repository's context index")
+  .option(
+    '--index-backend <name>',
+    "the context index's backend: text, faiss or chroma (within your tier; default: the tier's)",
+  )
   .option('--allow-system-packages', 'let fixes apt-get install missing system libraries (root)')
   .option('--no-sandbox', "run the repository's code unconfined, as you (see docs/security.md)")
   .option(
@@ -166,6 +171,37 @@ program
   .action(async (flags) =>
     exit(await (await import('./commands/tiers.js')).tiersCommand(flags), flags.json),
   );
+
+const contextIndex = () => import('./commands/context-index.js');
+program
+  .command('index')
+  .argument('<path|run-id>', 'a folder, or a run whose repository to index')
+  .description("build or update a repository's context index (text, FAISS or Chroma by tier)")
+  .option('--backend <name>', "text, faiss or chroma (within your tier; default: the tier's)")
+  .option('--json', 'print the index state as JSON')
+  .action(async (target: string, flags) =>
+    exit(await (await contextIndex()).indexCommand(target, flags), flags.json),
+  );
+
+program
+  .command('search')
+  .argument('<path|run-id>', 'a folder, or a run, whose index to search')
+  .argument('<query>', 'what to look for, in words or identifiers')
+  .description("search a repository's context index: path, lines, score and snippet")
+  .option('--backend <name>', 'text (words only), or the vector backend the index was built with')
+  .option('--mode <mode>', 'text, vector or hybrid (default: hybrid on a vector index)')
+  .option('--limit <n>', 'how many results (1-100)', '10')
+  .option('--json', 'print JSON')
+  .action(async (target: string, query: string, flags) =>
+    exit(await (await contextIndex()).searchCommand(target, query, flags), flags.json),
+  );
+
+program.addCommand(
+  new Command('__index')
+    .argument('<job-file>')
+    .action(async (file: string) => exit(await (await contextIndex()).internalIndexCommand(file))),
+  { hidden: true },
+);
 
 program.addCommand(
   new Command('__supervise')

@@ -85,7 +85,7 @@ export async function executePipeline(
       const names = own.map((a) => a.name).join(', ');
       await run.recorder.end(d.name, {
         status: 'skipped',
-        message: `skipped by skip_agents (${names})`,
+        message: `skipped by skip_agents or --no-index (${names})`,
       });
       continue;
     }
@@ -100,9 +100,15 @@ export async function executePipeline(
   return endRun(run, failure);
 }
 
-/** True when the repo's `skip_agents` turns off every one of these agents. */
+/**
+ * True when the repo's `skip_agents` (or `--no-index` for the ContextIndexer) turns off every
+ * one of these agents.
+ */
 function skippedByRepo(ctx: RunContext, agents: readonly Agent[]): boolean {
-  const skipped = ctx.state.plan?.skipAgents ?? [];
+  const skipped = [
+    ...(ctx.state.plan?.skipAgents ?? []),
+    ...(ctx.options.index === false ? ['ContextIndexer'] : []),
+  ];
   return agents.every((a) => skipped.includes(a.name));
 }
 

@@ -11,6 +11,7 @@ import { FixActionSchema, type FixAction } from '../model/fix-action.js';
 import type { ErrorSignature } from './signature.js';
 import { vetModelAction } from './vet-model-action.js';
 import { resolveInside } from '../repo/resolve-inside.js';
+import { describeLocations, locateCause } from './locate-cause.js';
 
 /** Lines of log tail sent to a model: 40 (the end of a traceback and what led to it). */
 const LOG_LINES = 40;
@@ -62,7 +63,10 @@ function namedFiles(repo: string, lines: string[]): string[] {
   return found;
 }
 
-/** The compact context a model gets: plan, failing command, log tail, named files. */
+/**
+ * The compact context a model gets: plan, failing command, log tail, named files, and where
+ * the run's context index locates the cause (its chunks, see {@link locateCause}).
+ */
 export function fixPrompt(ctx: RunContext, sig: ErrorSignature, error: RepoRunnerError): string {
   const repo = ctx.state.workspace?.repoPath ?? '';
   const services = (ctx.state.plan?.services ?? []).map((s) => ({
@@ -79,6 +83,10 @@ export function fixPrompt(ctx: RunContext, sig: ErrorSignature, error: RepoRunne
     ...(ctx.state.health?.flatMap((h) => h.logTail) ?? []),
   ].slice(-LOG_LINES);
   const files = repo ? namedFiles(repo, lines) : [];
+  // RAG (issue #13): where the context index finds the cause, its chunks as context.
+  const locations = locateCause(ctx.state.index?.dir, sig);
+  const located = describeLocations(sig, locations);
+  const chunks = [...new Map(locations.map((l) => [`${l.path}:${l.chunk.startLine}`, l])).values()];
   return [
     `Repository services: ${JSON.stringify(services)}`,
     `Failed phase: ${sig.phase}${sig.service ? ` (service ${sig.service})` : ''}`,
@@ -86,6 +94,11 @@ export function fixPrompt(ctx: RunContext, sig: ErrorSignature, error: RepoRunne
     `Log tail:\n${lines.join('\n')}`,
     ...files.map(
       (f) => `File ${path.relative(repo, f)}:\n${readFileSync(f, 'utf8').slice(0, FILE_BYTES)}`,
+    ),
+    ...(located ? [`The repository's index finds: ${located}`] : []),
+    ...chunks.map(
+      (l) =>
+        `${l.path} lines ${l.chunk.startLine}-${l.chunk.endLine}:\n${l.chunk.content.slice(0, FILE_BYTES)}`,
     ),
   ].join('\n\n');
 }

@@ -27,7 +27,7 @@ export const ServiceOverrideSchema = z
 export type ServiceOverride = z.infer<typeof ServiceOverrideSchema>;
 
 /** Agents a repo may turn off with `skip_agents` (the seeds' configuration file). */
-export const SKIPPABLE_AGENTS = ['DependencyAgent', 'SetupAgent'] as const;
+export const SKIPPABLE_AGENTS = ['DependencyAgent', 'SetupAgent', 'ContextIndexer'] as const;
 
 /**
  * `repo-runner.json` (or `.repo-runner.yml`) at a repository's root. `services` sets

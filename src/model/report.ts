@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IndexOutcomeSchema } from './index-outcome.js';
 
 /**
  * Health of one service as last checked. `failed`: the supervisor gave it up after a crash
@@ -69,6 +70,13 @@ export const ReportSchema = z.object({
       fixable: z.boolean(),
       /** What a person should do next, when no fix worked. */
       nextStep: z.string().optional(),
+      /**
+       * Where the context index found the cause in the repository (`settings.py:23`), best
+       * first: the lines that read the missing variable, import the missing module….
+       */
+      where: z.array(z.string()).optional(),
+      /** The same in a sentence: "`SECRET_KEY` is read in settings.py:23". */
+      located: z.string().optional(),
     })
     .optional(),
   /**
@@ -76,6 +84,8 @@ export const ReportSchema = z.object({
    * signature it answered, the action (see `src/model/fix-action.ts`), where it came
    * from, and what happened. `durationMs` covers applying it and retrying the phase.
    */
+  /** The run's context index (the `index` phase): backend, fallbacks, build state. */
+  index: IndexOutcomeSchema.optional(),
   fixes: z
     .array(
       z.object({
@@ -88,6 +98,8 @@ export const ReportSchema = z.object({
         outcome: z.enum(['fixed', 'progress', 'rolled-back', 'refused', 'error']),
         durationMs: z.number(),
         detail: z.string().optional(),
+        /** Where the context index found the cause: "`SECRET_KEY` is read in settings.py:23". */
+        located: z.string().optional(),
       }),
     )
     .optional(),

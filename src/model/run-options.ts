@@ -36,6 +36,16 @@ export const RunOptionsSchema = z.object({
    * CLI only) shares this machine's network.
    */
   network: z.enum(['run', 'host']).default('run'),
+  /**
+   * Build the repository's context index in the `index` phase (beside the later phases; its
+   * backend by the owner's tier). `--no-index` turns it off.
+   */
+  index: z.boolean().default(true),
+  /**
+   * The index backend asked for (`--index-backend`), within what the owner's tier allows;
+   * absent: the tier's own (ARCHITECTURE.md §3).
+   */
+  indexBackend: z.enum(['text', 'faiss', 'chroma']).optional(),
   /** Let the FixerAgent try fixes when a phase fails (issue #5). `--no-fix` turns it off. */
   fix: z.boolean().default(true),
   /**

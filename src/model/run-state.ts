@@ -3,6 +3,7 @@ import type { EnvFacts } from './env-facts.js';
 import type { RunPlan } from './plan.js';
 import type { ServiceExit } from './service-exit.js';
 import type { FixAttempt, Report, ServiceHealth } from './report.js';
+import type { IndexOutcome } from './index-outcome.js';
 
 /** Where the repository is on disk, from the fetch phase. */
 export interface Workspace {
@@ -142,6 +143,8 @@ export interface RunState {
     url: string;
     dataDir: string | null;
   }>;
+  /** The context index (ContextIndexer); its build continues beside the later phases. */
+  index?: IndexOutcome;
   builds?: Array<{ service: string; status: 'built' | 'none'; durationMs: number }>;
   services?: RunningService[];
   health?: HealthOutcome[];

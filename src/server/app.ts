@@ -23,6 +23,7 @@ import { healthRoutes } from './routes/health.js';
 import { plansRoutes } from './routes/plans.js';
 import { runControlRoutes } from './routes/run-control.js';
 import { runLogsRoutes } from './routes/run-logs.js';
+import { runIndexRoutes } from './routes/run-index.js';
 import { runsRoutes } from './routes/runs.js';
 import { usersRoutes } from './routes/users.js';
 import { RunWorker } from './run-worker.js';
@@ -113,6 +114,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     runsRoutes,
     runControlRoutes,
     runLogsRoutes,
+    runIndexRoutes,
     plansRoutes,
   ])
     await app.register(routes, { ...ctx, prefix: '/api/v1' });

@@ -11,6 +11,7 @@ import { renderReport } from '../render/report-text.js';
 import { TaskList } from '../render/task-list.js';
 import { overridesFromFlags, type OverrideFlagValues } from '../override-flags.js';
 import { withSession, type Session } from '../session.js';
+import { parseBackendName, type IndexBackendName } from '../../index/select-backend.js';
 
 /** Flags shared by `run` and `resume`. */
 export interface RunFlags {
@@ -28,6 +29,10 @@ export interface RunFlags {
   sandbox?: boolean;
   /** `--network run|host`. */
   network?: string;
+  /** commander's `--no-index`: false when given. */
+  index?: boolean;
+  /** `--index-backend text|faiss|chroma`. */
+  indexBackend?: string;
 }
 
 /** `run` flags: the shared ones plus the override flags. */
@@ -77,6 +82,10 @@ export async function runCommand(
               keepData: flags.keepData ?? false,
               fix: flags.fix ?? true,
               allowSystemPackages: flags.allowSystemPackages ?? false,
+              index: flags.index ?? true,
+              ...(flags.indexBackend
+                ? { indexBackend: parseIndexBackend(flags.indexBackend) }
+                : {}),
               sandbox: flags.sandbox === false ? 'none' : 'bubblewrap',
               network: parseNetwork(flags.network),
               ...(overrides ? { overrides } : {}),
@@ -205,4 +214,17 @@ async function superviseInForeground(
   }
   await session.store.updateRun(outcome.runId, { status: 'stopped', supervisorPid: null });
   return 0;
+}
+
+/** `--index-backend`: text, faiss or chroma (`simple` taken for text). */
+function parseIndexBackend(value: string): IndexBackendName {
+  try {
+    return parseBackendName(value);
+  } catch (err) {
+    throw new RepoRunnerError(
+      'BAD_INPUT',
+      (err as Error).message,
+      'use --index-backend text, faiss or chroma',
+    );
+  }
 }

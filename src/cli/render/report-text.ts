@@ -27,6 +27,13 @@ export function renderReport(report: Report): string {
   out.push(
     `  phases: ${ran.map((p) => `${p.name} ${p.status === 'done' ? seconds(p.durationMs) : paint(p.status)}`).join(', ')}`,
   );
+  if (report.index) {
+    const i = report.index;
+    const fell = i.fallbacks.length > 0 ? ` (${i.fallbacks.join('; ')})` : '';
+    out.push(
+      `  index: ${i.backend} ${paint(i.status === 'ready' ? 'done' : i.status)}, ${i.chunks} chunks${fell}`,
+    );
+  }
   for (const w of report.warnings) out.push(`  ${pc.yellow('warning')}: ${w}`);
   for (const f of report.fixes ?? []) {
     const { kind, ...rest } = f.action;
@@ -35,11 +42,13 @@ export function renderReport(report: Report): string {
     out.push(
       `  ${pc.cyan('fix')} ${f.attempt}: ${f.class} → ${kind} ${pc.dim(JSON.stringify(rest))} (${f.source}): ${outcome}${f.detail ? ` ${pc.dim(`— ${f.detail}`)}` : ''}`,
     );
+    if (f.located) out.push(`    ${pc.dim(f.located)}`);
   }
   if (report.error) {
     out.push(`  ${pc.red('error')} [${report.error.code}]: ${report.error.message}`);
     if (report.cause && report.cause.class !== 'unknown')
       out.push(`  ${pc.red('cause')}: ${report.cause.class} (${report.cause.evidence})`);
+    if (report.cause?.located) out.push(`  ${pc.red('where')}: ${report.cause.located}`);
     const next =
       report.cause && report.cause.class !== 'unknown'
         ? report.cause.nextStep
