@@ -173,9 +173,11 @@ program
   );
 
 const contextIndex = () => import('./commands/context-index.js');
-program
-  .command('index')
-  .argument('<path|run-id>', 'a folder, or a run whose repository to index')
+serverFlag(program.command('index'))
+  .argument(
+    '<path|run-id>',
+    'a folder, or a run whose repository to index (a run id with --server)',
+  )
   .description("build or update a repository's context index (text, FAISS or Chroma by tier)")
   .option('--backend <name>', "text, faiss or chroma (within your tier; default: the tier's)")
   .option('--json', 'print the index state as JSON')
@@ -183,8 +185,7 @@ program
     exit(await (await contextIndex()).indexCommand(target, flags), flags.json),
   );
 
-program
-  .command('search')
+serverFlag(program.command('search'))
   .argument('<path|run-id>', 'a folder, or a run, whose index to search')
   .argument('<query>', 'what to look for, in words or identifiers')
   .description("search a repository's context index: path, lines, score and snippet")

@@ -326,13 +326,13 @@ describe('executePipeline', () => {
       RepoMapAgent: { files: 1 },
     });
 
-    // Resumed: index comes after the first live phase (database), so it runs again, on its
-    // restored checkpoint.
+    // Resumed: index comes before the first live phase (database), so it is not run again:
+    // its result is restored from its checkpoint.
     await store.setPhase(runId, 'health', { status: 'failed' });
     const ctx = newCtx();
     const resumed = await executePipeline(ctx, agents);
     assert.equal(resumed.status, 'healthy');
-    assert.equal(calls.get('RepoMapAgent'), 2);
+    assert.equal(calls.get('RepoMapAgent'), 1);
     assert.deepEqual(ctx.state.custom, { RepoMapAgent: { files: 1 } });
   });
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { TierName } from '../auth/types.js';
 import type { IndexOutcome } from '../model/index-outcome.js';
 import { IndexDb } from './index-db.js';
+import { acquireIndexLock } from './index-lock.js';
 import { buildIndex, type BuildProgress } from './indexer.js';
 import { openBackend } from './open-backend.js';
 import { searchIndex, type SearchHit, type SearchMode, NoIndexError } from './search.js';
@@ -110,6 +111,17 @@ export async function waitForIndex(dir: string, timeoutMs: number): Promise<Inde
  */
 export async function indexRepository(req: IndexRequest): Promise<IndexOutcome> {
   const started = Date.now();
+  // Taken first: a second build (another run of the same repository) leaves the first's
+  // backend, server and recorded state alone.
+  const lock = await acquireIndexLock(req.dir);
+  try {
+    return await buildLocked(req, started);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function buildLocked(req: IndexRequest, started: number): Promise<IndexOutcome> {
   const walk = await walkRepository(req.repoPath);
   const choice = chooseBackend(req.tier, req.requested, { ...req.facts, files: walk.files.length });
   const opened = await openBackend(choice.backend, {
@@ -142,6 +154,7 @@ export async function indexRepository(req: IndexRequest): Promise<IndexOutcome> 
       vector: opened.vector,
       onProgress: req.onProgress,
       signal: req.signal,
+      locked: true,
     });
     const done: IndexOutcome = {
       ...base,
@@ -224,7 +237,10 @@ export async function searchRepository(req: SearchRequest): Promise<{
       );
       vector = null;
     }
-    const mode: SearchMode = vector ? (req.mode ?? 'hybrid') : 'text';
+    // Hybrid by default for a real model; the hashing embedder fused in does worse than text.
+    const mode: SearchMode = vector
+      ? (req.mode ?? (vector.embedder.lexical ? 'text' : 'hybrid'))
+      : 'text';
     const found = await searchIndex({
       dir: req.dir,
       query: req.query,

@@ -34,6 +34,8 @@ export interface BuildOptions {
   onProgress?: (progress: BuildProgress) => void;
   /** Stops the build between files and between embedding batches (the index stays consistent). */
   signal?: AbortSignal;
+  /** The caller already holds the index's lock ({@link acquireIndexLock}); default false. */
+  locked?: boolean;
 }
 
 /** What a build did. */
@@ -75,7 +77,7 @@ const FLUSH_EVERY = 1024;
 export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
   const started = Date.now();
   const root = await realpath(options.root);
-  const lock = await acquireIndexLock(options.dir);
+  const lock = options.locked ? null : await acquireIndexLock(options.dir);
   const db = IndexDb.open(path.join(options.dir, 'index.db'));
   try {
     db.setMeta({ status: 'building' });
@@ -138,7 +140,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildResult> {
     };
   } finally {
     db.close();
-    await lock.release();
+    await lock?.release();
   }
 }
 

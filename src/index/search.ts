@@ -95,7 +95,10 @@ export async function searchIndex(
   const file = path.join(options.dir, 'index.db');
   if (!existsSync(file)) throw new NoIndexError(options.dir);
   const limit = Math.max(1, Math.min(100, Math.floor(options.limit)));
-  const mode: SearchMode = options.mode ?? (options.vector ? 'hybrid' : 'text');
+  // The hashing embedder only matches words, worse than BM25 (bench/search-quality-results.md):
+  // hybrid is the default for a real model only.
+  const mode: SearchMode =
+    options.mode ?? (options.vector && !options.vector.embedder.lexical ? 'hybrid' : 'text');
   if (mode !== 'text' && !options.vector) {
     throw new Error(
       `${mode} search needs a vector backend; this index has text search only (use mode text)`,

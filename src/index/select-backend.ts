@@ -15,7 +15,7 @@ export class BackendNotAllowedError extends Error {
   ) {
     super(
       `the ${tier} tier does not include ${backend} search (${allowedBackends(tier).join(', ')} only); ` +
-        `use --index-backend ${allowedBackends(tier).at(-1)}, or an account of a tier that includes it (see \`repo-runner tiers\`)`,
+        `use the ${allowedBackends(tier).at(-1)} backend, or an account of a tier that includes it (see \`repo-runner tiers\`; the local CLI without --server is the free tier)`,
     );
     this.name = 'BackendNotAllowedError';
   }

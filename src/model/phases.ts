@@ -1,16 +1,18 @@
 /**
- * The phases of a run, in order (docs/architecture.md). A phase with no registered agent
- * (today: index) is recorded as skipped, so reports and checkpoints already have its slot.
+ * The phases of a run, in order (docs/architecture.md). A phase with no registered agent is
+ * recorded as skipped, so reports and checkpoints always have its slot.
  */
 export const PHASES = [
   'env',
   'fetch',
   'detect',
   'plan',
+  // The ContextIndexer only starts the index build here, in the background: right after the
+  // plan, so the build overlaps the installs and adds nothing to time-to-healthy.
+  'index',
   'dependencies',
   'configure',
   'database',
-  'index',
   'build',
   'start',
   'health',

@@ -5,6 +5,7 @@ import {
   buildContextIndex,
   resolveIndexTarget,
   searchContextIndex,
+  type ContextSearchResult,
   type IndexCaller,
 } from '../../core/context-index.js';
 import { indexRepository } from '../../index/index-repository.js';
@@ -14,6 +15,7 @@ import { parseBackendName } from '../../index/select-backend.js';
 import type { IndexJob } from '../../index/spawn-indexer.js';
 import { RepoRunnerError } from '../../model/errors.js';
 import type { IndexOutcome } from '../../model/index-outcome.js';
+import { connect, serverOf } from '../remote-session.js';
 import { withSession, type Session } from '../session.js';
 
 /** The local CLI's caller: no account, so the free tier (ARCHITECTURE.md §3). */
@@ -71,8 +73,21 @@ function progressPrinter(): (p: BuildProgress) => void {
  */
 export async function indexCommand(
   target: string,
-  flags: { backend?: string; json?: boolean },
+  flags: { backend?: string; json?: boolean; server?: string },
 ): Promise<number> {
+  const server = serverOf(flags);
+  if (server) {
+    const backend = backendFlag(flags.backend);
+    const outcome = await connect(server).request<IndexOutcome>(
+      'POST',
+      `/runs/${encodeURIComponent(target)}/index`,
+      backend ? { backend } : {},
+    );
+    process.stdout.write(
+      flags.json ? `${JSON.stringify(outcome, null, 2)}\n` : `${describe(outcome)}\n`,
+    );
+    return 0;
+  }
   return withSession(async (s) => {
     const caller = localCaller(s);
     const resolved = await resolveIndexTarget(caller, target, { allowPath: true });
@@ -97,51 +112,67 @@ export async function indexCommand(
 export async function searchCommand(
   target: string,
   query: string,
-  flags: { backend?: string; mode?: string; limit?: string; json?: boolean },
+  flags: { backend?: string; mode?: string; limit?: string; json?: boolean; server?: string },
 ): Promise<number> {
+  const limit = Number(flags.limit ?? '10');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    throw new RepoRunnerError(
+      'BAD_INPUT',
+      `--limit ${flags.limit} is not a number from 1 to 100`,
+      'use e.g. --limit 10',
+    );
+  const mode = flags.mode as SearchMode | undefined;
+  if (mode && !['text', 'vector', 'hybrid'].includes(mode))
+    throw new RepoRunnerError(
+      'BAD_INPUT',
+      `--mode ${mode} is unknown`,
+      'use --mode text, vector or hybrid',
+    );
+  const backend = backendFlag(flags.backend);
+  const server = serverOf(flags);
+  if (server) {
+    const result = await connect(server).request<PrintedSearch>(
+      'POST',
+      `/runs/${encodeURIComponent(target)}/search`,
+      { query, limit, ...(backend ? { backend } : {}), ...(mode ? { mode } : {}) },
+    );
+    printSearch(query, result, flags.json);
+    return 0;
+  }
   return withSession(async (s) => {
     const caller = localCaller(s);
-    const limit = Number(flags.limit ?? '10');
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100)
-      throw new RepoRunnerError(
-        'BAD_INPUT',
-        `--limit ${flags.limit} is not a number from 1 to 100`,
-        'use e.g. --limit 10',
-      );
-    const mode = flags.mode as SearchMode | undefined;
-    if (mode && !['text', 'vector', 'hybrid'].includes(mode))
-      throw new RepoRunnerError(
-        'BAD_INPUT',
-        `--mode ${mode} is unknown`,
-        'use --mode text, vector or hybrid',
-      );
     const resolved = await resolveIndexTarget(caller, target, { allowPath: true });
-    const result = await searchContextIndex(caller, resolved, query, {
-      limit,
-      backend: backendFlag(flags.backend),
-      mode,
-    });
-    if (flags.json) {
-      const hits = result.hits.map(({ content: _content, ...h }) => h);
-      process.stdout.write(`${JSON.stringify({ ...result, hits }, null, 2)}\n`);
-      return 0;
-    }
-    for (const note of result.notes) process.stderr.write(`${pc.yellow('note')}: ${note}\n`);
-    if (result.hits.length === 0)
-      process.stdout.write(`no match for "${query}" (${result.mode} search)\n`);
-    for (const h of result.hits) {
-      process.stdout.write(
-        `${pc.bold(`${h.path}:${h.startLine}-${h.endLine}`)}  ${pc.dim(h.score.toFixed(4))}\n`,
-      );
-      process.stdout.write(
-        `${h.snippet
-          .split('\n')
-          .map((l) => `    ${l}`)
-          .join('\n')}\n`,
-      );
-    }
+    const result = await searchContextIndex(caller, resolved, query, { limit, backend, mode });
+    const hits = result.hits.map(({ content: _content, ...h }) => h);
+    printSearch(query, { ...result, hits }, flags.json);
     return 0;
   });
+}
+
+/** A search's answer as printed (the API's shape: hits without their whole chunk). */
+type PrintedSearch = Omit<ContextSearchResult, 'hits'> & {
+  hits: Omit<ContextSearchResult['hits'][number], 'content'>[];
+};
+
+function printSearch(query: string, result: PrintedSearch, json: boolean | undefined): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
+  for (const note of result.notes) process.stderr.write(`${pc.yellow('note')}: ${note}\n`);
+  if (result.hits.length === 0)
+    process.stdout.write(`no match for "${query}" (${result.mode} search)\n`);
+  for (const h of result.hits) {
+    process.stdout.write(
+      `${pc.bold(`${h.path}:${h.startLine}-${h.endLine}`)}  ${pc.dim(h.score.toFixed(4))}\n`,
+    );
+    process.stdout.write(
+      `${h.snippet
+        .split('\n')
+        .map((l) => `    ${l}`)
+        .join('\n')}\n`,
+    );
+  }
 }
 
 /**
