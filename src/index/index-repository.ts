@@ -129,6 +129,7 @@ async function buildLocked(req: IndexRequest, started: number): Promise<IndexOut
     home: req.home,
     env: req.env,
     embedder: req.embedder,
+    signal: req.signal,
   });
   const embedder = opened.vector?.embedder ?? null;
   const base: IndexOutcome = {

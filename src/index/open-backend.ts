@@ -31,6 +31,11 @@ export interface OpenBackendOptions {
   env: NodeJS.ProcessEnv;
   /** Embedder to use instead of choosing one (tests, benchmarks). */
   embedder?: Embedder;
+  /**
+   * The build's signal: aborting (the run's `stop`) stops a Chroma server started here at
+   * once, even while a batch is being embedded, so none outlives the build's process.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -82,7 +87,11 @@ export async function openBackend(
   if (wanted === 'chroma') {
     try {
       const given = chromaUrlFromEnv(options.env);
-      if (!given) server = await startChromaServer({ dataDir: path.join(options.dir, 'chroma') });
+      if (!given) {
+        const started = await startChromaServer({ dataDir: path.join(options.dir, 'chroma') });
+        server = started;
+        options.signal?.addEventListener('abort', () => void started.stop(), { once: true });
+      }
       const store = await openChromaStore({
         url: given ?? server!.url,
         collection: `rr_${path.basename(options.dir)}`,
