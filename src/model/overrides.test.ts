@@ -103,3 +103,15 @@ test("the seeds' configuration keys are accepted", () => {
     true,
   );
 });
+
+test('the faiss block sets the context index, and a wrong value names its field', () => {
+  const out = applyOverrides(
+    plan,
+    OverridesSchema.parse({ faiss: { use_faiss: false, sentence_transformer_model: 'm' } }),
+  );
+  assert.deepEqual(out.index, { useFaiss: false, model: 'm' });
+  assert.equal(applyOverrides(plan, OverridesSchema.parse({})).index, undefined);
+  const bad = OverridesSchema.safeParse({ faiss: { use_faiss: 'yes' } });
+  assert.equal(bad.success, false);
+  assert.match(describeIssues(bad.error!), /^faiss\.use_faiss: /);
+});

@@ -33,8 +33,9 @@ export const SKIPPABLE_AGENTS = ['DependencyAgent', 'SetupAgent', 'ContextIndexe
  * `repo-runner.json` (or `.repo-runner.yml`) at a repository's root. `services` sets
  * commands, port, env and health path per service (a name the detectors did not find, with
  * a `start`, adds a service); top-level service fields apply to every detected service.
- * `skip_agents` turns agents off. The seeds' other keys (`model_tier`, `log_level`,
- * `environment`, `faiss`) are accepted and reserved for later use.
+ * `skip_agents` turns agents off. `faiss` (`use_faiss`: true, false or null for the agents'
+ * recommendation; `sentence_transformer_model`) sets the context index. The seeds' other
+ * keys (`model_tier`, `log_level`, `environment`) are accepted and reserved for later use.
  */
 export const OverridesSchema = ServiceOverrideSchema.omit({ root: true })
   .extend({
@@ -53,7 +54,13 @@ export const OverridesSchema = ServiceOverrideSchema.omit({ root: true })
     model_tier: z.enum(['fast', 'balanced', 'best']).optional(),
     log_level: z.string().optional(),
     environment: z.string().optional(),
-    faiss: z.unknown().optional(),
+    faiss: z
+      .object({
+        use_faiss: z.boolean().nullable().optional(),
+        sentence_transformer_model: z.string().min(1).nullable().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type Overrides = z.infer<typeof OverridesSchema>;
@@ -122,7 +129,7 @@ function newService(name: string, o: ServiceOverride): ServiceSpec {
  * Returns the new plan; the input is not changed.
  */
 export function applyOverrides(plan: RunPlan, o: Overrides): RunPlan & { skipAgents: string[] } {
-  const { services: named = {}, skip_agents = [], ...rest } = o;
+  const { services: named = {}, skip_agents = [], faiss, ...rest } = o;
   const top: ServiceOverride = {};
   for (const key of [
     'install',
@@ -148,5 +155,8 @@ export function applyOverrides(plan: RunPlan, o: Overrides): RunPlan & { skipAge
         `repo-runner.json names service "${name}", which was not detected and has no start command: ignored`,
       );
   }
-  return { ...plan, services, warnings, skipAgents: [...skip_agents] };
+  const index = faiss
+    ? { useFaiss: faiss.use_faiss ?? null, model: faiss.sentence_transformer_model ?? null }
+    : undefined;
+  return { ...plan, services, warnings, skipAgents: [...skip_agents], ...(index ? { index } : {}) };
 }

@@ -177,6 +177,12 @@ export const RunPlanSchema = z.object({
   skipAgents: z.array(z.string()).optional(),
   /** Databases and caches to provision (absent or empty: none). */
   databases: z.array(DatabaseSpecSchema).optional(),
+  /**
+   * The repository's context index settings (the seeds' `faiss` block of repo-runner.json):
+   * `useFaiss` true asks for FAISS (within the tier), false keeps FAISS off, null lets the
+   * agents recommend; `model` the sentence-transformer model named.
+   */
+  index: z.object({ useFaiss: z.boolean().nullable(), model: z.string().nullable() }).optional(),
 });
 export type RunPlan = z.infer<typeof RunPlanSchema>;
 
