@@ -79,6 +79,20 @@ describe('context index API', () => {
     assert.equal(vector.statusCode, 403);
   });
 
+  it('refuses a run asking for a backend beyond the tier, before it is queued', async () => {
+    const res = await call('free', 'POST', '/runs', {
+      source: 'app',
+      options: { indexBackend: 'chroma' },
+    });
+    assert.equal(res.statusCode, 403, res.body);
+    assert.match(res.json().error.message, /free tier does not include chroma/);
+    const ok = await call('advanced', 'POST', '/runs', {
+      source: 'app',
+      options: { indexBackend: 'faiss', index: true },
+    });
+    assert.equal(ok.statusCode, 202, ok.body);
+  });
+
   it("hides another user's run index (404), and lets staff read it", async () => {
     const other = await call('advanced', 'POST', `/runs/${runs.free}/search`, { query: 'x' });
     assert.equal(other.statusCode, 404);

@@ -11,6 +11,10 @@ export const ApiRunOptionsSchema = z.strictObject({
     .optional(),
   forceInstall: z.boolean().optional(),
   keepData: z.boolean().optional(),
+  /** Build the run's context index (default true). */
+  index: z.boolean().optional(),
+  /** The context index backend, within the caller's tier (403 beyond it). */
+  indexBackend: z.enum(['text', 'faiss', 'chroma']).optional(),
   overrides: ServiceOverrideSchema.extend({
     service: z.string().max(100).optional(),
     // A service folder stays inside the repository: relative, no `..`.

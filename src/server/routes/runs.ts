@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createQueuedRun } from '../../core/run-api.js';
+import { BackendNotAllowedError, backendAllowed } from '../../index/select-backend.js';
+import { RepoRunnerError } from '../../model/errors.js';
 import type { ServerContext } from '../context.js';
 import { assertCapability, principalOf, requireCapability } from '../plugins/auth.js';
 import { checkPublicSource, checkSource } from '../repo-source.js';
@@ -41,6 +43,14 @@ export const runsRoutes: FastifyPluginAsyncZod<ServerContext> = async (app, ctx)
     },
     async (req, reply) => {
       const principal = principalOf(req);
+      const backend = req.body.options?.indexBackend;
+      if (backend && !backendAllowed(principal.user.tier, backend)) {
+        throw new RepoRunnerError(
+          'FORBIDDEN',
+          new BackendNotAllowedError(principal.user.tier, backend).message,
+          'see GET /api/v1/tiers for what each tier includes',
+        );
+      }
       const checked = checkSource(req.body.source, ctx.roots);
       await checkPublicSource(checked);
       await ctx.auth.claimRepo(principal.user, checked.repoKey);
