@@ -156,7 +156,9 @@ export function mergePieces(lines: Lines, pieces: readonly Piece[], sizes: Chunk
 
 /**
  * Chunks of `path` from row ranges: blank rows at either end are dropped, ranges left
- * with nothing are dropped, rows become 1-based lines, `content` is exactly those lines.
+ * with nothing are dropped, and of neighbours one of which is left inside the other
+ * (overlapping windows, trimmed) only the outer is kept, as the inner would repeat its
+ * text; rows become 1-based lines, `content` is exactly those lines.
  */
 export function toChunks(
   path: string,
@@ -170,8 +172,21 @@ export function toChunks(
     while (start <= end && lines.isBlank(start)) start++;
     while (end >= start && lines.isBlank(end)) end--;
     if (start > end) continue;
-    const content = lines.content(start, end);
-    chunks.push({ path, startLine: start + 1, endLine: end + 1, language, content });
+    const lineSpan = { startLine: start + 1, endLine: end + 1 };
+    // Trimmed windows may nest: only the outer stays (the inner would repeat its text).
+    if (within(lineSpan, chunks[chunks.length - 1])) continue;
+    while (chunks.length > 0 && within(chunks[chunks.length - 1]!, lineSpan)) chunks.pop();
+    chunks.push({ path, ...lineSpan, language, content: lines.content(start, end) });
   }
   return chunks;
+}
+
+/** True when the lines of `inner` all lie within `outer`. */
+function within(
+  inner: { startLine: number; endLine: number },
+  outer: { startLine: number; endLine: number } | undefined,
+): boolean {
+  return (
+    outer !== undefined && outer.startLine <= inner.startLine && inner.endLine <= outer.endLine
+  );
 }

@@ -60,9 +60,12 @@ export function treeProblem(root: Node, rows: number): string | null {
  */
 export function syntaxPieces(root: Node, lines: Lines, sizes: ChunkSizes): Piece[] {
   if (lines.count === 0) return [];
+  const items = itemsOf(root.namedChildren, 0, lines.count - 1);
+  // Text made of anonymous tokens only (a Java file of `;`, Ruby's `\`) has no item.
+  if (items.length === 0) return fitOrWindows(lines, 0, lines.count - 1, 'other', 0, sizes);
   let groups = 0;
   const out: Piece[] = [];
-  for (const item of itemsOf(root.namedChildren, 0, lines.count - 1)) {
+  for (const item of items) {
     const kind = kindOf(item);
     if (lines.fits(item.start, item.end, sizes)) {
       out.push({ start: item.start, end: item.end, kind, group: -1 });

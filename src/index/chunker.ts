@@ -63,9 +63,9 @@ export interface ChunkOutcome {
  * fails to load or whose parse fails or times out, into overlapping line windows.
  *
  * Every non-blank line is in a chunk; chunks hold whole lines (1-based, inclusive, no blank
- * line first or last) and never exceed `maxChars` or `maxLines`, except that a single line
- * longer than `maxChars` is a chunk of its own. Never throws for any text: bytes are
- * decoded as UTF-8 with U+FFFD for invalid sequences.
+ * line first or last, none within another) and never exceed `maxChars` or `maxLines`, except
+ * that a single line longer than `maxChars` is a chunk of its own. Never throws for any
+ * text: bytes are decoded as UTF-8 with U+FFFD for invalid sequences.
  *
  * @param path the file's path in the repository (`/`-separated): copied into each chunk
  *   and, unless `options.language` is given, what the language is read from.
@@ -130,14 +130,26 @@ async function parsePieces(
   timeoutMs: number,
 ): Promise<Piece[] | string> {
   const parser = newParser(await loadGrammar(language), timeoutMs);
+  // tree-sitter's own timeout does nothing in a process's first second under WebAssembly:
+  // its deadline, on a monotonic clock that starts at 0 there, reads as 0 s, which it takes
+  // for "no deadline". The indexer runs in a fresh process, so the deadline is also checked
+  // here, each time the parser reads text (every 5,120 characters at most).
+  const deadline = performance.now() + timeoutMs;
+  let late = false;
+  const input = (index: number): string | null => {
+    if (performance.now() <= deadline) return source.slice(index);
+    late = true;
+    return null; // the end of the input: the parse stops, its tree is thrown away
+  };
   try {
     let tree;
     try {
-      tree = parser.parse(source);
+      tree = parser.parse(input);
     } catch {
       return `the parse failed or took over ${timeoutMs} ms`;
     }
     try {
+      if (late) return `the parse took over ${timeoutMs} ms`;
       const problem = treeProblem(tree.rootNode, lines.count);
       return problem ?? syntaxPieces(tree.rootNode, lines, sizes);
     } finally {

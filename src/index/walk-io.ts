@@ -11,7 +11,12 @@ import {
   type Dirent,
 } from 'node:fs';
 import path from 'node:path';
-import { classifyHead, MINIFIED_SNIFF_BYTES, VIRTUAL_ENV_MARKERS } from './walk-filters.js';
+import {
+  classifyHead,
+  MINIFIED_SNIFF_BYTES,
+  VIRTUAL_ENV_MARKERS,
+  type ContentVerdict,
+} from './walk-filters.js';
 
 /*
  * File-system reads of the repository walk. They never follow a symlink, even one swapped
@@ -119,12 +124,15 @@ export function readText(abs: string, maxBytes: number): string {
   }
 }
 
+/** Why a file's content keeps it out (`binary`, `minified`, `generated`). */
+type HeadVerdict = Exclude<ContentVerdict, 'text'>;
+
 /** A file the walk keeps, or why it does not. */
 export type FileVerdict =
   | { ok: true; size: number; mtimeMs: number }
   | {
       ok: false;
-      reason: 'symlink' | 'unreadable' | 'special' | 'too-large' | 'empty' | 'binary' | 'minified';
+      reason: 'symlink' | 'unreadable' | 'special' | 'too-large' | 'empty' | HeadVerdict;
     };
 
 /** A buffer for {@link checkFile} to read heads into (one per walk: files are read in turn). */

@@ -80,6 +80,8 @@ export interface WalkedFile {
  * - `lockfile`, `secret`: by name (`LOCK_FILES`, `isSecretFile`);
  * - `binary`: by extension (`BINARY_EXTENSIONS`) or a NUL byte in the first 8 KiB;
  * - `minified`: by name (`*.min.js`, `*.map`) or a line over `MAX_LINE_CHARS`;
+ * - `generated`: a generator's marker in the first lines (`hasGeneratedMarker`: Go's
+ *   `Code generated … DO NOT EDIT.`, `@generated`);
  * - `too-large`: over `maxFileBytes`; `too-deep`: a folder below `maxDepth`; `empty`: 0 bytes;
  * - `symlink`: a link (to a file or a folder, inside the root or not), never followed;
  * - `special`: a FIFO, socket or device; `unreadable`: permission or I/O errors;
@@ -92,6 +94,7 @@ export type SkipReason =
   | 'secret'
   | 'binary'
   | 'minified'
+  | 'generated'
   | 'too-large'
   | 'too-deep'
   | 'empty'
@@ -134,8 +137,8 @@ const SLICE_MS = 10;
 /** Every {@link SkipReason}, so `skipped` always has each key. */
 // prettier-ignore
 const REASONS: readonly SkipReason[] = [
-  'ignored', 'folder', 'lockfile', 'secret', 'binary', 'minified', 'too-large', 'too-deep',
-  'empty', 'symlink', 'special', 'unreadable', 'bad-name',
+  'ignored', 'folder', 'lockfile', 'secret', 'binary', 'minified', 'generated', 'too-large',
+  'too-deep', 'empty', 'symlink', 'special', 'unreadable', 'bad-name',
 ];
 
 /** A folder to list: its path, depth and the ignore rules of the folders above it. */
@@ -148,15 +151,16 @@ interface Folder {
 /**
  * Lists the files of the repository at `root` worth indexing: text files that are not
  * ignored by git's rules (`.gitignore` at every level, `.git/info/exclude`), not inside a
- * dependency, build or tool folder, not a lock file, secret, binary, minified or over the
- * size limit. Symlinks are never followed and counted as skipped. Folders are taken level
- * by level (breadth first, names sorted), so when a limit is hit the files kept are the
- * shallowest ones, and the same tree always gives the same result. Git-tracked files that
- * match an ignore rule are left out too (the walk does not ask git).
+ * dependency, build or tool folder, not a lock file, secret, binary, minified, generated
+ * or over the size limit. Symlinks are never followed and counted as skipped. Folders are
+ * taken level by level (breadth first, names sorted), so when a limit is hit the files kept
+ * are the shallowest ones, and the same tree always gives the same result. Git-tracked
+ * files that match an ignore rule are left out too (the walk does not ask git).
  *
  * @param root the repository folder (symlinks in it are resolved first).
  * @param limits overrides of {@link DEFAULT_WALK_LIMITS}.
- * @param signal stops the walk (checked between slices of {@link SLICE_MS}).
+ * @param signal stops the walk (checked before it starts and between slices of
+ *   {@link SLICE_MS}).
  * @throws RepoRunnerError `BAD_INPUT` when `root` is not a folder, or a limit is not a
  *   non-negative integer; the signal's reason when aborted.
  * @example
@@ -168,6 +172,8 @@ export async function walkRepository(
   signal?: AbortSignal,
 ): Promise<WalkResult> {
   const max = checkedLimits(limits);
+  // Without this a small tree is walked whole: the signal is otherwise checked per slice.
+  signal?.throwIfAborted();
   const top = await realpath(root).catch(() => null);
   if (top === null || !(await stat(top)).isDirectory()) {
     throw new RepoRunnerError('BAD_INPUT', `${root} is not a folder`, 'give a repository folder');
