@@ -232,3 +232,43 @@ describe('a Chroma server that dies mid-index', () => {
     }
   });
 });
+
+describe('an embedder of another dimension', () => {
+  it('rebuilds the FAISS store when building, and falls back to text when searching', async (t) => {
+    const root = await temp('rr-be-dim-repo-');
+    const dir = await temp('rr-be-dim-idx-');
+    await writeTree(root, FILES);
+    const first = await openBackend('faiss', {
+      dir,
+      home: dir,
+      env: {},
+      embedder: createHashingEmbedder(32),
+    });
+    if (first.backend !== 'faiss') {
+      await first.close();
+      if (CI) assert.fail(first.fallbacks.join('; '));
+      return t.skip(first.fallbacks.join('; '));
+    }
+    await buildIndex({ root, dir, vector: first.vector });
+    await first.close();
+    const wider = createHashingEmbedder(48);
+    const searching = await openBackend('faiss', { dir, home: dir, env: {}, embedder: wider });
+    assert.equal(searching.backend, 'text', 'a search does not delete the store');
+    assert.match(searching.fallbacks.join(';'), /32-dimensional/);
+    const building = await openBackend('faiss', {
+      dir,
+      home: dir,
+      env: {},
+      embedder: wider,
+      rebuild: true,
+    });
+    try {
+      assert.equal(building.backend, 'faiss', building.fallbacks.join('; '));
+      const built = await buildIndex({ root, dir, vector: building.vector });
+      assert.equal(built.embedded, built.chunks);
+      assert.equal(built.meta.dimension, 48);
+    } finally {
+      await building.close();
+    }
+  });
+});

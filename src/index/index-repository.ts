@@ -130,6 +130,7 @@ async function buildLocked(req: IndexRequest, started: number): Promise<IndexOut
     env: req.env,
     embedder: req.embedder,
     signal: req.signal,
+    rebuild: true,
   });
   const embedder = opened.vector?.embedder ?? null;
   const base: IndexOutcome = {

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { startChromaServer, chromaUrlFromEnv, type ChromaServer } from './chroma-server.js';
 import { openChromaStore } from './chroma-store.js';
@@ -7,7 +8,7 @@ import { createOpenAiEmbedder } from './openai-embedder.js';
 import { openFaissStore } from './faiss-store.js';
 import type { VectorSide } from './indexer.js';
 import type { IndexBackendName } from './select-backend.js';
-import type { Embedder, VectorStore } from './types.js';
+import { BackendUnavailableError, type Embedder, type VectorStore } from './types.js';
 
 /** A backend opened for building or searching, after any fallbacks. */
 export interface OpenedBackend {
@@ -36,6 +37,12 @@ export interface OpenBackendOptions {
    * once, even while a batch is being embedded, so none outlives the build's process.
    */
   signal?: AbortSignal;
+  /**
+   * Building (not searching): a FAISS store this embedder cannot use (vectors of another
+   * dimension, unreadable files) is deleted and started empty, so the build embeds again;
+   * a search would rather fall back than delete.
+   */
+  rebuild?: boolean;
 }
 
 /**
@@ -94,7 +101,8 @@ export async function openBackend(
       }
       const store = await openChromaStore({
         url: given ?? server!.url,
-        collection: `rr_${path.basename(options.dir)}`,
+        // The dimension in the name: another embedder's vectors never share a collection.
+        collection: `rr_${path.basename(options.dir)}_${embedder.dimension}`,
         dimension: embedder.dimension,
       });
       return opened('chroma', embedder, store, fallbacks, async () => {
@@ -108,7 +116,7 @@ export async function openBackend(
     }
   }
   try {
-    const store = await openFaissStore(path.join(options.dir, 'faiss'), embedder.dimension);
+    const store = await openFaiss(path.join(options.dir, 'faiss'), embedder.dimension, options);
     return opened('faiss', embedder, store, fallbacks, async () => {
       await store.close();
       await closeEmbedder();
@@ -118,6 +126,21 @@ export async function openBackend(
   }
   await closeEmbedder();
   return { backend: 'text', vector: null, fallbacks, close: async () => {} };
+}
+
+/** Opens the FAISS store; when building, one this embedder cannot use is deleted and reopened. */
+async function openFaiss(
+  dir: string,
+  dimension: number,
+  options: OpenBackendOptions,
+): Promise<VectorStore> {
+  try {
+    return await openFaissStore(dir, dimension);
+  } catch (err) {
+    if (err instanceof BackendUnavailableError || !options.rebuild) throw err;
+    await rm(dir, { recursive: true, force: true });
+    return openFaissStore(dir, dimension);
+  }
 }
 
 function opened(
