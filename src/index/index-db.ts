@@ -98,19 +98,46 @@ const STOP_WORDS = new Set(
 const MAX_QUERY_TERMS = 32;
 
 /**
- * An FTS5 MATCH expression for a free-text query, each word quoted (so no FTS5 syntax in a
- * query can fail). `OR` (default): its words and their identifier parts, any of them;
- * `AND`: every word as written (an identifier's parts are in the indexed text too).
- * Returns null when the query has no word.
+ * The terms of a free-text query, lower-cased, English function words left out (unless
+ * the query has nothing else). `all`: what a chunk must hold to answer every word: a
+ * camelCase identifier counts as its parts (`getUserName` → get, user, name; the indexed text
+ * has them too). `any`: the words as written and the parts, for the OR fallback.
  */
-export function ftsQuery(query: string, join: 'OR' | 'AND' = 'OR'): string | null {
-  const text = join === 'OR' ? `${query} ${identifierParts(query)}` : query;
-  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  const content = words.filter((w) => !STOP_WORDS.has(w));
-  // A query of function words only ("how is it") still searches them.
-  const unique = [...new Set(content.length > 0 ? content : words)].slice(0, MAX_QUERY_TERMS);
-  return unique.length === 0 ? null : unique.map((w) => `"${w}"`).join(` ${join} `);
+export function queryTerms(query: string): { all: string[]; any: string[] } {
+  const words = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const content = (list: string[]) => {
+    const kept = list.filter((w) => !STOP_WORDS.has(w));
+    return [...new Set(kept.length > 0 ? kept : list)].slice(0, MAX_QUERY_TERMS);
+  };
+  const split = query.replace(CAMEL, (m) => identifierParts(m) || m);
+  return {
+    all: content(words(split)),
+    any: content([...words(query), ...words(identifierParts(query))]),
+  };
 }
+
+/**
+ * An FTS5 MATCH expression over `terms`, each quoted (so no FTS5 syntax in a query can
+ * fail), joined by `OR` (default) or `AND`. Null when there is no term.
+ */
+export function ftsMatch(terms: readonly string[], join: 'OR' | 'AND' = 'OR'): string | null {
+  return terms.length === 0 ? null : terms.map((w) => `"${w}"`).join(` ${join} `);
+}
+
+/** `ftsMatch` of a free-text query: its `any` terms OR'ed, or its `all` terms AND'ed. */
+export function ftsQuery(query: string, join: 'OR' | 'AND' = 'OR'): string | null {
+  const terms = queryTerms(query);
+  return ftsMatch(join === 'OR' ? terms.any : terms.all, join);
+}
+
+/**
+ * A term in more chunks than this share of the index (at least {@link COMMON_MIN_DOCS}) is
+ * "common": the OR fallback leaves it out when rarer terms are there, because BM25 scores and
+ * sorts every match (FTS5 has no top-k pruning): at 100,000 chunks an OR with `get` or `user`
+ * matched ~80,000 chunks and took 43 ms median, 70 ms p95 (bench/index-results.md).
+ */
+const COMMON_SHARE = 0.02;
+const COMMON_MIN_DOCS = 500;
 
 /**
  * The index database (`index.db` in the index folder): files with their content hashes,
@@ -218,26 +245,49 @@ export class IndexDb {
 
   /**
    * Text search: BM25 over chunk text and path (path matches weigh 2×), best first. Chunks
-   * holding every word of the query come first, then those holding any (so `compute_1234`
-   * ranks the chunk with both words above the many with `compute` alone).
-   * A query with no word returns [].
+   * holding every word of the query come first (an identifier counts as its parts); when
+   * they are fewer than `limit`, chunks holding any word follow, common words left out of
+   * that OR when rarer ones are there ({@link COMMON_SHARE}). So `compute_1234` ranks the
+   * chunk with both words above the many with `compute` alone, and a query stays fast on a
+   * big index. A query with no word returns [].
    */
   textSearch(query: string, limit: number): TextHit[] {
-    const any = ftsQuery(query);
-    if (any === null) return [];
+    const terms = queryTerms(query);
+    if (terms.any.length === 0) return [];
     const stmt = this.db.prepare(
       'SELECT rowid AS id, bm25(chunks_fts, 2.0, 1.0) AS rank FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?',
     );
-    const run = (match: string): TextHit[] =>
-      (stmt.all(match, limit) as { id: number; rank: number }[]).map((r) => ({
-        id: r.id,
-        score: -r.rank,
-      }));
-    const all = ftsQuery(query, 'AND');
-    const first = all !== null && all !== any ? run(all) : [];
+    const run = (match: string | null): TextHit[] =>
+      match === null
+        ? []
+        : (stmt.all(match, limit) as { id: number; rank: number }[]).map((r) => ({
+            id: r.id,
+            score: -r.rank,
+          }));
+    const first = run(ftsMatch(terms.all, 'AND'));
+    if (first.length >= limit) return first;
+    const rare = this.rareTerms(terms.any);
+    // Every word common and some chunks hold them all: those are the answer.
+    if (rare.length === 0 && first.length > 0) return first;
     const seen = new Set(first.map((h) => h.id));
-    const rest = first.length >= limit ? [] : run(any).filter((h) => !seen.has(h.id));
+    const rest = run(ftsMatch(rare.length > 0 ? rare : terms.any)).filter((h) => !seen.has(h.id));
     return [...first, ...rest].slice(0, limit);
+  }
+
+  /** The terms in fewer chunks than the common threshold (counted up to it, so cheaply). */
+  private rareTerms(terms: readonly string[]): string[] {
+    if (terms.length === 1) return [...terms];
+    const seq = this.db
+      .prepare("SELECT seq FROM sqlite_sequence WHERE name = 'chunks'")
+      .pluck()
+      .get() as number | undefined;
+    const cap = Math.max(COMMON_MIN_DOCS, Math.ceil((seq ?? 0) * COMMON_SHARE));
+    const count = this.db
+      .prepare(
+        'SELECT COUNT(*) FROM (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)',
+      )
+      .pluck();
+    return terms.filter((t) => (count.get(`"${t}"`, cap) as number) < cap);
   }
 
   /** The chunks with these ids (unknown ids are left out), in the order asked. */

@@ -34,7 +34,11 @@ describe('index database', () => {
   it('splits identifiers so camelCase and snake_case parts match words', () => {
     assert.match(identifierParts('getUserName'), /\bget\b.*\buser\b.*\bname\b/i);
     assert.equal(ftsQuery('SECRET_KEY port'), '"secret" OR "key" OR "port"');
-    assert.equal(ftsQuery('getUserName', 'AND'), '"getusername"');
+    assert.equal(ftsQuery('getUserName', 'AND'), '"get" AND "user" AND "name"');
+    assert.equal(
+      ftsQuery('how is getUserName used', 'OR'),
+      '"getusername" OR "used" OR "get" OR "user" OR "name"',
+    );
     assert.equal(ftsQuery('   '), null);
     assert.equal(ftsQuery('"); DROP TABLE chunks; --'), '"drop" OR "table" OR "chunks"');
   });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { IndexDb, ftsQuery, type IndexMeta } from './index-db.js';
+import { IndexDb, queryTerms, type IndexMeta } from './index-db.js';
 import type { VectorSide } from './indexer.js';
 
 /** How a query is answered: BM25 only, vectors only, or both fused. */
@@ -59,7 +59,7 @@ const SNIPPET_LINES = 4;
 
 function snippetOf(content: string, query: string): string {
   const lines = content.split('\n');
-  const words = (ftsQuery(query) ?? '').replaceAll('"', '').split(' OR ').filter(Boolean);
+  const words = queryTerms(query).any;
   const first = lines.findIndex((l) => words.some((w) => l.toLowerCase().includes(w)));
   const from = Math.max(0, first);
   return lines
