@@ -7,6 +7,14 @@ import {
   type VectorStore,
 } from './types.js';
 
+/**
+ * HNSW `ef_search` a collection is created with. Chroma's default, 10, found 0.12 of the true
+ * top 10 among 100,000 random 384-d vectors (bench/index-results.md), and raising it on an
+ * existing collection changed nothing there; 128 is what the FAISS store uses (recall@10
+ * ≥ 0.987 on 100k MiniLM-like vectors, src/index/faiss-tuning.ts).
+ */
+export const CHROMA_EF_SEARCH = 128;
+
 /** Collection metadata key holding the vector length the collection was made for. */
 export const CHROMA_DIMENSION_KEY = 'repo_runner:dimension';
 
@@ -42,7 +50,7 @@ function unavailable(url: string, what: string): BackendUnavailableError {
 
 /**
  * A {@link VectorStore} in one collection of a Chroma server (chromadb client 3.5, server
- * 1.x), cosine space (`hnsw:space: cosine`): a hit's score is `1 - distance`, the cosine
+ * 1.x), cosine space, HNSW `ef_search` {@link CHROMA_EF_SEARCH}: a hit's score is `1 - distance`, the cosine
  * similarity. Ids are the chunk ids as decimal strings; no documents, embeddings only
  * (`embeddingFunction: null`). Writes go in batches of the server's `max_batch_size`
  * (`GET /api/v2/pre-flight-checks`, 5461 on Chroma 1.0). The server persists each write, so
@@ -95,7 +103,8 @@ export async function openChromaStore(options: ChromaStoreOptions): Promise<Vect
     client!.getOrCreateCollection({
       name,
       embeddingFunction: null,
-      metadata: { 'hnsw:space': 'cosine', [CHROMA_DIMENSION_KEY]: dimension },
+      metadata: { [CHROMA_DIMENSION_KEY]: dimension },
+      configuration: { hnsw: { space: 'cosine', ef_search: CHROMA_EF_SEARCH } },
     }),
   );
   const recorded = col.metadata?.[CHROMA_DIMENSION_KEY];
