@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { RepoRunnerError } from '../model/errors.js';
 import { guardRuleset, hostLocalBlocks } from './netns-guard.js';
@@ -113,6 +114,26 @@ export interface RunNetwork {
  * adopting supervisor: 20 000 ms (it starts in about 1 s built, 5 s from the sources).
  */
 export const RELEASE_WAIT_MS = 20_000;
+
+/** How long {@link RunNetwork.release} waits for the adopter to listen on a released port, ms. */
+const ADOPT_BIND_WAIT_MS = 10_000;
+
+/** Resolves once 127.0.0.1:`port` accepts a connection, or after `timeoutMs`. */
+async function waitForListener(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
 
 /** Default parent of per-network state: root-owned tmpfs, gone after a reboot like netns. */
 export const DEFAULT_STATE_DIR = '/run/repo-runner/net';
@@ -359,10 +380,16 @@ export async function createRunNetwork(o: RunNetworkOptions): Promise<RunNetwork
         const deadline = Date.now() + RELEASE_WAIT_MS;
         while (!existsSync(adoptMarker) && Date.now() < deadline)
           await new Promise((r) => setTimeout(r, 50));
+        const adopted = existsSync(adoptMarker);
+        const ports = [...published.keys()];
         await Promise.all([...published.values()].map((p) => p.close()));
         published.clear();
         const r = relay ?? (await relayStarting?.catch(() => null)) ?? null;
         if (r?.pid) await killPid(r.pid);
+        // The adopter binds each port once ours is closed: return only when it answers, so
+        // whoever was told the URL (`run --detach` prints it) never meets a refused connection.
+        if (adopted)
+          await Promise.all(ports.map((port) => waitForListener(port, ADOPT_BIND_WAIT_MS)));
       })()),
   };
 }
