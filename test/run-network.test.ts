@@ -407,9 +407,12 @@ describe('run network', { skip: isRoot ? false : why, timeout: FILE_LIMIT_MS }, 
     const code = `import { createRunNetwork } from ${JSON.stringify(path.join(ROOT, 'src/exec/run-network.ts'))};
       import { spawn } from 'node:child_process';
       const n = await createRunNetwork({ runId: ${JSON.stringify(runId)}, runDir: ${JSON.stringify(path.join(work, 'adopt'))}, hostNames: [], outbound: true });
-      const app = "require('http').createServer((q,s)=>s.end('still here')).listen(8080,'127.0.0.1')";
-      spawn('ip', ['netns', 'exec', n.name, process.execPath, '-e', app], { detached: true, stdio: 'ignore' }).unref();
-      await new Promise((r) => setTimeout(r, 500));
+      const app = "require('http').createServer((q,s)=>s.end('still here')).listen(8080,'127.0.0.1',()=>console.log('up'))";
+      // Published only once the app listens: node takes over 0.5 s to start on a loaded CI host.
+      const a = spawn('ip', ['netns', 'exec', n.name, process.execPath, '-e', app], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+      await new Promise((r) => a.stdout.once('data', r));
+      a.stdout.destroy();
+      a.unref();
       await n.publish(${port}, 8080);
       console.log('ready ' + n.pids().join(' '));
       setInterval(() => {}, 1000);`;
