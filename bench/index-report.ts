@@ -77,6 +77,8 @@ export interface BenchResult {
   embeddings?: EmbedNumbers;
   text?: TextNumbers;
   vectors?: {
+    /** What the vectors are: `minilm-like` (drawn like real embeddings) or `random`. */
+    kind: string;
     /** One exact top-10 search over the vectors in JS, ms. */
     exactSearchMsInJs: number;
     faiss?: VectorStoreResult;
@@ -157,7 +159,7 @@ function textRows(t: TextNumbers, rows: Row[]): void {
     rows.push([`  ${kind} queries p50 / p95`, `${k.p50Ms} / ${k.p95Ms} ms`, '', '']);
 }
 
-function vectorRows(v: VectorStoreResult, rows: Row[]): void {
+function vectorRows(v: VectorStoreResult, kind: string, rows: Row[]): void {
   if (v.error) {
     rows.push([
       `${v.store}, ${v.vectors} vectors`,
@@ -169,13 +171,13 @@ function vectorRows(v: VectorStoreResult, rows: Row[]): void {
   }
   rows.push(
     [
-      `${v.store} search p50 / p95, ${v.vectors} vectors`,
+      `${v.store} search p50 / p95, ${v.vectors} ${kind} vectors`,
       `${v.p50Ms} / ${v.p95Ms} ms`,
       'p95 ≤ 30 ms',
       verdict(v.p95Ms <= GOALS.vectorP95Ms),
     ],
     [
-      `${v.store} recall@10 vs brute force`,
+      `${v.store} recall@10 vs brute force, ${kind} vectors`,
       String(v.recallAt10),
       '≥ 0.95',
       verdict(v.recallAt10 >= GOALS.recall),
@@ -195,8 +197,8 @@ export function printTable(r: BenchResult): void {
   if (r.build) buildRows(r.build, r.embeddings, rows);
   if (r.text) textRows(r.text, rows);
   const { faiss: f, chroma: c } = r.vectors ?? {};
-  if (f) vectorRows(f, rows);
-  if (c) vectorRows(c, rows);
+  if (f) vectorRows(f, r.vectors?.kind ?? '', rows);
+  if (c) vectorRows(c, r.vectors?.kind ?? '', rows);
   if (f && !f.error) {
     const memory = `RSS +${f.rssDeltaMB} MB (heap +${f.heapDeltaMB}, external +${f.externalDeltaMB})`;
     rows.push([`memory: faiss, ${f.vectors} vectors`, `${memory}; files ${f.diskMB} MB`, '', '']);

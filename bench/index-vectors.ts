@@ -1,6 +1,6 @@
 /**
  * The vector side of `npm run bench:index`: FAISS and a real Chroma server each holding
- * `count` random 384-d unit vectors, their insert time, search latency and recall@10 against
+ * `count` 384-d unit vectors (embedding-like or uniformly random), their insert time, search latency and recall@10 against
  * brute force, and what holding the vectors costs (process memory for FAISS, the data folder
  * and server memory for Chroma).
  */
@@ -67,10 +67,24 @@ function exactTop10(flat: Float32Array, ids: readonly number[], q: Float32Array)
   return top.map((h) => h.id);
 }
 
-/** `count` vectors (ids 1..count), `queries` queries and their exact top 10. */
-export function vectorWorkload(count: number, queries: number): VectorWorkload {
-  const items = randomUnitVectors(count, DIMENSION, 5).map((vector, i) => ({ id: i + 1, vector }));
-  const qs = randomUnitVectors(queries, DIMENSION, 99);
+/** Draws `count` unit vectors of {@link DIMENSION} from a seed (same seed, same vectors). */
+export type VectorSource = (count: number, seed: number) => Float32Array[];
+
+/** Uniformly random unit vectors: HNSW's worst case (no neighbourhood structure). */
+export const randomSource: VectorSource = (count, seed) =>
+  randomUnitVectors(count, DIMENSION, seed);
+
+/**
+ * `count` vectors (ids 1..count) and `queries` queries, both drawn from `source`, and the
+ * queries' exact top 10.
+ */
+export function vectorWorkload(
+  count: number,
+  queries: number,
+  source: VectorSource = randomSource,
+): VectorWorkload {
+  const items = source(count, 5).map((vector, i) => ({ id: i + 1, vector }));
+  const qs = source(queries, 99);
   const flat = new Float32Array(count * DIMENSION);
   items.forEach((item, row) => flat.set(item.vector, row * DIMENSION));
   const ids = items.map((i) => i.id);

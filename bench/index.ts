@@ -14,8 +14,10 @@
  *    editing 1 % of the files, and after touching (mtime only) 1 %.
  * 3. Search latency at `--chunks` chunks (default 100,000): text through `searchIndex`
  *    (FTS5; chunks inserted through IndexDb, not the chunker), FAISS and a real Chroma server
- *    over random 384-d unit vectors, with recall@10 against brute force over `--queries`
- *    queries (default 200). Goals: text p95 ≤ 20 ms, vector p95 ≤ 30 ms, recall ≥ 0.95.
+ *    over 384-d unit vectors, with recall@10 against brute force over `--queries` queries
+ *    (default 200). `--vectors minilm` (default): drawn with the mean and covariance of real
+ *    all-MiniLM-L6-v2 embeddings of this repository's src/ (bench/index-embedding-like.ts);
+ *    `--vectors random`: uniformly random, HNSW's worst case. Goals: text p95 ≤ 20 ms, vector p95 ≤ 30 ms, recall ≥ 0.95.
  * 4. What 100k chunks hold: FAISS's growth of this process's memory, index.db on disk,
  *    Chroma's data folder and server memory.
  *
@@ -42,7 +44,14 @@ import {
   type EmbedNumbers,
   type TextNumbers,
 } from './index-report.js';
-import { DIMENSION, measureChroma, measureFaiss, vectorWorkload } from './index-vectors.js';
+import { embeddingLikeVectors, embeddingStats } from './index-embedding-like.js';
+import {
+  DIMENSION,
+  measureChroma,
+  measureFaiss,
+  randomSource,
+  vectorWorkload,
+} from './index-vectors.js';
 
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
@@ -64,6 +73,13 @@ const ONLY = new Set<string>(onlyAt >= 0 ? (args[onlyAt + 1] ?? '').split(',') :
 for (const s of ONLY)
   if (!(SECTIONS as readonly string[]).includes(s))
     throw new Error(`--only takes ${SECTIONS.join(',')}; got ${s}`);
+const vectorsAt = args.indexOf('--vectors');
+/** `--vectors minilm|random`: what the vector stores hold and are searched with. */
+const VECTORS = vectorsAt >= 0 ? (args[vectorsAt + 1] ?? '') : 'minilm';
+if (!['minilm', 'random'].includes(VECTORS))
+  throw new Error(`--vectors takes minilm or random; got ${VECTORS}`);
+/** Real embeddings the embedding-like vectors are modelled on. */
+const STATS_SAMPLES = 1500;
 const MODELS_DIR =
   process.env.REPO_RUNNER_MODELS_DIR ?? path.join(os.tmpdir(), 'repo-runner-test-models');
 
@@ -256,7 +272,14 @@ try {
       node: process.version,
       loadAverage: { start: LOAD_AT_START, end: [] },
     },
-    sizes: { files: FILES, chunks: CHUNKS, sample: SAMPLE, queries: QUERIES, quick: QUICK },
+    sizes: {
+      files: FILES,
+      chunks: CHUNKS,
+      sample: SAMPLE,
+      queries: QUERIES,
+      quick: QUICK,
+      vectors: VECTORS,
+    },
     totalS: 0,
   };
   if (ONLY.has('build') || ONLY.has('embed')) {
@@ -272,11 +295,18 @@ try {
   if (ONLY.has('text')) result.text = await textSearch(tmp.dir);
   if (ONLY.has('faiss') || ONLY.has('chroma')) {
     const t0 = performance.now();
-    const w = vectorWorkload(CHUNKS, QUERIES);
+    let source = randomSource;
+    if (VECTORS === 'minilm') {
+      const srcDir = path.join(import.meta.dirname, '..', 'src');
+      const stats = await embeddingStats(MODELS_DIR, srcDir, STATS_SAMPLES, log);
+      source = (count, seed) => embeddingLikeVectors(stats, count, seed);
+    }
+    const w = vectorWorkload(CHUNKS, QUERIES, source);
     log(
-      `vectors: ${CHUNKS} × ${DIMENSION} and the exact top 10 of ${QUERIES} queries in ${since(t0)} ms`,
+      `vectors (${VECTORS}): ${CHUNKS} × ${DIMENSION} and the exact top 10 of ${QUERIES} queries in ${since(t0)} ms`,
     );
-    result.vectors = { exactSearchMsInJs: round(w.exactMsPerQuery) };
+    const kind = VECTORS === 'minilm' ? 'MiniLM-like' : 'random';
+    result.vectors = { kind, exactSearchMsInJs: round(w.exactMsPerQuery) };
     if (ONLY.has('chroma')) {
       const chroma = await measureChroma(path.join(tmp.dir, 'chroma'), w, log);
       log(`chroma: ${chroma.error ?? `p95 ${chroma.p95Ms} ms, recall ${chroma.recallAt10}`}`);
