@@ -8,12 +8,19 @@ import {
 } from './types.js';
 
 /**
- * HNSW `ef_search` a collection is created with. Chroma's default, 10, found 0.12 of the true
- * top 10 among 100,000 random 384-d vectors (bench/index-results.md), and raising it on an
- * existing collection changed nothing there; 128 is what the FAISS store uses (recall@10
- * ≥ 0.987 on 100k MiniLM-like vectors, src/index/faiss-tuning.ts).
+ * The HNSW settings a collection is created with (Chroma applies them at creation only:
+ * raising `ef_search` on a full collection changed nothing, bench/index-results.md).
+ * Chroma's defaults (16 neighbours, ef_construction 100, ef_search 10) found 0.12 of the true
+ * top 10 among 100,000 random 384-d vectors; ef_search 128 alone found 0.923 among 100,000
+ * MiniLM-like ones; with 32 neighbours (FAISS's usual HNSW32) and ef_construction 200 as
+ * well, 0.980 at p95 8.3 ms, inserts about half as fast (731 vectors/s at load 2.5; the
+ * embedding, 13 chunks/s, stays the bottleneck). bench/index-results.md, 2026-12-04.
  */
-export const CHROMA_EF_SEARCH = 128;
+export const CHROMA_HNSW = Object.freeze({
+  max_neighbors: 32,
+  ef_construction: 200,
+  ef_search: 128,
+});
 
 /** Collection metadata key holding the vector length the collection was made for. */
 export const CHROMA_DIMENSION_KEY = 'repo_runner:dimension';
@@ -50,7 +57,7 @@ function unavailable(url: string, what: string): BackendUnavailableError {
 
 /**
  * A {@link VectorStore} in one collection of a Chroma server (chromadb client 3.5, server
- * 1.x), cosine space, HNSW `ef_search` {@link CHROMA_EF_SEARCH}: a hit's score is `1 - distance`, the cosine
+ * 1.x), cosine space, HNSW settings {@link CHROMA_HNSW}: a hit's score is `1 - distance`, the cosine
  * similarity. Ids are the chunk ids as decimal strings; no documents, embeddings only
  * (`embeddingFunction: null`). Writes go in batches of the server's `max_batch_size`
  * (`GET /api/v2/pre-flight-checks`, 5461 on Chroma 1.0). The server persists each write, so
@@ -104,7 +111,7 @@ export async function openChromaStore(options: ChromaStoreOptions): Promise<Vect
       name,
       embeddingFunction: null,
       metadata: { [CHROMA_DIMENSION_KEY]: dimension },
-      configuration: { hnsw: { space: 'cosine', ef_search: CHROMA_EF_SEARCH } },
+      configuration: { hnsw: { space: 'cosine', ...CHROMA_HNSW } },
     }),
   );
   const recorded = col.metadata?.[CHROMA_DIMENSION_KEY];
