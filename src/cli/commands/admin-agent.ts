@@ -1,0 +1,148 @@
+import { readFileSync, statSync } from 'node:fs';
+import type { Command } from 'commander';
+import pc from 'picocolors';
+import type { AgentSpecVersion } from '../../model/agent-spec.js';
+import { RepoRunnerError } from '../../model/errors.js';
+import type { Session } from '../session.js';
+
+/** The spec operations and the store, loaded only when an admin-agent command runs. */
+const ops = () => import('../../admin/agent-specs.js');
+const withSession = async <T>(fn: (s: Session) => Promise<T>): Promise<T> =>
+  (await import('../session.js')).withSession(fn);
+
+/** Largest spec file read, bytes (the same as `MAX_SPEC_BYTES` of admin/agent-specs.ts). */
+const MAX_SPEC_FILE_BYTES = 256 * 1024;
+
+type Flags = { json?: boolean };
+
+/** One version as a line: name, version, on/off, where it runs, what changed. */
+function line(v: AgentSpecVersion): string {
+  const where = `${v.spec.position} ${v.spec.phase}`;
+  const what = v.spec.commands ? `${v.spec.commands.length} command(s)` : 'prompt';
+  const state = v.enabled ? pc.green('enabled') : pc.yellow('disabled');
+  const from = v.fromVersion ? ` from v${v.fromVersion}` : '';
+  return `${pc.bold(v.name)} v${v.version} ${state}  ${where}, ${what}  ${pc.dim(`${v.change}${from} ${v.createdAt}${v.createdBy ? ` by ${v.createdBy}` : ''}`)}`;
+}
+
+function print(json: boolean | undefined, value: unknown, text: string): number {
+  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
+  return 0;
+}
+
+/** The spec file's text, refusing what is not a readable regular file of sane size. */
+function readSpecFile(file: string): string {
+  const st = statSync(file, { throwIfNoEntry: false });
+  if (!st?.isFile())
+    throw new RepoRunnerError(
+      'BAD_INPUT',
+      `${file} is not a file`,
+      'give the path of a YAML or JSON spec',
+    );
+  if (st.size > MAX_SPEC_FILE_BYTES)
+    throw new RepoRunnerError('BAD_INPUT', `${file} is over ${MAX_SPEC_FILE_BYTES} bytes`);
+  return readFileSync(file, 'utf8');
+}
+
+/**
+ * `repo-runner admin-agent …`: the Admin Agent's agent specs on this machine's store (the
+ * local CLI is the machine's developer). Registered by `main.ts`; each action sets the exit
+ * code through `exit`.
+ */
+export function registerAdminAgent(
+  program: Command,
+  exit: (code: number, json?: boolean) => void,
+): void {
+  const admin = program
+    .command('admin-agent')
+    .description(
+      'the Admin Agent (developer only): custom agents from specs that run in every next run',
+    );
+  admin
+    .command('create-agent')
+    .description('create a custom agent from a YAML or JSON spec (docs/admin-agent.md)')
+    .requiredOption('--spec <file>', 'the spec file')
+    .option('--replace', 'save it as a new version of an existing agent of that name')
+    .option('--json', 'print JSON')
+    .action(async (flags: Flags & { spec: string; replace?: boolean }) => {
+      const { parseAgentSpec, createAgent } = await ops();
+      const spec = parseAgentSpec(readSpecFile(flags.spec), flags.spec);
+      const code = await withSession(async ({ store, home }) => {
+        const v = await createAgent(store, { user: null, home }, spec, Boolean(flags.replace));
+        return print(flags.json, v, `${v.change === 'create' ? 'created' : 'updated'} ${line(v)}`);
+      });
+      exit(code, flags.json);
+    });
+  admin
+    .command('list-agents')
+    .description('every custom agent, its latest version')
+    .option('--json', 'print JSON')
+    .action(async (flags: Flags) => {
+      const code = await withSession(async ({ store }) => {
+        const all = await store.latestAgentSpecs();
+        const text =
+          all.length === 0
+            ? 'no custom agents yet (admin-agent create-agent --spec FILE)'
+            : all.map(line).join('\n');
+        return print(flags.json, all, text);
+      });
+      exit(code, flags.json);
+    });
+  admin
+    .command('show-agent')
+    .argument('<name>')
+    .description("an agent's versions, oldest first, and its latest spec")
+    .option('--json', 'print JSON')
+    .action(async (name: string, flags: Flags) => {
+      const code = await withSession(async ({ store }) => {
+        const versions = await (await ops()).agentHistory(store, name);
+        const text = `${versions.map(line).join('\n')}\n${JSON.stringify(versions.at(-1)!.spec, null, 2)}`;
+        return print(flags.json, versions, text);
+      });
+      exit(code, flags.json);
+    });
+  for (const [command, enabled] of [
+    ['disable-agent', false],
+    ['enable-agent', true],
+  ] as const)
+    admin
+      .command(command)
+      .argument('<name>')
+      .description(
+        `${enabled ? 'enable' : 'disable'} an agent from the next run on (a new version)`,
+      )
+      .option('--json', 'print JSON')
+      .action(async (name: string, flags: Flags) => {
+        const code = await withSession(async ({ store, home }) =>
+          print(
+            flags.json,
+            ...((v) => [v, line(v)] as const)(
+              await (await ops()).setAgentEnabled(store, { user: null, home }, name, enabled),
+            ),
+          ),
+        );
+        exit(code, flags.json);
+      });
+  admin
+    .command('rollback-agent')
+    .argument('<name>')
+    .description("save an earlier version's spec and on/off state as the newest version")
+    .requiredOption('--to-version <n>', 'the version to go back to')
+    .option('--json', 'print JSON')
+    .action(async (name: string, flags: Flags & { toVersion: string }) => {
+      const version = Number(flags.toVersion);
+      if (!Number.isInteger(version) || version < 1)
+        throw new RepoRunnerError(
+          'BAD_INPUT',
+          `--to-version wants a version number; got ${flags.toVersion}`,
+        );
+      const code = await withSession(async ({ store, home }) =>
+        print(
+          flags.json,
+          ...((v) => [v, `rolled back: ${line(v)}`] as const)(
+            await (await ops()).rollbackAgent(store, { user: null, home }, name, version),
+          ),
+        ),
+      );
+      exit(code, flags.json);
+    });
+}
