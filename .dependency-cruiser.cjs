@@ -8,6 +8,7 @@
 const TIERS = [
   ['cli', 'server', 'client'],
   ['core'],
+  ['admin'],
   ['agents', 'fixer', 'managers'],
   ['providers', 'database', 'index', 'llm', 'auth', 'env'],
   ['queue', 'config', 'store', 'health', 'exec', 'static', 'repo'],

@@ -108,6 +108,7 @@ export function buildReport(input: ReportInput): Report {
     ),
     ...(cause ? { cause } : {}),
     ...(state.index ? { index: state.index } : {}),
+    ...(state.custom && Object.keys(state.custom).length > 0 ? { custom: state.custom } : {}),
     ...(state.fixes && state.fixes.length > 0 ? { fixes: state.fixes } : {}),
     ...(input.error
       ? {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import pc from 'picocolors';
 import { toRepoRunnerError } from '../model/errors.js';
+import { registerAdminAgent } from './commands/admin-agent.js';
 import { overrideFlags } from './override-flags.js';
 
 // Commands are imported when they run, so `--help` or `status` do not load what `run` needs.
@@ -125,6 +126,8 @@ program
   .action(async (flags) =>
     exit(await (await import('./commands/fixes.js')).fixesCommand(flags), flags.json),
   );
+
+registerAdminAgent(program, exit);
 
 program
   .command('serve')

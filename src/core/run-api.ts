@@ -4,6 +4,8 @@ import { mkdirSync } from 'node:fs';
 import type { RunEvent } from '../model/events.js';
 import { RepoRunnerError } from '../model/errors.js';
 import { runDir } from '../model/paths.js';
+import { registeredAgents } from '../admin/registry.js';
+import { AGENTS } from '../agents/index.js';
 import { setUpIsolation } from './isolation.js';
 import { executePipeline } from './pipeline.js';
 import { createRunContext } from './run-context.js';
@@ -161,7 +163,8 @@ async function execute(
       message: `no network of its own for this run (${noNetwork}): it shares this machine's network`,
     });
   await caller.store.updateRun(runId, { status: 'running', ownerPid: process.pid });
-  const report = await executePipeline(ctx);
+  // The built-in agents and the enabled custom agents of the Admin Agent's specs.
+  const report = await executePipeline(ctx, await registeredAgents(caller.store, AGENTS));
   if (ctx.state.workspace)
     await caller.store.updateRun(runId, { repoPath: ctx.state.workspace.repoPath });
   if (report.status !== 'healthy') {

@@ -5,11 +5,11 @@ import type { FixAction } from '../model/fix-action.js';
 import { realPathOf, staysInside } from '../repo/resolve-inside.js';
 
 /**
- * Programs a model may name as a command's first word: the toolchains and servers a repo's
+ * Programs a model (or a custom agent's spec) may name as a command's first word: the toolchains and servers a repo's
  * own commands use. Anything else (a shell, rm, curl, sudo…) is refused; a path inside the
  * repository (`.venv/bin/flask`, `./manage.py`) is allowed.
  */
-const ALLOWED_PROGRAMS = new Set([
+export const ALLOWED_PROGRAMS: ReadonlySet<string> = new Set([
   'python',
   'python3',
   'pip',
@@ -68,25 +68,35 @@ export function vetModelAction(ctx: RunContext, action: FixAction): string | nul
     return 'system packages are not allowed (run with --allow-system-packages)';
   if ('argv' in action) {
     const svc = services.find((s) => s.name === action.service);
-    const cwd = path.resolve(repo, svc?.root ?? '.');
-    const [program = '', ...args] = action.argv;
-    const known = !program.includes('/') && ALLOWED_PROGRAMS.has(program);
-    if (!known && !program.includes('/'))
-      return `${program} is not a toolchain program or a file inside the repository`;
-    if (!known && !insideRepo(repo, cwd, program) && !linkedToolchain(repo, cwd, program))
-      return insideRepo(repo, cwd, path.dirname(path.resolve(cwd, program)))
-        ? `${program} links to a program outside the repository that is not a toolchain`
-        : `${program} is not a toolchain program or a file inside the repository`;
-    // `--target=/x` and `-r/x` carry a path after the flag: check those values too.
-    const values = args.flatMap((a) => [
-      a,
-      a.split('=').slice(1).join('='),
-      /^-\w(.+)$/.exec(a)?.[1] ?? '',
-    ]);
-    const outside = values.find((a) => path.isAbsolute(a) && !insideRepo(repo, cwd, a));
-    if (outside) return `${outside} is outside the repository`;
-    if (args.some((a) => a.split(/[\\/]/).includes('..') && !insideRepo(repo, cwd, a)))
-      return 'an argument leaves the repository with ..';
+    return vetArgv(repo, path.resolve(repo, svc?.root ?? '.'), action.argv);
   }
+  return null;
+}
+
+/**
+ * Checks a command's argv (run from `cwd`, inside the repository at `repo`) against what a
+ * run allows: the first word a known toolchain program or a file inside the repository
+ * (symlinks followed), no argument an absolute path outside it or a `..` leading out of it.
+ * Returns the reason it is refused, or null. Used for model fix actions and custom agents.
+ */
+export function vetArgv(repo: string, cwd: string, argv: readonly string[]): string | null {
+  const [program = '', ...args] = argv;
+  const known = !program.includes('/') && ALLOWED_PROGRAMS.has(program);
+  if (!known && !program.includes('/'))
+    return `${program} is not a toolchain program or a file inside the repository`;
+  if (!known && !insideRepo(repo, cwd, program) && !linkedToolchain(repo, cwd, program))
+    return insideRepo(repo, cwd, path.dirname(path.resolve(cwd, program)))
+      ? `${program} links to a program outside the repository that is not a toolchain`
+      : `${program} is not a toolchain program or a file inside the repository`;
+  // `--target=/x` and `-r/x` carry a path after the flag: check those values too.
+  const values = args.flatMap((a) => [
+    a,
+    a.split('=').slice(1).join('='),
+    /^-\w(.+)$/.exec(a)?.[1] ?? '',
+  ]);
+  const outside = values.find((a) => path.isAbsolute(a) && !insideRepo(repo, cwd, a));
+  if (outside) return `${outside} is outside the repository`;
+  if (args.some((a) => a.split(/[\\/]/).includes('..') && !insideRepo(repo, cwd, a)))
+    return 'an argument leaves the repository with ..';
   return null;
 }

@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   NOT_FOUND: 15,
   CONFLICT: 16,
   RATE_LIMITED: 17,
+  AGENT_FAILED: 18,
   INTERRUPTED: 130,
 } as const;
 

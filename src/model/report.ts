@@ -86,6 +86,12 @@ export const ReportSchema = z.object({
    */
   /** The run's context index (the `index` phase): backend, fallbacks, build state. */
   index: IndexOutcomeSchema.optional(),
+  /**
+   * What custom agents produced (the run state's `custom`), by agent name. An Admin Agent
+   * spec's agent (src/admin/custom-agent.ts) leaves the spec version that ran, `done` or
+   * `skipped` (and why), and each command's argv, exit code and time in ms.
+   */
+  custom: z.record(z.string(), z.unknown()).optional(),
   fixes: z
     .array(
       z.object({

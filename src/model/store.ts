@@ -1,3 +1,4 @@
+import type { AgentSpecStore } from './agent-spec.js';
 import type { AuthStore } from './auth-store.js';
 import type { FixMemoryStore } from './fix-memory.js';
 
@@ -128,7 +129,8 @@ export interface ResourceStore {
  * fix memory, users, sessions, limits and audit, as named operations. Safe to share between
  * processes. Open it with `openStore` (`src/store/open-store.ts`); close it when done.
  */
-export interface Store extends RunStore, EventStore, ResourceStore, FixMemoryStore, AuthStore {
+export interface Store
+  extends RunStore, EventStore, ResourceStore, FixMemoryStore, AuthStore, AgentSpecStore {
   /** Brings the schema to the newest migration. Throws with the failing migration's error. */
   migrate(): Promise<void>;
   close(): Promise<void>;

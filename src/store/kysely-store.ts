@@ -1,6 +1,7 @@
 import { Migrator, type Kysely } from 'kysely';
 import type { Store } from '../model/store.js';
 import { auditOperations } from './audit-log.js';
+import { agentSpecOperations } from './agent-specs.js';
 import { fixMemoryOperations } from './fix-memory.js';
 import { loginThrottleOperations } from './login-throttle.js';
 import { migrationProvider } from './migrations.js';
@@ -34,6 +35,7 @@ export function kyselyStore(db: Kysely<Database>): Store {
     ...runOperations(db),
     ...resourceOperations(db),
     ...fixMemoryOperations(db),
+    ...agentSpecOperations(db),
     ...userOperations(db),
     ...tokenOperations(db),
     ...usageOperations(db),

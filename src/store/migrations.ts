@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { agentSpecsMigration } from './agent-specs.js';
 import { autoIdColumn } from './dialect.js';
 import { fixMemoryMigration } from './fix-memory-migration.js';
 import { usageWindowsMigration } from './usage-windows-migration.js';
@@ -94,6 +95,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_fix_memory': fixMemoryMigration,
   '0003_users': usersMigration,
   '0004_usage_from_windows': usageWindowsMigration,
+  '0005_agent_specs': agentSpecsMigration,
 };
 
 /** Hands kysely's Migrator the in-code migration set (no migration files on disk to lose). */

@@ -90,6 +90,20 @@ export interface FixMemoryTable {
   updated_at: string;
 }
 
+/** Row of `agent_specs`: one version of a custom agent's spec (issue #14). */
+export interface AgentSpecsTable {
+  name: string;
+  version: number;
+  /** The validated spec as JSON. */
+  spec_json: string;
+  /** 0/1. */
+  enabled: number;
+  change: string;
+  from_version: number | null;
+  created_by: string | null;
+  created_at: string;
+}
+
 /** The whole schema, as kysely sees it (the multi-user tables are in `users-schema.ts`). */
 export interface Database extends UsersDatabase {
   runs: RunsTable;
@@ -99,4 +113,5 @@ export interface Database extends UsersDatabase {
   ports: PortsTable;
   processes: ProcessesTable;
   fix_memory: FixMemoryTable;
+  agent_specs: AgentSpecsTable;
 }

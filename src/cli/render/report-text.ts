@@ -34,6 +34,22 @@ export function renderReport(report: Report): string {
       `  index: ${i.backend} ${paint(i.status === 'ready' ? 'done' : i.status)}, ${i.chunks} chunks${fell}`,
     );
   }
+  for (const [name, value] of Object.entries(report.custom ?? {})) {
+    // An Admin Agent spec's result (src/admin/custom-agent.ts); other custom agents' shapes vary.
+    const c = value as {
+      version?: number;
+      status?: string;
+      reason?: string;
+      commands?: { durationMs: number }[];
+    };
+    if (typeof c.version !== 'number' || !Array.isArray(c.commands)) continue;
+    const ms = c.commands.reduce((sum, x) => sum + x.durationMs, 0);
+    const what =
+      c.status === 'done'
+        ? `${c.commands.length} command(s) in ${seconds(ms)}`
+        : `skipped: ${c.reason}`;
+    out.push(`  agent ${name} v${c.version}: ${what}`);
+  }
   for (const w of report.warnings) out.push(`  ${pc.yellow('warning')}: ${w}`);
   for (const f of report.fixes ?? []) {
     const { kind, ...rest } = f.action;
