@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
+import { makeTestApi, type Role, type TestApi } from './api-helpers.js';
 import { cli, copyFixture, parseJson, tempDir } from './helpers.js';
 
 /** A smoke request to the service once the HealthAgent found it healthy. */
@@ -170,5 +171,71 @@ describe('Admin Agent: custom agents from specs', () => {
       before,
     );
     assert.ok(!existsSync(path.join(repo, 'seeded.txt')));
+  });
+});
+
+describe('Admin Agent over the REST API', () => {
+  let t: TestApi;
+  before(async () => {
+    t = await makeTestApi();
+  });
+  after(async () => t?.close());
+  const post = (url: string, payload: object, role: Role = 'developer') =>
+    t.app.inject({ method: 'POST', url, headers: t.headers(role), payload });
+
+  it('creates, refuses a taken name (409) and a bad spec (400, field named), nothing half-created; history, roll back', async () => {
+    const spec = { name: 'ApiSmoke', phase: 'health', commands: [{ argv: ['node', '-e', '1'] }] };
+    const created = await post('/api/v1/admin-agent/agents', { spec });
+    assert.equal(created.statusCode, 201, created.body);
+    assert.equal(created.json().createdBy, 'dev');
+    const again = await post('/api/v1/admin-agent/agents', { spec });
+    assert.equal(again.statusCode, 409);
+    assert.match(again.json().error.message, /an agent named ApiSmoke exists/);
+    const bad = await post('/api/v1/admin-agent/agents', {
+      spec: { ...spec, name: 'Other', commands: [{ argv: ['sh', '-c', 'id'] }], hostNetwork: true },
+    });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.json().error.message, /hostNetwork/);
+    const shell = await post('/api/v1/admin-agent/agents', {
+      spec: { ...spec, name: 'Other', commands: [{ argv: ['sh', '-c', 'id'] }] },
+    });
+    assert.equal(shell.statusCode, 400);
+    assert.match(shell.json().error.message, /commands\.0\.argv\.0: sh is not a toolchain program/);
+    const replaced = await post('/api/v1/admin-agent/agents', {
+      spec: { ...spec, timeoutMs: 9000 },
+      replace: true,
+    });
+    assert.equal(replaced.json().version, 2);
+    const back = await post('/api/v1/admin-agent/agents/ApiSmoke/rollback', { version: 1 });
+    assert.equal(back.statusCode, 200, back.body);
+    assert.deepEqual([back.json().version, back.json().spec.timeoutMs], [3, 300_000]);
+    const history = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/admin-agent/agents/ApiSmoke',
+      headers: t.headers('developer'),
+    });
+    assert.deepEqual(
+      history.json().versions.map((v: { change: string }) => v.change),
+      ['create', 'update', 'rollback'],
+    );
+    const list = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/admin-agent/agents',
+      headers: t.headers('developer'),
+    });
+    assert.deepEqual(
+      list.json().agents.map((v: { name: string }) => v.name),
+      ['ApiSmoke'],
+    );
+    const missing = await post('/api/v1/admin-agent/agents/Nobody/disable', {});
+    assert.equal(missing.statusCode, 404);
+    // The admin (not a developer) is refused before anything is read or written.
+    const admin = await post(
+      '/api/v1/admin-agent/agents',
+      { spec: { ...spec, name: 'ByAdmin' } },
+      'admin',
+    );
+    assert.equal(admin.statusCode, 403);
+    assert.deepEqual(await t.store.agentSpecVersions('ByAdmin'), []);
   });
 });

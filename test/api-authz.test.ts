@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { AgentSpecSchema } from '../src/model/agent-spec.js';
 import { makeTestApi, PASSWORD, ROLES, type Role, type TestApi } from './api-helpers.js';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -41,6 +42,20 @@ async function freeRun(t: TestApi, status: 'stopped' | 'failed'): Promise<string
   });
   await t.store.updateRun(id, { status, report: { runId: id, status: 'failed', services: [] } });
   return id;
+}
+
+/** A minimal valid agent spec (src/model/agent-spec.ts). */
+const SPEC = { phase: 'health', commands: [{ argv: ['node', '-e', '1'] }] };
+
+/** A new agent spec in the store (version 1, enabled); returns its name. */
+async function agent(t: TestApi): Promise<string> {
+  const name = unique('Agent');
+  await t.store.saveAgentSpec({
+    spec: AgentSpecSchema.parse({ ...SPEC, name }),
+    enabled: true,
+    change: 'create',
+  });
+  return name;
 }
 
 const MATRIX: Row[] = [
@@ -160,6 +175,44 @@ const MATRIX: Row[] = [
     denied: (role) => (STAFF.includes(role) ? 403 : 404),
   },
   { method: 'POST', path: '/api/v1/plans', allow: TIERS, ok: 200, body: () => ({ source: 'app' }) },
+  // The Admin Agent: developer only.
+  { method: 'GET', path: '/api/v1/admin-agent/agents', allow: ['developer'], ok: 200 },
+  {
+    method: 'POST',
+    path: '/api/v1/admin-agent/agents',
+    allow: ['developer'],
+    ok: 201,
+    body: () => ({ spec: { ...SPEC, name: unique('Agent') } }),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/admin-agent/agents/:name',
+    url: async (t) => `/api/v1/admin-agent/agents/${await agent(t)}`,
+    allow: ['developer'],
+    ok: 200,
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/admin-agent/agents/:name/disable',
+    url: async (t) => `/api/v1/admin-agent/agents/${await agent(t)}/disable`,
+    allow: ['developer'],
+    ok: 200,
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/admin-agent/agents/:name/enable',
+    url: async (t) => `/api/v1/admin-agent/agents/${await agent(t)}/enable`,
+    allow: ['developer'],
+    ok: 200,
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/admin-agent/agents/:name/rollback',
+    url: async (t) => `/api/v1/admin-agent/agents/${await agent(t)}/rollback`,
+    body: () => ({ version: 1 }),
+    allow: ['developer'],
+    ok: 200,
+  },
 ];
 
 /** The status a role should get from a row. */

@@ -27,6 +27,12 @@ const ENDPOINTS: Array<[string, string]> = [
   ['POST', '/api/v1/runs/:id/stop'],
   ['POST', '/api/v1/runs/:id/resume'],
   ['POST', '/api/v1/plans'],
+  ['GET', '/api/v1/admin-agent/agents'],
+  ['POST', '/api/v1/admin-agent/agents'],
+  ['GET', '/api/v1/admin-agent/agents/:id'],
+  ['POST', '/api/v1/admin-agent/agents/:id/disable'],
+  ['POST', '/api/v1/admin-agent/agents/:id/enable'],
+  ['POST', '/api/v1/admin-agent/agents/:id/rollback'],
 ];
 
 const NASTY = [

@@ -26,6 +26,7 @@ import { runLogsRoutes } from './routes/run-logs.js';
 import { runIndexRoutes } from './routes/run-index.js';
 import { runsRoutes } from './routes/runs.js';
 import { usersRoutes } from './routes/users.js';
+import { adminAgentRoutes } from './routes/admin-agent.js';
 import { RunWorker } from './run-worker.js';
 import { SseHub } from './sse.js';
 
@@ -116,6 +117,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     runLogsRoutes,
     runIndexRoutes,
     plansRoutes,
+    adminAgentRoutes,
   ])
     await app.register(routes, { ...ctx, prefix: '/api/v1' });
 

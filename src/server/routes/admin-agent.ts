@@ -1,0 +1,131 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  agentHistory,
+  createAgent,
+  rollbackAgent,
+  setAgentEnabled,
+  validateAgentSpec,
+} from '../../admin/agent-specs.js';
+import { AGENT_NAME } from '../../model/agent-spec.js';
+import type { ServerContext } from '../context.js';
+import { principalOf, requireCapability } from '../plugins/auth.js';
+import { ErrorSchema } from '../schemas.js';
+
+const refusals = {
+  400: ErrorSchema,
+  401: ErrorSchema,
+  403: ErrorSchema,
+  404: ErrorSchema,
+  409: ErrorSchema,
+  429: ErrorSchema,
+};
+const base = { tags: ['admin-agent'], security: [{ bearer: [] }] };
+
+/** One stored version of an agent spec (src/model/agent-spec.ts). */
+const VersionSchema = z.object({
+  name: z.string(),
+  version: z.number().int(),
+  spec: z.record(z.string(), z.unknown()),
+  enabled: z.boolean(),
+  change: z.string(),
+  fromVersion: z.number().int().nullable(),
+  createdBy: z.string().nullable(),
+  createdAt: z.string(),
+});
+const NameParams = z.object({ name: z.string().regex(AGENT_NAME) });
+
+/**
+ * The Admin Agent's agent specs (`admin-agent`: developer only; everyone else 403 before
+ * the handler runs): list, create (or `replace` as a new version), history, disable,
+ * enable, roll back. The spec body is validated by the same schema and vetting as the CLI's
+ * spec file (errors name the field).
+ */
+export const adminAgentRoutes: FastifyPluginAsyncZod<ServerContext> = async (app, ctx) => {
+  const developer = requireCapability(ctx.auth, 'admin-agent', 'use the Admin Agent');
+  const actor = (req: Parameters<typeof principalOf>[0]) => ({
+    user: principalOf(req).user.username,
+    home: ctx.home,
+  });
+
+  app.get(
+    '/admin-agent/agents',
+    {
+      preHandler: developer,
+      schema: {
+        ...base,
+        summary: 'every custom agent, its latest version',
+        response: { 200: z.object({ agents: z.array(VersionSchema) }), ...refusals },
+      },
+    },
+    async () => ({ agents: await ctx.store.latestAgentSpecs() }),
+  );
+
+  app.post(
+    '/admin-agent/agents',
+    {
+      preHandler: developer,
+      schema: {
+        ...base,
+        summary: 'create a custom agent from a spec (or a new version of one, with replace)',
+        body: z.object({
+          spec: z.unknown(),
+          replace: z.boolean().optional(),
+        }),
+        response: { 201: VersionSchema, ...refusals },
+      },
+    },
+    async (req, reply) => {
+      const spec = validateAgentSpec(req.body.spec);
+      const saved = await createAgent(ctx.store, actor(req), spec, req.body.replace ?? false);
+      return reply.code(201).send(saved);
+    },
+  );
+
+  app.get(
+    '/admin-agent/agents/:name',
+    {
+      preHandler: developer,
+      schema: {
+        ...base,
+        summary: "an agent's versions, oldest first",
+        params: NameParams,
+        response: { 200: z.object({ versions: z.array(VersionSchema) }), ...refusals },
+      },
+    },
+    async (req) => ({ versions: await agentHistory(ctx.store, req.params.name) }),
+  );
+
+  for (const [verb, enabled] of [
+    ['disable', false],
+    ['enable', true],
+  ] as const)
+    app.post(
+      `/admin-agent/agents/:name/${verb}`,
+      {
+        preHandler: developer,
+        schema: {
+          ...base,
+          summary: `${verb} an agent from the next run on (a new version)`,
+          params: NameParams,
+          response: { 200: VersionSchema, ...refusals },
+        },
+      },
+      async (req) => setAgentEnabled(ctx.store, actor(req), req.params.name, enabled),
+    );
+
+  app.post(
+    '/admin-agent/agents/:name/rollback',
+    {
+      preHandler: developer,
+      schema: {
+        ...base,
+        summary: "save an earlier version's spec and on/off state as the newest version",
+        params: NameParams,
+        body: z.object({ version: z.number().int().positive() }),
+        response: { 200: VersionSchema, ...refusals },
+      },
+    },
+    async (req) => rollbackAgent(ctx.store, actor(req), req.params.name, req.body.version),
+  );
+};
