@@ -163,8 +163,20 @@ async function execute(
       message: `no network of its own for this run (${noNetwork}): it shares this machine's network`,
     });
   await caller.store.updateRun(runId, { status: 'running', ownerPid: process.pid });
-  // The built-in agents and the enabled custom agents of the Admin Agent's specs.
-  const report = await executePipeline(ctx, await registeredAgents(caller.store, AGENTS));
+  let report: Report;
+  try {
+    // The built-in agents and the enabled custom agents of the Admin Agent's specs.
+    report = await executePipeline(ctx, await registeredAgents(caller.store, AGENTS));
+  } catch (err) {
+    // Not a failing phase (those end in the report) but Repo Runner's own failure, e.g. the
+    // store staying locked past its busy timeout: stop what the run started (services, its
+    // network and relay, whose pipes would keep this process alive) before it propagates.
+    await stopRunProcesses(caller.store, runId).catch(() => undefined);
+    await caller.store
+      .updateRun(runId, { status: 'failed', ownerPid: null })
+      .catch(() => undefined);
+    throw err;
+  }
   if (ctx.state.workspace)
     await caller.store.updateRun(runId, { repoPath: ctx.state.workspace.repoPath });
   if (report.status !== 'healthy') {
