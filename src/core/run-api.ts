@@ -82,12 +82,18 @@ export async function executeQueuedRun(caller: RunCaller, runId: string): Promis
 
 /**
  * Resumes a run at its first unfinished phase. Processes the crashed attempt left behind
- * (an install killed half way, services) are stopped first.
+ * (an install killed half way, services) are stopped first. `optionsPatch` changes the
+ * run's options for this attempt only (the Admin Agent's interventions: fixes on, longer
+ * timeouts); they are not stored.
  *
  * @throws RepoRunnerError RUN_NOT_FOUND for an unknown id; BAD_INPUT when the run is still
  *   being executed by a live process, or is running healthy under its supervisor.
  */
-export async function resumeRun(caller: RunCaller, runId: string): Promise<RunOutcome> {
+export async function resumeRun(
+  caller: RunCaller,
+  runId: string,
+  optionsPatch: Partial<RunOptions> = {},
+): Promise<RunOutcome> {
   const run = await requireRun(caller.store, runId);
   if (run.ownerPid !== null && run.ownerPid !== process.pid && isProcessAlive(run.ownerPid)) {
     throw new RepoRunnerError(
@@ -105,7 +111,12 @@ export async function resumeRun(caller: RunCaller, runId: string): Promise<RunOu
   }
   await stopRunProcesses(caller.store, runId);
   caller.onCreated?.(runId);
-  return execute(caller, runId, run.source, RunOptionsSchema.parse(run.options));
+  return execute(
+    caller,
+    runId,
+    run.source,
+    RunOptionsSchema.parse({ ...run.options, ...optionsPatch }),
+  );
 }
 
 /** Looks a run up. @throws RepoRunnerError RUN_NOT_FOUND. */

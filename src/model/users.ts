@@ -55,4 +55,5 @@ export type AuditAction =
   | 'user-block'
   | 'user-unblock'
   | 'user-delete'
-  | 'tier-change';
+  | 'tier-change'
+  | 'agent-intervene';

@@ -123,6 +123,22 @@ export function registerAdminAgent(
         exit(code, flags.json);
       });
   admin
+    .command('intervene')
+    .description(
+      'take up a run that failed: resume it by the intervention policy (fixes on, longer timeouts, resume) until healthy, else escalate',
+    )
+    .requiredOption('--run <id>', 'the run')
+    .option(
+      '--policy <file>',
+      'a JSON intervention policy (docs/admin-agent.md); default: the built-in one',
+    )
+    .option('--json', 'print JSON')
+    .option('-v, --verbose', 'print every event instead of the task list')
+    .action(async (flags: Flags & { run: string; policy?: string; verbose?: boolean }) => {
+      const { interveneCommand } = await import('./intervene.js');
+      exit(await interveneCommand(flags), flags.json);
+    });
+  admin
     .command('rollback-agent')
     .argument('<name>')
     .description("save an earlier version's spec and on/off state as the newest version")
