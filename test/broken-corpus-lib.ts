@@ -235,6 +235,11 @@ export interface RunBrokenOptions {
   extraArgs?: string[];
   /** The CLI to run (default: bin/repo-runner.js). */
   bin?: string;
+  /**
+   * Called once the run reported, before it is stopped (while its port occupier still holds
+   * its port): bench:intervene has the Admin Agent intervene here.
+   */
+  afterRun?: (result: BrokenResult, home: string) => Promise<void>;
 }
 
 async function runCli(bin: string, home: string, args: string[], timeoutMs: number) {
@@ -342,6 +347,7 @@ export async function runBrokenFixture(
     } else if (report.error) {
       result.error = `${report.error.code}: ${report.error.message.split('\n')[0]}`;
     }
+    await options.afterRun?.(result, home);
   } finally {
     if (result.runId) await runCli(bin, home, ['stop', result.runId], 60_000);
     if (occupier) await new Promise((r) => occupier.close(r));
