@@ -177,7 +177,7 @@ describe('Admin Agent: custom agents from specs', () => {
 });
 
 describe('Admin Agent over the REST API', () => {
-  let t: TestApi;
+  let t: Awaited<ReturnType<typeof makeTestApi>>;
   before(async () => {
     t = await makeTestApi();
   });
@@ -231,6 +231,33 @@ describe('Admin Agent over the REST API', () => {
     );
     const missing = await post('/api/v1/admin-agent/agents/Nobody/disable', {});
     assert.equal(missing.statusCode, 404);
+    // An intervention: refused for an unknown or a healthy run; a failed one is queued for it.
+    const none = await post('/api/v1/admin-agent/interventions', { runId: 'nope' });
+    assert.equal(none.statusCode, 404);
+    await t.store.createRun({ id: 'r-failed', source: `${t.root}/app`, options: { fix: false } });
+    await t.store.updateRun('r-failed', { status: 'healthy' });
+    assert.equal(
+      (await post('/api/v1/admin-agent/interventions', { runId: 'r-failed' })).statusCode,
+      409,
+    );
+    await t.store.updateRun('r-failed', { status: 'failed' });
+    const badPolicy = await post('/api/v1/admin-agent/interventions', {
+      runId: 'r-failed',
+      policy: [{ strategy: 'reboot' }],
+    });
+    assert.equal(badPolicy.statusCode, 400);
+    const queued = await post('/api/v1/admin-agent/interventions', {
+      runId: 'r-failed',
+      policy: [{ strategy: 'retry-with-fixes' }],
+    });
+    assert.equal(queued.statusCode, 202, queued.body);
+    assert.equal((await t.store.getRun('r-failed'))?.status, 'queued');
+    assert.deepEqual(t.queue?.jobs.at(-1), {
+      runId: 'r-failed',
+      kind: 'intervene',
+      actorId: t.users.developer.user.id,
+      policy: [{ strategy: 'retry-with-fixes' }],
+    });
     // The admin (not a developer) is refused before anything is read or written.
     const admin = await post(
       '/api/v1/admin-agent/agents',
@@ -325,5 +352,57 @@ describe('Admin Agent: intervention in a failed run', () => {
     assert.match(again.stderr, /is healthy: there is nothing to intervene in/);
     const bad = await cli(home, ['admin-agent', 'intervene', '--run', runId, '--policy', repo]);
     assert.equal(bad.code, 2);
+  });
+});
+
+describe('Admin Agent intervention through the API, executed by the server worker', () => {
+  let t: Awaited<ReturnType<typeof makeTestApi>>;
+  before(async () => {
+    t = await makeTestApi({ queue: 'in-process' });
+  });
+  after(async () => t?.close());
+
+  it('a failed run with fixes off is queued, resumed with fixes on, healthy and supervised', async () => {
+    const repo = await copyBrokenFixture('permission-denied', t.root);
+    await t.store.createRun({
+      id: 'api-iv',
+      source: repo,
+      options: { fix: false },
+      userId: t.users.developer.user.id,
+    });
+    await t.store.updateRun('api-iv', { status: 'failed' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin-agent/interventions',
+      headers: t.headers('developer'),
+      payload: { runId: 'api-iv' },
+    });
+    assert.equal(res.statusCode, 202, res.body);
+    let run = await t.store.getRun('api-iv');
+    for (let i = 0; i < 600 && run?.status !== 'healthy' && run?.status !== 'failed'; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      run = await t.store.getRun('api-iv');
+    }
+    try {
+      assert.equal(run?.status, 'healthy', JSON.stringify(run?.report).slice(0, 600));
+      await t.queue?.idle?.();
+      for (let i = 0; i < 50 && !(await t.store.getRun('api-iv'))?.supervisorPid; i++)
+        await new Promise((r) => setTimeout(r, 100));
+      assert.ok((await t.store.getRun('api-iv'))?.supervisorPid, 'handed to a supervisor');
+      const lines = readFileSync(path.join(t.home, 'admin_agent_state.json'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      assert.deepEqual(
+        lines.map((l) => [l.strategy, l.status, l.by]),
+        [['retry-with-fixes', 'healthy', t.users.developer.user.id]],
+      );
+    } finally {
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/runs/api-iv/stop',
+        headers: t.headers('developer'),
+      });
+    }
   });
 });

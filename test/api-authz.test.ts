@@ -24,6 +24,8 @@ interface Row {
 
 interface Setup extends TestApi {
   runId: string;
+  /** A failed run of the free user, set again before each request (an intervention queues it). */
+  failedRunId: string;
   victimId: string;
   seq: number;
 }
@@ -213,6 +215,14 @@ const MATRIX: Row[] = [
     allow: ['developer'],
     ok: 200,
   },
+  {
+    method: 'POST',
+    path: '/api/v1/admin-agent/interventions',
+    url: () => '/api/v1/admin-agent/interventions',
+    body: (t) => ({ runId: t.failedRunId }),
+    allow: ['developer'],
+    ok: 202,
+  },
 ];
 
 /** The status a role should get from a row. */
@@ -233,7 +243,7 @@ describe('authorization matrix: every role against every endpoint', () => {
       password: PASSWORD,
       tier: 'free',
     });
-    t = Object.assign(api, { runId: '', victimId: victim.id, seq: 0 });
+    t = Object.assign(api, { runId: '', failedRunId: '', victimId: victim.id, seq: 0 });
     t.runId = await freeRun(t, 'stopped');
   });
   after(async () => t?.close());
@@ -253,6 +263,7 @@ describe('authorization matrix: every role against every endpoint', () => {
           });
           headers = { authorization: `Bearer ${token}` };
         }
+        t.failedRunId = await freeRun(t, 'failed');
         const body = row.body?.(t);
         const res = await t.app.inject({
           method: row.method,

@@ -33,6 +33,7 @@ const ENDPOINTS: Array<[string, string]> = [
   ['POST', '/api/v1/admin-agent/agents/:id/disable'],
   ['POST', '/api/v1/admin-agent/agents/:id/enable'],
   ['POST', '/api/v1/admin-agent/agents/:id/rollback'],
+  ['POST', '/api/v1/admin-agent/interventions'],
 ];
 
 const NASTY = [

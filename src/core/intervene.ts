@@ -72,8 +72,12 @@ export async function intervene(
   caller: RunCaller & { actorId: string | null },
   runId: string,
   policy: InterventionPolicy = DEFAULT_INTERVENTION_POLICY,
+  options: { checked?: boolean } = {},
 ): Promise<InterventionOutcome> {
-  const run = await intervenableRun(caller.store, runId);
+  // `checked`: the API checked it before queueing the run (whose status is now `queued`).
+  const run = options.checked
+    ? await requireRun(caller.store, runId)
+    : await intervenableRun(caller.store, runId);
   const view: FailedRunView = {
     options: run.options as FailedRunView['options'],
     report: (run.report as Report | null) ?? null,

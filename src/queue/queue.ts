@@ -7,7 +7,12 @@
 /** A job: which run to execute, and whether it is a new run or a resumed one. */
 export interface RunJob {
   runId: string;
-  kind: 'start' | 'resume';
+  /** `intervene`: the Admin Agent's intervention (src/core/intervene.ts) in a failed run. */
+  kind: 'start' | 'resume' | 'intervene';
+  /** `intervene`: the policy's steps (plain data; default: the built-in policy). */
+  policy?: unknown[];
+  /** `intervene`: the developer who asked (`users.id`), for the audit log. */
+  actorId?: string | null;
 }
 
 /**

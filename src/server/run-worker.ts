@@ -1,4 +1,6 @@
+import { InterventionPolicySchema } from '../admin/intervention-policy.js';
 import { spawnSupervisor } from '../core/detach.js';
+import { intervene } from '../core/intervene.js';
 import { runDir } from '../model/paths.js';
 import { executeQueuedRun, resumeRun, type RunOutcome } from '../core/run-api.js';
 import { stopRunProcesses } from '../core/run-control.js';
@@ -82,8 +84,24 @@ export class RunWorker {
       const run = await store.getRun(job.runId);
       // Stopped while it waited: nothing to do.
       if (!run || run.status !== 'queued') return;
-      const outcome = await this.execute(job, abort.signal);
-      await this.afterPipeline(outcome, abort.signal);
+      if (job.kind === 'intervene') {
+        // It resumes the run itself, and hands it to a supervisor when it comes up.
+        await intervene(
+          {
+            store,
+            home: this.deps.home,
+            signal: abort.signal,
+            env: this.deps.env,
+            actorId: job.actorId ?? null,
+          },
+          job.runId,
+          job.policy ? InterventionPolicySchema.parse(job.policy) : undefined,
+          { checked: true },
+        );
+      } else {
+        const outcome = await this.execute(job, abort.signal);
+        await this.afterPipeline(outcome, abort.signal);
+      }
       if (stoppedElsewhere) {
         await stopRunProcesses(store, job.runId);
         await store.updateRun(job.runId, { status: 'stopped', ownerPid: null });

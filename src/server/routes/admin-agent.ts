@@ -7,6 +7,8 @@ import {
   setAgentEnabled,
   validateAgentSpec,
 } from '../../admin/agent-specs.js';
+import { InterventionPolicySchema } from '../../admin/intervention-policy.js';
+import { intervenableRun } from '../../core/intervene.js';
 import { AGENT_NAME } from '../../model/agent-spec.js';
 import type { ServerContext } from '../context.js';
 import { principalOf, requireCapability } from '../plugins/auth.js';
@@ -127,5 +129,38 @@ export const adminAgentRoutes: FastifyPluginAsyncZod<ServerContext> = async (app
       },
     },
     async (req) => rollbackAgent(ctx.store, actor(req), req.params.name, req.body.version),
+  );
+
+  app.post(
+    '/admin-agent/interventions',
+    {
+      preHandler: developer,
+      schema: {
+        ...base,
+        summary:
+          "the Admin Agent intervenes in a run that failed: it is queued, then resumed by the policy's steps until healthy, else escalated",
+        body: z.object({
+          runId: z.string().min(1).max(200),
+          /** The steps, as `admin-agent intervene --policy` takes them; default: the built-in policy. */
+          policy: InterventionPolicySchema.optional(),
+        }),
+        response: {
+          202: z.object({ runId: z.string(), status: z.literal('queued') }),
+          ...refusals,
+        },
+      },
+    },
+    async (req, reply) => {
+      // Refused (404, 409) before anything changes; the worker does the rest.
+      const run = await intervenableRun(ctx.store, req.body.runId);
+      await ctx.store.updateRun(run.id, { status: 'queued' });
+      await ctx.queue.add({
+        runId: run.id,
+        kind: 'intervene',
+        actorId: principalOf(req).user.id,
+        ...(req.body.policy ? { policy: req.body.policy } : {}),
+      });
+      return reply.code(202).send({ runId: run.id, status: 'queued' as const });
+    },
   );
 };
