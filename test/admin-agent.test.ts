@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { makeTestApi, type Role, type TestApi } from './api-helpers.js';
+import { makeTestApi, type Role } from './api-helpers.js';
 import { copyBrokenFixture } from './broken-corpus-lib.js';
 import { cli, copyFixture, parseJson, tempDir } from './helpers.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
