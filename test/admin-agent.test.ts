@@ -355,6 +355,39 @@ describe('Admin Agent: intervention in a failed run', () => {
   });
 });
 
+describe('Admin Agent watchdog from the CLI', () => {
+  const tmp = tempDir('watch');
+  const home = path.join(tmp.dir, 'home');
+  const ids: string[] = [];
+  after(async () => {
+    for (const id of ids) await cli(home, ['stop', id]);
+    tmp.cleanup();
+  });
+
+  it('watch --once leaves failures older than itself; --all takes them up and brings the run up', async () => {
+    const repo = await copyBrokenFixture('permission-denied', tmp.dir);
+    const failed = parseJson(await cli(home, ['run', repo, '--no-fix', '--json']));
+    ids.push(failed.runId);
+    const none = await cli(home, ['admin-agent', 'watch', '--once', '--json']);
+    assert.equal(none.code, 0, none.stderr);
+    assert.equal(none.stdout.trim(), '');
+    const all = await cli(home, ['admin-agent', 'watch', '--once', '--all', '--json']);
+    assert.equal(all.code, 0, all.stderr);
+    const actions = all.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      actions.map((a) => [a.runId, a.reason, a.action, a.outcome.result]),
+      [[failed.runId, 'failed', 'intervened', 'healthy']],
+    );
+    assert.equal(parseJson(await cli(home, ['status', failed.runId, '--json'])).status, 'healthy');
+    const bad = await cli(home, ['admin-agent', 'watch', '--once', '--interval', 'soon']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--interval wants a number of seconds; got soon/);
+  });
+});
+
 describe('Admin Agent intervention through the API, executed by the server worker', () => {
   let t: Awaited<ReturnType<typeof makeTestApi>>;
   before(async () => {

@@ -139,6 +139,30 @@ export function registerAdminAgent(
       exit(await interveneCommand(flags), flags.json);
     });
   admin
+    .command('watch')
+    .description(
+      'the watchdog: intervene in runs that fail, lose their process or stall; adopt orphaned ones',
+    )
+    .option('--once', 'one pass, then exit')
+    .option('--interval <s>', 'seconds between passes', '30')
+    .option('--stall-after <s>', 'a phase running longer than this is stalled (default 1800)')
+    .option('--policy <file>', 'a JSON intervention policy; default: the built-in one')
+    .option('--all', 'also take up runs that failed before the watchdog started')
+    .option('--json', 'one JSON line per action')
+    .action(
+      async (flags: {
+        once?: boolean;
+        interval?: string;
+        stallAfter?: string;
+        policy?: string;
+        all?: boolean;
+        json?: boolean;
+      }) => {
+        const { watchCommand } = await import('./watch.js');
+        exit(await watchCommand(flags), flags.json);
+      },
+    );
+  admin
     .command('rollback-agent')
     .argument('<name>')
     .description("save an earlier version's spec and on/off state as the newest version")
