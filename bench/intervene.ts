@@ -3,17 +3,23 @@
  * FixerAgent off (`--no-fix`), then the Admin Agent intervening in each run that did not come
  * up (`repo-runner admin-agent intervene --run ID`, the default policy). Prints per fixture
  * the run's status, the intervention's result, the strategies it took and its time; then how
- * many runs it brought to healthy. `-- name ...` runs only those. Writes JSON under
+ * many runs it brought to healthy; then a run whose build hangs, and how soon after its stall
+ * deadline the watchdog stopped it. `-- name ...` runs only those fixtures (no stall
+ * scenario); `-- --stall-only` only the stall scenario. Writes JSON under
  * bench/results/. Asserts nothing.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { brokenFixtureNames, runBrokenFixture } from '../test/broken-corpus-lib.js';
-import { BIN, ROOT, tempDir } from '../test/helpers.js';
+import { BIN, copyFixture, ROOT, tempDir } from '../test/helpers.js';
 
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const names = picked.length > 0 ? picked : brokenFixtureNames();
+/** Seconds after which the stall scenario's hung build phase is stalled (`--stall-after`). */
+const STALL_AFTER_S = 10;
+/** `--stall-only`: just the stall scenario. */
+const STALL_ONLY = process.argv.includes('--stall-only');
+const names = STALL_ONLY ? [] : picked.length > 0 ? picked : brokenFixtureNames();
 
 interface Row {
   fixture: string;
@@ -93,8 +99,83 @@ console.log(
 console.log(
   `median intervention time: ${(median(healed.map((r) => r.interveneMs)) / 1000).toFixed(1)} s (healed), ${(median(failed.filter((r) => r.result !== 'healthy').map((r) => r.interveneMs)) / 1000).toFixed(1)} s (escalated)`,
 );
+/**
+ * A run whose build phase hangs (`--build` runs a process that never exits), and the
+ * watchdog (`admin-agent watch --interval 1 --stall-after 10`) beside it: how long after the
+ * phase's stall deadline the watchdog stopped it. The watchdog is then ended, so it does not
+ * go on to resume the run (whose build would hang again).
+ */
+async function stallScenario(): Promise<Record<string, unknown>> {
+  const tmp = tempDir('intervene-stall');
+  const home = path.join(tmp.dir, 'home');
+  const env = { REPO_RUNNER_HOME: home, NO_COLOR: '1' };
+  const repo = copyFixture('node-express', tmp.dir);
+  const hang = "node -e 'setInterval(() => {}, 1000)'";
+  const run = execa(process.execPath, [BIN, 'run', repo, '--build', hang, '--json'], {
+    env,
+    reject: false,
+  });
+  const watch = execa(
+    process.execPath,
+    [
+      BIN,
+      'admin-agent',
+      'watch',
+      '--interval',
+      '1',
+      '--stall-after',
+      String(STALL_AFTER_S),
+      '--json',
+    ],
+    { env, reject: false },
+  );
+  let runId = '';
+  try {
+    const picked = await new Promise<{ at: number; runId: string }>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(
+        () => reject(new Error('the watchdog never stopped the run')),
+        300_000,
+      );
+      watch.stdout?.on('data', (c: Buffer) => {
+        out += c.toString();
+        for (const l of out.split('\n').slice(0, -1)) {
+          const a = JSON.parse(l) as { reason: string; runId: string };
+          if (a.reason === 'stalled') {
+            clearTimeout(timer);
+            resolve({ at: Date.now(), runId: a.runId });
+          }
+        }
+      });
+    });
+    runId = picked.runId;
+    watch.kill('SIGTERM');
+    await run;
+    const status = JSON.parse(
+      (await execa(process.execPath, [BIN, 'status', picked.runId, '--json'], { env })).stdout,
+    ) as { status: string; phases: { name: string; startedAt: string | null }[] };
+    const build = status.phases.find((p) => p.name === 'build');
+    const deadline = Date.parse(build?.startedAt ?? '') + STALL_AFTER_S * 1000;
+    return {
+      stallAfterS: STALL_AFTER_S,
+      intervalS: 1,
+      pickedUpAfterDeadlineS: Math.round((picked.at - deadline) / 100) / 10,
+      runStatusAfter: status.status,
+    };
+  } finally {
+    watch.kill('SIGKILL');
+    run.kill('SIGKILL');
+    if (runId) await execa(process.execPath, [BIN, 'stop', runId], { env, reject: false });
+    tmp.cleanup();
+  }
+}
+
+const stall =
+  picked.length > 0 ? null : await stallScenario().catch((e: Error) => ({ error: e.message }));
+if (stall) console.log(`stall scenario: ${JSON.stringify(stall)}`);
+
 const dir = path.join(ROOT, 'bench', 'results');
 mkdirSync(dir, { recursive: true });
 const file = path.join(dir, `intervene-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), rows }, null, 2)}\n`);
+writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), rows, stall }, null, 2)}\n`);
 console.log(`written ${path.relative(ROOT, file)}`);
