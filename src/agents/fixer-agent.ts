@@ -64,7 +64,10 @@ export async function* fix(
   // gets a moment so the fix can say where the cause is (failure path only).
   if (ctx.state.index) await waitForIndex(ctx.state.index.dir, INDEX_WAIT_MS);
   while (!ctx.signal.aborted && error.code !== 'INTERRUPTED') {
-    if (fixes.length >= FIX_BOUNDS.perRun || (perPhase.get(phase) ?? 0) >= FIX_BOUNDS.perPhase)
+    if (
+      fixes.length >= Math.min(FIX_BOUNDS.perRun, ctx.options.maxFixes ?? FIX_BOUNDS.perRun) ||
+      (perPhase.get(phase) ?? 0) >= FIX_BOUNDS.perPhase
+    )
       break;
     const sig = classifyRunFailure(ctx.state, phase, error);
     const key = signatureKey(sig);

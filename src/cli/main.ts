@@ -40,6 +40,10 @@ overrideFlags(
   .option('--no-fix', 'do not try fixes when a phase fails (report the classified cause)')
   .option('--no-index', "do not build the repository's context index")
   .option(
+    '--orchestrator <name>',
+    'run it through a business orchestrator: its policies and custom agents (docs/admin-agent.md)',
+  )
+  .option(
     '--index-backend <name>',
     "the context index's backend: text, faiss or chroma (within your tier; default: the tier's)",
   )

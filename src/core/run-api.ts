@@ -4,7 +4,9 @@ import { mkdirSync } from 'node:fs';
 import type { RunEvent } from '../model/events.js';
 import { RepoRunnerError } from '../model/errors.js';
 import { runDir } from '../model/paths.js';
-import { registeredAgents } from '../admin/registry.js';
+import { ecosystemPolicyAgent, orchestratorRunOptions } from '../admin/orchestrators.js';
+import { DEFAULT_ORCHESTRATOR, registeredAgents, withCustomAgents } from '../admin/registry.js';
+import type { Agent } from '../agents/agent.js';
 import { AGENTS } from '../agents/index.js';
 import { setUpIsolation } from './isolation.js';
 import { executePipeline } from './pipeline.js';
@@ -68,7 +70,19 @@ export async function createQueuedRun(
   options: Partial<RunOptions>,
   owner: { userId?: string } = {},
 ): Promise<string> {
-  const parsed = RunOptionsSchema.parse(options);
+  // Started through a business orchestrator: its policies shape the options, stored with the run.
+  let requested = options;
+  if (options.orchestrator) {
+    const o = await store.getOrchestrator(options.orchestrator);
+    if (!o)
+      throw new RepoRunnerError(
+        'NOT_FOUND',
+        `there is no business orchestrator named ${options.orchestrator}`,
+        'see `repo-runner admin-agent list-orchestrators`',
+      );
+    requested = orchestratorRunOptions(o, options);
+  }
+  const parsed = RunOptionsSchema.parse(requested);
   const runId = newRunId();
   await store.createRun({ id: runId, source, options: parsed, ...owner });
   return runId;
@@ -176,8 +190,21 @@ async function execute(
   await caller.store.updateRun(runId, { status: 'running', ownerPid: process.pid });
   let report: Report;
   try {
-    // The built-in agents and the enabled custom agents of the Admin Agent's specs.
-    report = await executePipeline(ctx, await registeredAgents(caller.store, AGENTS));
+    // The built-in agents, the enabled custom agents of the Admin Agent's specs for the
+    // run's orchestrator, and that orchestrator's ecosystem policy.
+    const orchestrator = options.orchestrator
+      ? await caller.store.getOrchestrator(options.orchestrator)
+      : undefined;
+    let agents = await registeredAgents(
+      caller.store,
+      AGENTS,
+      options.orchestrator ?? DEFAULT_ORCHESTRATOR,
+    );
+    if (orchestrator?.profile.allowedEcosystems)
+      agents = withCustomAgents(agents, [
+        { agent: ecosystemPolicyAgent(orchestrator) as Agent, position: 'after' },
+      ]);
+    report = await executePipeline(ctx, agents);
   } catch (err) {
     // Not a failing phase (those end in the report) but Repo Runner's own failure, e.g. the
     // store staying locked past its busy timeout: stop what the run started (services, its

@@ -48,6 +48,10 @@ export const RunOptionsSchema = z.object({
   indexBackend: z.enum(['text', 'faiss', 'chroma']).optional(),
   /** Let the FixerAgent try fixes when a phase fails (issue #5). `--no-fix` turns it off. */
   fix: z.boolean().default(true),
+  /** Fix attempts per run, at most the FixerAgent's own bound (a business orchestrator's policy). */
+  maxFixes: z.number().int().min(0).max(10).optional(),
+  /** The business orchestrator the run was started through (its policies and custom agents). */
+  orchestrator: z.string().optional(),
   /**
    * Let fixes install Debian packages with apt-get (missing system libraries). Off by
    * default: it changes the machine, not just the run.

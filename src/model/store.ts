@@ -1,4 +1,5 @@
 import type { AgentSpecStore } from './agent-spec.js';
+import type { OrchestratorStore } from './orchestrator.js';
 import type { AuthStore } from './auth-store.js';
 import type { FixMemoryStore } from './fix-memory.js';
 
@@ -130,7 +131,14 @@ export interface ResourceStore {
  * processes. Open it with `openStore` (`src/store/open-store.ts`); close it when done.
  */
 export interface Store
-  extends RunStore, EventStore, ResourceStore, FixMemoryStore, AuthStore, AgentSpecStore {
+  extends
+    RunStore,
+    EventStore,
+    ResourceStore,
+    FixMemoryStore,
+    AuthStore,
+    AgentSpecStore,
+    OrchestratorStore {
   /** Brings the schema to the newest migration. Throws with the failing migration's error. */
   migrate(): Promise<void>;
   close(): Promise<void>;

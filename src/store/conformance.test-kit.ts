@@ -415,6 +415,29 @@ export function storeConformance(
       });
     });
 
+    describe('business orchestrators', () => {
+      it('creates once per name, reads back, lists by name', async () => {
+        const o = (name: string) => ({
+          name,
+          profile: { allowedEcosystems: ['node'], maxFixes: 2 },
+          createdBy: null,
+          createdAt: new Date().toISOString(),
+        });
+        assert.equal(await store.createOrchestrator(o('zeta')), true);
+        assert.equal(await store.createOrchestrator(o('acme')), true);
+        assert.equal(await store.createOrchestrator({ ...o('acme'), profile: {} }), false);
+        assert.deepEqual((await store.getOrchestrator('acme'))?.profile, {
+          allowedEcosystems: ['node'],
+          maxFixes: 2,
+        });
+        assert.equal(await store.getOrchestrator('nope'), undefined);
+        assert.deepEqual(
+          (await store.listOrchestrators()).map((x) => x.name),
+          ['acme', 'zeta'],
+        );
+      });
+    });
+
     it('migrate() on an up-to-date store changes nothing', async () => {
       await newRun('r1');
       await store.migrate();

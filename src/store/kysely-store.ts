@@ -3,6 +3,7 @@ import type { Store } from '../model/store.js';
 import { auditOperations } from './audit-log.js';
 import { agentSpecOperations } from './agent-specs.js';
 import { fixMemoryOperations } from './fix-memory.js';
+import { orchestratorOperations } from './orchestrators.js';
 import { loginThrottleOperations } from './login-throttle.js';
 import { migrationProvider } from './migrations.js';
 import { resourceOperations } from './resources.js';
@@ -36,6 +37,7 @@ export function kyselyStore(db: Kysely<Database>): Store {
     ...resourceOperations(db),
     ...fixMemoryOperations(db),
     ...agentSpecOperations(db),
+    ...orchestratorOperations(db),
     ...userOperations(db),
     ...tokenOperations(db),
     ...usageOperations(db),

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { agentSpecsMigration } from './agent-specs.js';
 import { autoIdColumn } from './dialect.js';
+import { orchestratorsMigration } from './orchestrators.js';
 import { fixMemoryMigration } from './fix-memory-migration.js';
 import { usageWindowsMigration } from './usage-windows-migration.js';
 import { usersMigration } from './users-migration.js';
@@ -96,6 +97,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_users': usersMigration,
   '0004_usage_from_windows': usageWindowsMigration,
   '0005_agent_specs': agentSpecsMigration,
+  '0006_orchestrators': orchestratorsMigration,
 };
 
 /** Hands kysely's Migrator the in-code migration set (no migration files on disk to lose). */

@@ -104,6 +104,14 @@ export interface AgentSpecsTable {
   created_at: string;
 }
 
+/** Row of `orchestrators`: one business orchestrator (issue #14). */
+export interface OrchestratorsTable {
+  name: string;
+  profile_json: string;
+  created_by: string | null;
+  created_at: string;
+}
+
 /** The whole schema, as kysely sees it (the multi-user tables are in `users-schema.ts`). */
 export interface Database extends UsersDatabase {
   runs: RunsTable;
@@ -114,4 +122,5 @@ export interface Database extends UsersDatabase {
   processes: ProcessesTable;
   fix_memory: FixMemoryTable;
   agent_specs: AgentSpecsTable;
+  orchestrators: OrchestratorsTable;
 }

@@ -163,6 +163,61 @@ export function registerAdminAgent(
       },
     );
   admin
+    .command('create-business-orchestrator')
+    .description(
+      "create a business orchestrator: a named client's policies for the runs started through it",
+    )
+    .requiredOption('--business-name <name>', 'its name: 2–40 of a-z, 0-9 and -')
+    .option('--profile <file>', 'its policies, YAML or JSON (docs/admin-agent.md); default: none')
+    .option('--json', 'print JSON')
+    .action(async (flags: Flags & { businessName: string; profile?: string }) => {
+      const { validateProfile, createBusinessOrchestrator } =
+        await import('../../admin/orchestrators.js');
+      let raw: unknown = {};
+      if (flags.profile) {
+        const { parse } = await import('yaml');
+        try {
+          raw = parse(readSpecFile(flags.profile));
+        } catch (err) {
+          if (err instanceof RepoRunnerError) throw err;
+          throw new RepoRunnerError(
+            'BAD_INPUT',
+            `${flags.profile} is not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`,
+          );
+        }
+      }
+      const profile = validateProfile(raw, flags.profile);
+      const code = await withSession(async ({ store, home }) => {
+        const o = await createBusinessOrchestrator(
+          store,
+          { user: null, home },
+          flags.businessName,
+          profile,
+        );
+        return print(
+          flags.json,
+          o,
+          `created business orchestrator ${pc.bold(o.name)} ${pc.dim(JSON.stringify(o.profile))}`,
+        );
+      });
+      exit(code, flags.json);
+    });
+  admin
+    .command('list-orchestrators')
+    .description('every business orchestrator and its policies')
+    .option('--json', 'print JSON')
+    .action(async (flags: Flags) => {
+      const code = await withSession(async ({ store }) => {
+        const all = await store.listOrchestrators();
+        const text =
+          all.length === 0
+            ? 'no business orchestrators yet (admin-agent create-business-orchestrator --business-name NAME)'
+            : all.map((o) => `${pc.bold(o.name)}  ${pc.dim(JSON.stringify(o.profile))}`).join('\n');
+        return print(flags.json, all, text);
+      });
+      exit(code, flags.json);
+    });
+  admin
     .command('rollback-agent')
     .argument('<name>')
     .description("save an earlier version's spec and on/off state as the newest version")

@@ -33,6 +33,8 @@ export interface RunFlags {
   index?: boolean;
   /** `--index-backend text|faiss|chroma`. */
   indexBackend?: string;
+  /** `--orchestrator <name>`: a business orchestrator's policies and custom agents. */
+  orchestrator?: string;
 }
 
 /** `run` flags: the shared ones plus the override flags. */
@@ -83,6 +85,7 @@ export async function runCommand(
               fix: flags.fix ?? true,
               allowSystemPackages: flags.allowSystemPackages ?? false,
               index: flags.index ?? true,
+              ...(flags.orchestrator ? { orchestrator: flags.orchestrator } : {}),
               ...(flags.indexBackend
                 ? { indexBackend: parseIndexBackend(flags.indexBackend) }
                 : {}),
