@@ -258,6 +258,39 @@ describe('Admin Agent over the REST API', () => {
       actorId: t.users.developer.user.id,
       policy: [{ strategy: 'retry-with-fixes' }],
     });
+    // Business orchestrators: created once per name, runs started through one carry it.
+    const org = await post('/api/v1/admin-agent/orchestrators', {
+      name: 'acme',
+      profile: { allowedEcosystems: ['node'], maxFixes: 1 },
+    });
+    assert.equal(org.statusCode, 201, org.body);
+    assert.equal(
+      (await post('/api/v1/admin-agent/orchestrators', { name: 'acme' })).statusCode,
+      409,
+    );
+    const badOrg = await post('/api/v1/admin-agent/orchestrators', {
+      name: 'beta',
+      profile: { sudo: true },
+    });
+    assert.equal(badOrg.statusCode, 400);
+    assert.match(badOrg.json().error.message, /sudo/);
+    const started = await post('/api/v1/orchestrators/acme/runs', { source: 'app' });
+    assert.equal(started.statusCode, 202, started.body);
+    const stored = await t.store.getRun(started.json().id);
+    assert.deepEqual([stored?.options.orchestrator, stored?.options.maxFixes], ['acme', 1]);
+    const listed = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/orchestrators/acme/runs',
+      headers: t.headers('developer'),
+    });
+    assert.deepEqual(
+      listed.json().runs.map((r: { id: string }) => r.id),
+      [started.json().id],
+    );
+    assert.equal(
+      (await post('/api/v1/orchestrators/nobody/runs', { source: 'app' })).statusCode,
+      404,
+    );
     // The admin (not a developer) is refused before anything is read or written.
     const admin = await post(
       '/api/v1/admin-agent/agents',

@@ -60,6 +60,18 @@ async function agent(t: TestApi): Promise<string> {
   return name;
 }
 
+/** A new business orchestrator in the store; returns its name. */
+async function orchestrator(t: TestApi): Promise<string> {
+  const name = unique('org-');
+  await t.store.createOrchestrator({
+    name,
+    profile: {},
+    createdBy: null,
+    createdAt: new Date().toISOString(),
+  });
+  return name;
+}
+
 const MATRIX: Row[] = [
   { method: 'GET', path: '/healthz', allow: 'public', ok: 200 },
   { method: 'GET', path: '/api/v1/tiers', allow: 'public', ok: 200 },
@@ -212,6 +224,29 @@ const MATRIX: Row[] = [
     path: '/api/v1/admin-agent/agents/:name/rollback',
     url: async (t) => `/api/v1/admin-agent/agents/${await agent(t)}/rollback`,
     body: () => ({ version: 1 }),
+    allow: ['developer'],
+    ok: 200,
+  },
+  { method: 'GET', path: '/api/v1/admin-agent/orchestrators', allow: ['developer'], ok: 200 },
+  {
+    method: 'POST',
+    path: '/api/v1/admin-agent/orchestrators',
+    allow: ['developer'],
+    ok: 201,
+    body: () => ({ name: unique('biz-'), profile: { maxFixes: 1 } }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/orchestrators/:name/runs',
+    url: async (t) => `/api/v1/orchestrators/${await orchestrator(t)}/runs`,
+    body: () => ({ source: 'app' }),
+    allow: ['developer'],
+    ok: 202,
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/orchestrators/:name/runs',
+    url: async (t) => `/api/v1/orchestrators/${await orchestrator(t)}/runs`,
     allow: ['developer'],
     ok: 200,
   },

@@ -34,6 +34,10 @@ const ENDPOINTS: Array<[string, string]> = [
   ['POST', '/api/v1/admin-agent/agents/:id/enable'],
   ['POST', '/api/v1/admin-agent/agents/:id/rollback'],
   ['POST', '/api/v1/admin-agent/interventions'],
+  ['GET', '/api/v1/admin-agent/orchestrators'],
+  ['POST', '/api/v1/admin-agent/orchestrators'],
+  ['POST', '/api/v1/orchestrators/:id/runs'],
+  ['GET', '/api/v1/orchestrators/:id/runs'],
 ];
 
 const NASTY = [

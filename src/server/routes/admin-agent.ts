@@ -10,7 +10,12 @@ import {
 import { InterventionPolicySchema } from '../../admin/intervention-policy.js';
 import { intervenableRun } from '../../core/intervene.js';
 import { AGENT_NAME } from '../../model/agent-spec.js';
+import { createBusinessOrchestrator, validateProfile } from '../../admin/orchestrators.js';
+import { RefusalError } from '../../model/errors.js';
 import type { ServerContext } from '../context.js';
+import { runSummary } from '../run-access.js';
+import { CreateRunSchema, RunSummarySchema } from '../run-schemas.js';
+import { startApiRun } from './runs.js';
 import { principalOf, requireCapability } from '../plugins/auth.js';
 import { ErrorSchema } from '../schemas.js';
 
@@ -36,6 +41,14 @@ const VersionSchema = z.object({
   createdAt: z.string(),
 });
 const NameParams = z.object({ name: z.string().regex(AGENT_NAME) });
+const OrchestratorParams = z.object({ name: z.string().min(1).max(100) });
+/** A business orchestrator (src/model/orchestrator.ts). */
+const OrchestratorSchema = z.object({
+  name: z.string(),
+  profile: z.record(z.string(), z.unknown()),
+  createdBy: z.string().nullable(),
+  createdAt: z.string(),
+});
 
 /**
  * The Admin Agent's agent specs (`admin-agent`: developer only; everyone else 403 before
@@ -161,6 +174,91 @@ export const adminAgentRoutes: FastifyPluginAsyncZod<ServerContext> = async (app
         ...(req.body.policy ? { policy: req.body.policy } : {}),
       });
       return reply.code(202).send({ runId: run.id, status: 'queued' as const });
+    },
+  );
+
+  app.get(
+    '/admin-agent/orchestrators',
+    {
+      preHandler: developer,
+      schema: {
+        ...base,
+        summary: 'every business orchestrator and its policies',
+        response: { 200: z.object({ orchestrators: z.array(OrchestratorSchema) }), ...refusals },
+      },
+    },
+    async () => ({ orchestrators: await ctx.store.listOrchestrators() }),
+  );
+
+  app.post(
+    '/admin-agent/orchestrators',
+    {
+      preHandler: developer,
+      schema: {
+        ...base,
+        summary: "create a business orchestrator: a named client's policies",
+        body: z.object({ name: z.string().min(1).max(100), profile: z.unknown().optional() }),
+        response: { 201: OrchestratorSchema, ...refusals },
+      },
+    },
+    async (req, reply) => {
+      const profile = validateProfile(req.body.profile);
+      const o = await createBusinessOrchestrator(ctx.store, actor(req), req.body.name, profile);
+      return reply.code(201).send(o);
+    },
+  );
+
+  /** The orchestrator named in the path. @throws RefusalError NOT_FOUND. */
+  const orchestratorOf = async (name: string) => {
+    const o = await ctx.store.getOrchestrator(name);
+    if (!o)
+      throw new RefusalError(
+        'NOT_FOUND',
+        `there is no business orchestrator named ${name}`,
+        'see GET /api/v1/admin-agent/orchestrators',
+      );
+    return o;
+  };
+
+  app.post(
+    '/orchestrators/:name/runs',
+    {
+      preHandler: developer,
+      schema: {
+        tags: ['orchestrators'],
+        security: [{ bearer: [] }],
+        summary: 'start a run through a business orchestrator: its policies and custom agents',
+        params: OrchestratorParams,
+        body: CreateRunSchema,
+        response: { 202: RunSummarySchema, ...refusals },
+      },
+    },
+    async (req, reply) => {
+      const o = await orchestratorOf(req.params.name);
+      const run = await startApiRun(ctx, principalOf(req), req.body, { orchestrator: o.name });
+      return reply.code(202).header('Location', `/api/v1/runs/${run.id}`).send(runSummary(run));
+    },
+  );
+
+  app.get(
+    '/orchestrators/:name/runs',
+    {
+      preHandler: developer,
+      schema: {
+        tags: ['orchestrators'],
+        security: [{ bearer: [] }],
+        summary:
+          'the runs started through a business orchestrator, newest first (of the latest 1000)',
+        params: OrchestratorParams,
+        response: { 200: z.object({ runs: z.array(RunSummarySchema) }), ...refusals },
+      },
+    },
+    async (req) => {
+      const o = await orchestratorOf(req.params.name);
+      const runs = (await ctx.store.listRuns(1000)).filter(
+        (r) => r.options.orchestrator === o.name,
+      );
+      return { runs: runs.map(runSummary) };
     },
   );
 };

@@ -2,7 +2,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createQueuedRun } from '../../core/run-api.js';
 import { BackendNotAllowedError, backendAllowed } from '../../index/select-backend.js';
+import type { Principal } from '../../auth/types.js';
 import { RepoRunnerError } from '../../model/errors.js';
+import type { RunOptions } from '../../model/run-options.js';
+import type { RunRecord } from '../../model/store.js';
 import type { ServerContext } from '../context.js';
 import { assertCapability, principalOf, requireCapability } from '../plugins/auth.js';
 import { checkPublicSource, checkSource } from '../repo-source.js';
@@ -42,29 +45,8 @@ export const runsRoutes: FastifyPluginAsyncZod<ServerContext> = async (app, ctx)
       },
     },
     async (req, reply) => {
-      const principal = principalOf(req);
-      const backend = req.body.options?.indexBackend;
-      if (backend && !backendAllowed(principal.user.tier, backend)) {
-        throw new RepoRunnerError(
-          'FORBIDDEN',
-          new BackendNotAllowedError(principal.user.tier, backend).message,
-          'see GET /api/v1/tiers for what each tier includes',
-        );
-      }
-      const checked = checkSource(req.body.source, ctx.roots);
-      await checkPublicSource(checked);
-      await ctx.auth.claimRepo(principal.user, checked.repoKey);
-      const runId = await createQueuedRun(
-        ctx.store,
-        checked.source,
-        // The sandbox and the network are the server's to decide, never the caller's.
-        { ...req.body.options, detach: true, sandbox: ctx.sandbox, network: 'run' },
-        { userId: principal.user.id },
-      );
-      await ctx.auth.recordRun(principal.user);
-      await ctx.queue.add({ runId, kind: 'start' });
-      const run = await visibleRun(ctx, principal, runId);
-      return reply.code(202).header('Location', `/api/v1/runs/${runId}`).send(runSummary(run));
+      const run = await startApiRun(ctx, principalOf(req), req.body);
+      return reply.code(202).header('Location', `/api/v1/runs/${run.id}`).send(runSummary(run));
     },
   );
 
@@ -138,3 +120,38 @@ export const runsRoutes: FastifyPluginAsyncZod<ServerContext> = async (app, ctx)
     },
   );
 };
+
+/**
+ * Starts a run for an API caller: the tier's index backend check, the source check (repos
+ * roots, public hosts), the repo quota, then a queued run (with `extra` options, e.g. the
+ * business orchestrator it came through) for the workers. The sandbox and the network are
+ * the server's to decide, never the caller's.
+ * @throws RefusalError / RepoRunnerError FORBIDDEN, BAD_INPUT, RATE_LIMITED as the checks decide.
+ */
+export async function startApiRun(
+  ctx: ServerContext,
+  principal: Principal,
+  body: z.infer<typeof CreateRunSchema>,
+  extra: Partial<RunOptions> = {},
+): Promise<RunRecord> {
+  const backend = body.options?.indexBackend;
+  if (backend && !backendAllowed(principal.user.tier, backend)) {
+    throw new RepoRunnerError(
+      'FORBIDDEN',
+      new BackendNotAllowedError(principal.user.tier, backend).message,
+      'see GET /api/v1/tiers for what each tier includes',
+    );
+  }
+  const checked = checkSource(body.source, ctx.roots);
+  await checkPublicSource(checked);
+  await ctx.auth.claimRepo(principal.user, checked.repoKey);
+  const runId = await createQueuedRun(
+    ctx.store,
+    checked.source,
+    { ...body.options, ...extra, detach: true, sandbox: ctx.sandbox, network: 'run' },
+    { userId: principal.user.id },
+  );
+  await ctx.auth.recordRun(principal.user);
+  await ctx.queue.add({ runId, kind: 'start' });
+  return visibleRun(ctx, principal, runId);
+}
