@@ -60,12 +60,18 @@ async function agent(t: TestApi): Promise<string> {
   return name;
 }
 
-/** A new business orchestrator in the store; returns its name. */
+/** A new business orchestrator in the store (with a service user); returns its name. */
 async function orchestrator(t: TestApi): Promise<string> {
-  const name = unique('org-');
+  const name = unique('o');
+  const user = await t.auth.createUser(t.developer, {
+    username: `org-${name}`,
+    password: PASSWORD,
+    tier: 'advanced',
+  });
   await t.store.createOrchestrator({
     name,
     profile: {},
+    userId: user.id,
     createdBy: null,
     createdAt: new Date().toISOString(),
   });
@@ -234,6 +240,14 @@ const MATRIX: Row[] = [
     allow: ['developer'],
     ok: 201,
     body: () => ({ name: unique('biz-'), profile: { maxFixes: 1 } }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/admin-agent/orchestrators/:name/tokens',
+    url: async (t) => `/api/v1/admin-agent/orchestrators/${await orchestrator(t)}/tokens`,
+    body: () => ({ name: 'ci' }),
+    allow: ['developer'],
+    ok: 201,
   },
   {
     method: 'POST',

@@ -34,6 +34,21 @@ export function validateProfile(raw: unknown, source = 'the profile'): Orchestra
 }
 
 /**
+ * Refuses a name that is not 2–40 of a-z, 0-9 and `-`.
+ * @throws RefusalError BAD_INPUT.
+ */
+export function checkOrchestratorName(name: string): void {
+  if (!ORCHESTRATOR_NAME.test(name))
+    throw new RefusalError(
+      'BAD_INPUT',
+      `${JSON.stringify(name)} is not a business name here: 2–40 of a-z, 0-9 and -, starting with a letter or digit`,
+    );
+}
+
+/** The username of orchestrator `name`'s service user. */
+export const serviceUsername = (name: string): string => `org-${name}`;
+
+/**
  * Creates business orchestrator `name` with `profile`, and its state file
  * (`business_state_<name>.json`: name, profile, who and when).
  * @throws RefusalError BAD_INPUT for a bad name; CONFLICT when the name is taken.
@@ -43,15 +58,13 @@ export async function createBusinessOrchestrator(
   actor: AdminActor,
   name: string,
   profile: OrchestratorProfile,
+  userId: string | null = null,
 ): Promise<Orchestrator> {
-  if (!ORCHESTRATOR_NAME.test(name))
-    throw new RefusalError(
-      'BAD_INPUT',
-      `${JSON.stringify(name)} is not a business name here: 2–40 of a-z, 0-9 and -, starting with a letter or digit`,
-    );
+  checkOrchestratorName(name);
   const o: Orchestrator = {
     name,
     profile,
+    userId,
     createdBy: actor.user,
     createdAt: new Date().toISOString(),
   };

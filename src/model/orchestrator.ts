@@ -23,6 +23,8 @@ export const OrchestratorProfileSchema = z
     healthTimeoutMs: z.number().int().min(1000).max(1_800_000).optional(),
     /** Build the context index (default true). */
     index: z.boolean().optional(),
+    /** The tier of its service user (its API tokens' rate limit and quotas; default advanced). */
+    tier: z.enum(['free', 'advanced', 'premium']).optional(),
   })
   .strict();
 /** A validated {@link OrchestratorProfileSchema}. */
@@ -32,6 +34,11 @@ export type OrchestratorProfile = z.infer<typeof OrchestratorProfileSchema>;
 export interface Orchestrator {
   name: string;
   profile: OrchestratorProfile;
+  /**
+   * Its service user (`org-<name>`), whose API tokens may only use its own endpoint; null
+   * when made by the local CLI (no users there).
+   */
+  userId: string | null;
   createdBy: string | null;
   createdAt: string;
 }
@@ -46,4 +53,6 @@ export interface OrchestratorStore {
   getOrchestrator(name: string): Promise<Orchestrator | undefined>;
   /** Every orchestrator, by name. */
   listOrchestrators(): Promise<Orchestrator[]>;
+  /** The orchestrator whose service user `userId` is, if any. */
+  orchestratorOfUser(userId: string): Promise<Orchestrator | undefined>;
 }

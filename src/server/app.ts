@@ -27,6 +27,7 @@ import { runIndexRoutes } from './routes/run-index.js';
 import { runsRoutes } from './routes/runs.js';
 import { usersRoutes } from './routes/users.js';
 import { adminAgentRoutes } from './routes/admin-agent.js';
+import { orchestratorTokensPlugin } from './plugins/orchestrator-tokens.js';
 import { RunWorker } from './run-worker.js';
 import { SseHub } from './sse.js';
 
@@ -106,6 +107,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   requestIdPlugin(app);
   errorsPlugin(app, { bodyLimit });
   authPlugin(app, { auth: opts.auth });
+  orchestratorTokensPlugin(app, ctx.store);
   await docsPlugin(app);
   await app.register(healthRoutes, ctx);
   for (const routes of [

@@ -420,6 +420,7 @@ export function storeConformance(
         const o = (name: string) => ({
           name,
           profile: { allowedEcosystems: ['node'], maxFixes: 2 },
+          userId: name === 'acme' ? 'u-acme' : null,
           createdBy: null,
           createdAt: new Date().toISOString(),
         });
@@ -431,6 +432,8 @@ export function storeConformance(
           maxFixes: 2,
         });
         assert.equal(await store.getOrchestrator('nope'), undefined);
+        assert.equal((await store.orchestratorOfUser('u-acme'))?.name, 'acme');
+        assert.equal(await store.orchestratorOfUser('u-other'), undefined);
         assert.deepEqual(
           (await store.listOrchestrators()).map((x) => x.name),
           ['acme', 'zeta'],

@@ -14,6 +14,7 @@ export const orchestratorsMigration: Migration = {
       .createTable('orchestrators')
       .addColumn('name', 'text', (c) => c.primaryKey())
       .addColumn('profile_json', 'text', (c) => c.notNull())
+      .addColumn('user_id', 'text', (c) => c.unique())
       .addColumn('created_by', 'text')
       .addColumn('created_at', 'text', (c) => c.notNull())
       .execute();
@@ -26,6 +27,7 @@ export const orchestratorsMigration: Migration = {
 const toOrchestrator = (r: OrchestratorsTable): Orchestrator => ({
   name: r.name,
   profile: OrchestratorProfileSchema.parse(JSON.parse(r.profile_json)),
+  userId: r.user_id,
   createdBy: r.created_by,
   createdAt: r.created_at,
 });
@@ -40,6 +42,7 @@ export function orchestratorOperations(db: Kysely<Database>): OrchestratorStore 
           .values({
             name: o.name,
             profile_json: JSON.stringify(o.profile),
+            user_id: o.userId,
             created_by: o.createdBy,
             created_at: o.createdAt,
           })
@@ -55,6 +58,14 @@ export function orchestratorOperations(db: Kysely<Database>): OrchestratorStore 
         .selectFrom('orchestrators')
         .selectAll()
         .where('name', '=', name)
+        .executeTakeFirst();
+      return r ? toOrchestrator(r) : undefined;
+    },
+    async orchestratorOfUser(userId) {
+      const r = await db
+        .selectFrom('orchestrators')
+        .selectAll()
+        .where('user_id', '=', userId)
         .executeTakeFirst();
       return r ? toOrchestrator(r) : undefined;
     },

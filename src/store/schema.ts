@@ -108,6 +108,8 @@ export interface AgentSpecsTable {
 export interface OrchestratorsTable {
   name: string;
   profile_json: string;
+  /** Its service user (`users.id`), null when made by the local CLI. */
+  user_id: string | null;
   created_by: string | null;
   created_at: string;
 }

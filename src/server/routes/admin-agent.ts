@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -10,7 +12,12 @@ import {
 import { InterventionPolicySchema } from '../../admin/intervention-policy.js';
 import { intervenableRun } from '../../core/intervene.js';
 import { AGENT_NAME } from '../../model/agent-spec.js';
-import { createBusinessOrchestrator, validateProfile } from '../../admin/orchestrators.js';
+import {
+  checkOrchestratorName,
+  createBusinessOrchestrator,
+  serviceUsername,
+  validateProfile,
+} from '../../admin/orchestrators.js';
 import { RefusalError } from '../../model/errors.js';
 import type { ServerContext } from '../context.js';
 import { runSummary } from '../run-access.js';
@@ -62,6 +69,30 @@ export const adminAgentRoutes: FastifyPluginAsyncZod<ServerContext> = async (app
     user: principalOf(req).user.username,
     home: ctx.home,
   });
+
+  /** The orchestrator named in the path. @throws RefusalError NOT_FOUND. */
+  const orchestratorOf = async (name: string) => {
+    const o = await ctx.store.getOrchestrator(name);
+    if (!o)
+      throw new RefusalError(
+        'NOT_FOUND',
+        `there is no business orchestrator named ${name}`,
+        'see GET /api/v1/admin-agent/orchestrators',
+      );
+    return o;
+  };
+
+  /** The developer, or the orchestrator's own service user (its tokens). */
+  const developerOrOwn = async (req: FastifyRequest<{ Params: { name: string } }>) => {
+    const principal = principalOf(req);
+    if (ctx.auth.can(principal, 'admin-agent')) return;
+    const own = await ctx.store.orchestratorOfUser(principal.user.id);
+    if (own?.name !== req.params.name)
+      throw new RefusalError(
+        'FORBIDDEN',
+        `only a developer or business orchestrator ${req.params.name}'s own token may use its endpoint`,
+      );
+  };
 
   app.get(
     '/admin-agent/agents',
@@ -202,28 +233,70 @@ export const adminAgentRoutes: FastifyPluginAsyncZod<ServerContext> = async (app
       },
     },
     async (req, reply) => {
+      const principal = principalOf(req);
+      const { name } = req.body;
+      checkOrchestratorName(name);
       const profile = validateProfile(req.body.profile);
-      const o = await createBusinessOrchestrator(ctx.store, actor(req), req.body.name, profile);
-      return reply.code(201).send(o);
+      if (await ctx.store.getOrchestrator(name))
+        throw new RefusalError('CONFLICT', `a business orchestrator named ${name} exists`);
+      // Its service user: the holder of its API tokens (a password nobody knows).
+      const user = await ctx.auth.createUser(principal, {
+        username: serviceUsername(name),
+        password: randomBytes(24).toString('base64url'),
+        tier: profile.tier ?? 'advanced',
+      });
+      try {
+        const o = await createBusinessOrchestrator(ctx.store, actor(req), name, profile, user.id);
+        return reply.code(201).send(o);
+      } catch (err) {
+        await ctx.auth.deleteUser(principal, user.id).catch(() => undefined);
+        throw err;
+      }
     },
   );
 
-  /** The orchestrator named in the path. @throws RefusalError NOT_FOUND. */
-  const orchestratorOf = async (name: string) => {
-    const o = await ctx.store.getOrchestrator(name);
-    if (!o)
-      throw new RefusalError(
-        'NOT_FOUND',
-        `there is no business orchestrator named ${name}`,
-        'see GET /api/v1/admin-agent/orchestrators',
+  app.post(
+    '/admin-agent/orchestrators/:name/tokens',
+    {
+      preHandler: developer,
+      schema: {
+        ...base,
+        summary:
+          "an API token of the orchestrator's service user: it may use only /api/v1/orchestrators/:name/… and read the runs it started",
+        params: OrchestratorParams,
+        body: z.object({
+          name: z.string().min(1).max(100),
+          ttlDays: z.number().int().min(1).max(365).optional(),
+        }),
+        response: {
+          201: z.object({ token: z.string(), expiresAt: z.string(), orchestrator: z.string() }),
+          ...refusals,
+        },
+      },
+    },
+    async (req, reply) => {
+      const o = await orchestratorOf(req.params.name);
+      if (!o.userId)
+        throw new RefusalError(
+          'CONFLICT',
+          `business orchestrator ${o.name} was made by the local CLI and has no service user`,
+          'create it through the API to give it tokens',
+        );
+      const user = await ctx.auth.getUser(principalOf(req), o.userId);
+      const issued = await ctx.auth.createApiToken(
+        { user, tokenId: 'admin-agent', tokenKind: 'api' },
+        req.body,
       );
-    return o;
-  };
+      return reply
+        .code(201)
+        .send({ token: issued.token, expiresAt: issued.expiresAt, orchestrator: o.name });
+    },
+  );
 
   app.post(
     '/orchestrators/:name/runs',
     {
-      preHandler: developer,
+      preHandler: developerOrOwn,
       schema: {
         tags: ['orchestrators'],
         security: [{ bearer: [] }],
@@ -243,7 +316,7 @@ export const adminAgentRoutes: FastifyPluginAsyncZod<ServerContext> = async (app
   app.get(
     '/orchestrators/:name/runs',
     {
-      preHandler: developer,
+      preHandler: developerOrOwn,
       schema: {
         tags: ['orchestrators'],
         security: [{ bearer: [] }],
