@@ -415,6 +415,13 @@ describe('Admin Agent watchdog from the CLI', () => {
       [[failed.runId, 'failed', 'intervened', 'healthy']],
     );
     assert.equal(parseJson(await cli(home, ['status', failed.runId, '--json'])).status, 'healthy');
+    // The OrchestratorAgent fed both ends of the run to the Admin Agent.
+    const glance = parseJson(await cli(home, ['admin-agent', 'status', '--json']));
+    assert.deepEqual(glance.runsLastDay, { failed: 1, healthy: 1 });
+    assert.deepEqual(
+      glance.lastInterventions.map((e: { strategy: string }) => e.strategy),
+      ['retry-with-fixes'],
+    );
     const bad = await cli(home, ['admin-agent', 'watch', '--once', '--interval', 'soon']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--interval wants a number of seconds; got soon/);

@@ -1,3 +1,5 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import type { RepoRunnerError } from '../model/errors.js';
 import type { Agent } from './agent.js';
 import { PHASES, type PhaseName } from '../model/phases.js';
@@ -36,7 +38,7 @@ export const orchestratorAgent = {
   async run(ctx, input) {
     // The index build runs beside the later phases: report its state as it is now.
     if (ctx.state.index) ctx.state.index = readIndexOutcome(ctx.state.index.dir) ?? ctx.state.index;
-    return buildReport({
+    const report = buildReport({
       runId: ctx.runId,
       source: ctx.source,
       state: ctx.state,
@@ -45,8 +47,41 @@ export const orchestratorAgent = {
       error: input.failure?.error ?? null,
       agents: input.agents,
     });
+    reportToAdminAgent(ctx.home, report, ctx.options.orchestrator ?? null);
+    return report;
   },
 } satisfies Agent<'report'>;
+
+/** The Admin Agent's run feed in the data dir: one JSON line per finished run. */
+export const ADMIN_AGENT_FEED_FILE = 'admin_agent_feed.jsonl';
+
+/**
+ * Sends a finished run to the Admin Agent's feed (the seeds: the OrchestratorAgent reports
+ * every run to it): run id, orchestrator, status, error code and cause class. A feed that
+ * cannot be written is not the run's failure.
+ */
+export function reportToAdminAgent(
+  home: string,
+  report: Report,
+  orchestrator: string | null,
+): void {
+  try {
+    mkdirSync(home, { recursive: true });
+    appendFileSync(
+      path.join(home, ADMIN_AGENT_FEED_FILE),
+      `${JSON.stringify({
+        at: new Date().toISOString(),
+        runId: report.runId,
+        orchestrator,
+        status: report.status,
+        error: report.error?.code ?? null,
+        cause: report.cause?.class ?? null,
+      })}\n`,
+    );
+  } catch {
+    // A read-only or full data dir: the report itself still stands.
+  }
+}
 
 /**
  * OrchestratorAgent's report: services with their URL and health, every phase with its

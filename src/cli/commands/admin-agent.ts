@@ -218,6 +218,16 @@ export function registerAdminAgent(
       exit(code, flags.json);
     });
   admin
+    .command('status')
+    .description(
+      "the Admin Agent at a glance: agents, orchestrators, the run feed's last day, the last interventions",
+    )
+    .option('--json', 'print JSON')
+    .action(async (flags: Flags) => {
+      const { adminAgentStatus } = await import('./admin-agent-status.js');
+      exit(await withSession(async (s) => adminAgentStatus(s, flags.json ?? false)), flags.json);
+    });
+  admin
     .command('rollback-agent')
     .argument('<name>')
     .description("save an earlier version's spec and on/off state as the newest version")
