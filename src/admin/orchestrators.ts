@@ -34,14 +34,14 @@ export function validateProfile(raw: unknown, source = 'the profile'): Orchestra
 }
 
 /**
- * Refuses a name that is not 2–40 of a-z, 0-9 and `-`.
+ * Refuses a name that is not 2–40 of a-z, 0-9, `_` and `-`.
  * @throws RefusalError BAD_INPUT.
  */
 export function checkOrchestratorName(name: string): void {
   if (!ORCHESTRATOR_NAME.test(name))
     throw new RefusalError(
       'BAD_INPUT',
-      `${JSON.stringify(name)} is not a business name here: 2–40 of a-z, 0-9 and -, starting with a letter or digit`,
+      `${JSON.stringify(name)} is not a business name here: 2–40 of a-z, 0-9, _ and -, starting with a letter or digit`,
     );
 }
 

@@ -3,6 +3,7 @@ import pc from 'picocolors';
 import { toRepoRunnerError } from '../model/errors.js';
 import { registerAdminAgent } from './commands/admin-agent.js';
 import { overrideFlags } from './override-flags.js';
+import { fromSeedsSpelling } from './seeds-aliases.js';
 
 // Commands are imported when they run, so `--help` or `status` do not load what `run` needs.
 const program = new Command('repo-runner')
@@ -231,7 +232,9 @@ program.hook('preAction', (_this, action) => {
 });
 
 try {
-  await program.parseAsync(process.argv);
+  const seeds = fromSeedsSpelling(process.argv.slice(2));
+  if (seeds.note) process.stderr.write(`${pc.dim(seeds.note)}\n`);
+  await program.parseAsync(seeds.argv, { from: 'user' });
 } catch (err) {
   const e = toRepoRunnerError(err);
   if (jsonErrors) {

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
-/** A business orchestrator's name (the seeds' `business_name`): 2–40 of a-z, 0-9 and `-`. */
-export const ORCHESTRATOR_NAME = /^[a-z0-9][a-z0-9-]{1,39}$/;
+/**
+ * A business orchestrator's name (the seeds' `business_name`, e.g. `acme_corp`): 2–40 of
+ * a-z, 0-9, `_` and `-`, starting with a letter or digit.
+ */
+export const ORCHESTRATOR_NAME = /^[a-z0-9][a-z0-9_-]{1,39}$/;
 
 /**
  * A business orchestrator's profile (issue #14 item 2): a named client's policies, applied

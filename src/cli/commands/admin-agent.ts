@@ -127,17 +127,33 @@ export function registerAdminAgent(
     .description(
       'take up a run that failed: resume it by the intervention policy (fixes on, longer timeouts, resume) until healthy, else escalate',
     )
-    .requiredOption('--run <id>', 'the run')
+    .option('--run <id>', 'the run')
+    .option('--orchestrator <name>', 'every run of this business orchestrator that did not come up')
     .option(
       '--policy <file>',
       'a JSON intervention policy (docs/admin-agent.md); default: the built-in one',
     )
     .option('--json', 'print JSON')
     .option('-v, --verbose', 'print every event instead of the task list')
-    .action(async (flags: Flags & { run: string; policy?: string; verbose?: boolean }) => {
-      const { interveneCommand } = await import('./intervene.js');
-      exit(await interveneCommand(flags), flags.json);
-    });
+    .action(
+      async (
+        flags: Flags & { run?: string; orchestrator?: string; policy?: string; verbose?: boolean },
+      ) => {
+        const { interveneCommand, interveneOrchestratorCommand } = await import('./intervene.js');
+        if (Boolean(flags.run) === Boolean(flags.orchestrator))
+          throw new RepoRunnerError(
+            'BAD_INPUT',
+            'give one of --run ID or --orchestrator NAME',
+            'see repo-runner admin-agent intervene --help',
+          );
+        exit(
+          flags.run
+            ? await interveneCommand({ ...flags, run: flags.run })
+            : await interveneOrchestratorCommand({ ...flags, orchestrator: flags.orchestrator! }),
+          flags.json,
+        );
+      },
+    );
   admin
     .command('watch')
     .description(
@@ -167,7 +183,7 @@ export function registerAdminAgent(
     .description(
       "create a business orchestrator: a named client's policies for the runs started through it",
     )
-    .requiredOption('--business-name <name>', 'its name: 2–40 of a-z, 0-9 and -')
+    .requiredOption('--business-name <name>', 'its name: 2–40 of a-z, 0-9, _ and -')
     .option('--profile <file>', 'its policies, YAML or JSON (docs/admin-agent.md); default: none')
     .option('--json', 'print JSON')
     .action(async (flags: Flags & { businessName: string; profile?: string }) => {

@@ -17,26 +17,86 @@ import { exitCodeFor } from './run.js';
  * ends healthy (left running under a detached supervisor); else the run's own exit code,
  * with the escalation's reason and next step.
  */
+/** Statuses `--orchestrator` takes up (as `core/intervene.ts` does). */
+const DID_NOT_COME_UP = new Set(['failed', 'partial', 'interrupted']);
+
+/** Reads `--policy FILE`, when given. @throws RepoRunnerError BAD_INPUT. */
+function readPolicy(file: string | undefined): InterventionPolicy | undefined {
+  if (!file) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new RepoRunnerError(
+      'BAD_INPUT',
+      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      'give the path of a JSON policy file',
+    );
+  }
+  return parseInterventionPolicy(text, file);
+}
+
+/**
+ * `repo-runner admin-agent intervene --orchestrator NAME`: an intervention in every run of
+ * that business orchestrator that did not come up (newest 1000 runs), one after the other.
+ * Exit 0 when each came up (or there was none), else 9.
+ */
+export async function interveneOrchestratorCommand(flags: {
+  orchestrator: string;
+  policy?: string;
+  json?: boolean;
+}): Promise<number> {
+  const policy = readPolicy(flags.policy);
+  return withSession(async ({ store, home }) => {
+    if (!(await store.getOrchestrator(flags.orchestrator)))
+      throw new RepoRunnerError(
+        'NOT_FOUND',
+        `there is no business orchestrator named ${flags.orchestrator}`,
+        'see repo-runner admin-agent list-orchestrators',
+      );
+    const runs = (await store.listRuns(1000)).filter(
+      (r) => r.options.orchestrator === flags.orchestrator && DID_NOT_COME_UP.has(r.status),
+    );
+    const abort = new AbortController();
+    const onSignal = () => abort.abort();
+    process.once('SIGINT', onSignal);
+    const results = [];
+    try {
+      for (const run of runs) {
+        if (abort.signal.aborted) break;
+        const o = await intervene(
+          { store, home, signal: abort.signal, actorId: null },
+          run.id,
+          policy,
+        );
+        results.push({
+          runId: o.runId,
+          result: o.result,
+          attempts: o.attempts,
+          escalation: o.escalation,
+        });
+        if (!flags.json)
+          process.stdout.write(
+            `${pc.bold(o.runId)}: ${o.attempts.map((a) => a.strategy).join(', ') || 'nothing applied'} → ${o.result === 'healthy' ? pc.green('healthy') : pc.yellow(`escalated: ${o.escalation?.reason}`)}\n`,
+          );
+      }
+    } finally {
+      process.off('SIGINT', onSignal);
+    }
+    if (flags.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+    else if (runs.length === 0)
+      process.stdout.write(`no run of ${flags.orchestrator} needs an intervention\n`);
+    return results.every((r) => r.result === 'healthy') ? 0 : 9;
+  });
+}
+
 export async function interveneCommand(flags: {
   run: string;
   policy?: string;
   json?: boolean;
   verbose?: boolean;
 }): Promise<number> {
-  let policy: InterventionPolicy | undefined;
-  if (flags.policy) {
-    let text: string;
-    try {
-      text = readFileSync(flags.policy, 'utf8');
-    } catch (err) {
-      throw new RepoRunnerError(
-        'BAD_INPUT',
-        `cannot read ${flags.policy}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-        'give the path of a JSON policy file',
-      );
-    }
-    policy = parseInterventionPolicy(text, flags.policy);
-  }
+  const policy = readPolicy(flags.policy);
   return withSession(async ({ store, home }) => {
     // Refused before the task list starts drawing.
     await intervenableRun(store, flags.run);
