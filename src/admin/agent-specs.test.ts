@@ -6,13 +6,13 @@ import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../model/store.js';
 import { tempDir } from '../../test/helpers.js';
 import {
-  ADMIN_AGENT_STATE_FILE,
   agentHistory,
   createAgent,
   parseAgentSpec,
   rollbackAgent,
   setAgentEnabled,
 } from './agent-specs.js';
+import { ADMIN_AGENT_STATE_FILE } from './state-file.js';
 
 const SMOKE = `
 name: SmokeCheck

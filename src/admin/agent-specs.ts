@@ -1,4 +1,3 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ALLOWED_PROGRAMS } from '../fixer/vet-model-action.js';
@@ -9,9 +8,7 @@ import {
   type AgentSpecVersion,
 } from '../model/agent-spec.js';
 import { RefusalError } from '../model/errors.js';
-
-/** The Admin Agent's own state file in the data dir (the seeds' `admin_agent_state.json`). */
-export const ADMIN_AGENT_STATE_FILE = 'admin_agent_state.json';
+import { appendAdminState } from './state-file.js';
 
 /** Largest spec file read, bytes (a spec is a few hundred bytes; 256 KiB is generous). */
 export const MAX_SPEC_BYTES = 256 * 1024;
@@ -104,7 +101,7 @@ export function vetSpecCommands(spec: AgentSpec): string[] {
 export interface AdminActor {
   /** The user (null from the local CLI, which is the machine's own developer). */
   user: string | null;
-  /** The data dir holding {@link ADMIN_AGENT_STATE_FILE}. */
+  /** The data dir holding the Admin Agent's state file (`admin_agent_state.json`). */
   home: string;
 }
 
@@ -113,11 +110,7 @@ export interface AdminActor {
  * creates or changes an agent (the seeds ask for one), JSON Lines.
  */
 function checkpoint(actor: AdminActor, entry: Record<string, unknown>): void {
-  mkdirSync(actor.home, { recursive: true });
-  appendFileSync(
-    path.join(actor.home, ADMIN_AGENT_STATE_FILE),
-    `${JSON.stringify({ at: new Date().toISOString(), by: actor.user, ...entry })}\n`,
-  );
+  appendAdminState(actor.home, { by: actor.user, ...entry });
 }
 
 const notFound = (name: string) =>

@@ -1,9 +1,7 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import { RefusalError } from '../model/errors.js';
 import type { Report } from '../model/report.js';
-import { ADMIN_AGENT_STATE_FILE } from './agent-specs.js';
+import { appendAdminState } from './state-file.js';
 
 /**
  * What an intervention can do to a run that did not come up, in the order a policy lists:
@@ -96,9 +94,5 @@ export function parseInterventionPolicy(text: string, source = 'the policy'): In
 
 /** Appends an intervention's line to the Admin Agent's state file (JSON Lines). */
 export function recordIntervention(home: string, entry: Record<string, unknown>): void {
-  mkdirSync(home, { recursive: true });
-  appendFileSync(
-    path.join(home, ADMIN_AGENT_STATE_FILE),
-    `${JSON.stringify({ at: new Date().toISOString(), action: 'intervene', ...entry })}\n`,
-  );
+  appendAdminState(home, { action: 'intervene', ...entry });
 }

@@ -12,7 +12,7 @@ import {
 } from '../model/orchestrator.js';
 import type { RunOptions } from '../model/run-options.js';
 import type { AdminActor } from './agent-specs.js';
-import { recordIntervention } from './intervention-policy.js';
+import { appendAdminState } from './state-file.js';
 
 /** The seeds' per-business state file in the data dir: `business_state_<name>.json`. */
 export const businessStateFile = (home: string, name: string): string =>
@@ -76,7 +76,7 @@ export async function createBusinessOrchestrator(
     );
   mkdirSync(actor.home, { recursive: true });
   writeJsonAtomic(businessStateFile(actor.home, name), o);
-  recordIntervention(actor.home, {
+  appendAdminState(actor.home, {
     action: 'create-orchestrator',
     orchestrator: name,
     by: actor.user,

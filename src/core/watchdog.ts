@@ -1,6 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { ADMIN_AGENT_STATE_FILE } from '../admin/agent-specs.js';
+import { readAdminState } from '../admin/state-file.js';
 import { recordIntervention, type InterventionPolicy } from '../admin/intervention-policy.js';
 import { isProcessAlive } from '../exec/process-group.js';
 import type { RunRecord } from '../model/store.js';
@@ -46,18 +44,11 @@ export interface WatchOptions {
 
 /** When the Admin Agent last intervened in each run (its state file's `intervene` lines). */
 function lastInterventions(home: string): Map<string, string> {
-  const file = path.join(home, ADMIN_AGENT_STATE_FILE);
   const last = new Map<string, string>();
-  if (!existsSync(file)) return last;
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const e = JSON.parse(line) as { action?: string; run?: string; at?: string };
-      if ((e.action === 'intervene' || e.action === 'watchdog') && e.run && e.at)
-        if ((last.get(e.run) ?? '') < e.at) last.set(e.run, e.at);
-    } catch {
-      // A torn last line of a killed writer: skip it.
-    }
+  for (const e of readAdminState(home)) {
+    const { action, run, at } = e as { action?: string; run?: string; at?: string };
+    if ((action === 'intervene' || action === 'watchdog') && run && at)
+      if ((last.get(run) ?? '') < at) last.set(run, at);
   }
   return last;
 }

@@ -1,24 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import pc from 'picocolors';
-import { ADMIN_AGENT_STATE_FILE } from '../../admin/agent-specs.js';
+import { readAdminState, readJsonLines } from '../../admin/state-file.js';
 import { ADMIN_AGENT_FEED_FILE } from '../../agents/orchestrator-agent.js';
 import type { Session } from '../session.js';
-
-/** The JSON lines of `file` (a torn last line skipped). */
-function jsonLines(file: string): Record<string, unknown>[] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .flatMap((l) => {
-      try {
-        return [JSON.parse(l) as Record<string, unknown>];
-      } catch {
-        return [];
-      }
-    });
-}
 
 /**
  * `repo-runner admin-agent status`: custom agents (enabled of all), business orchestrators,
@@ -29,12 +13,12 @@ export async function adminAgentStatus(session: Session, json: boolean): Promise
   const agents = await session.store.latestAgentSpecs();
   const orchestrators = await session.store.listOrchestrators();
   const since = new Date(Date.now() - 86_400_000).toISOString();
-  const feed = jsonLines(path.join(session.home, ADMIN_AGENT_FEED_FILE)).filter(
+  const feed = readJsonLines(path.join(session.home, ADMIN_AGENT_FEED_FILE)).filter(
     (e) => String(e.at) >= since,
   );
   const byStatus: Record<string, number> = {};
   for (const e of feed) byStatus[String(e.status)] = (byStatus[String(e.status)] ?? 0) + 1;
-  const interventions = jsonLines(path.join(session.home, ADMIN_AGENT_STATE_FILE))
+  const interventions = readAdminState(session.home)
     .filter((e) => e.action === 'intervene' || e.action === 'watchdog')
     .slice(-5);
   const status = {
