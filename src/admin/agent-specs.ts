@@ -8,6 +8,7 @@ import {
   type AgentSpecVersion,
 } from '../model/agent-spec.js';
 import { RefusalError } from '../model/errors.js';
+import { issueLines } from '../model/overrides.js';
 import { appendAdminState } from './state-file.js';
 
 /** Largest spec file read, bytes (a spec is a few hundred bytes; 256 KiB is generous). */
@@ -42,9 +43,7 @@ export function parseAgentSpec(text: string, source = 'the spec'): AgentSpec {
 export function validateAgentSpec(raw: unknown, source = 'the spec'): AgentSpec {
   const parsed = AgentSpecSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (i) => `${i.path.join('.') || '(top level)'}: ${i.message}`,
-    );
+    const problems = issueLines(parsed.error);
     throw new RefusalError(
       'BAD_INPUT',
       `${source} is not a valid agent spec: ${problems.join('; ')}`,

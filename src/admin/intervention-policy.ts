@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RefusalError } from '../model/errors.js';
+import { describeIssues } from '../model/overrides.js';
 import type { Report } from '../model/report.js';
 import { appendAdminState } from './state-file.js';
 
@@ -86,7 +87,7 @@ export function parseInterventionPolicy(text: string, source = 'the policy'): In
   if (!parsed.success)
     throw new RefusalError(
       'BAD_INPUT',
-      `${source} is not a valid intervention policy: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`,
+      `${source} is not a valid intervention policy: ${describeIssues(parsed.error)}`,
       'a JSON array of {strategy: resume|retry-with-fixes|longer-timeouts, errorCodes?, causeClasses?, factor?}',
     );
   return parsed.data;

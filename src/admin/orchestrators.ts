@@ -10,6 +10,7 @@ import {
   type OrchestratorProfile,
   type OrchestratorStore,
 } from '../model/orchestrator.js';
+import { describeIssues } from '../model/overrides.js';
 import type { RunOptions } from '../model/run-options.js';
 import type { AdminActor } from './agent-specs.js';
 import { appendAdminState } from './state-file.js';
@@ -27,7 +28,7 @@ export function validateProfile(raw: unknown, source = 'the profile'): Orchestra
   if (!parsed.success)
     throw new RefusalError(
       'BAD_INPUT',
-      `${source} is not a valid orchestrator profile: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`,
+      `${source} is not a valid orchestrator profile: ${describeIssues(parsed.error)}`,
       'see docs/admin-agent.md for the fields',
     );
   return parsed.data;

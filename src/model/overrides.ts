@@ -65,11 +65,16 @@ export const OverridesSchema = ServiceOverrideSchema.omit({ root: true })
   .strict();
 export type Overrides = z.infer<typeof OverridesSchema>;
 
-/** `path.to.field: message` for each issue, for the user-facing error. */
+/** `path.to.field: message`, one per issue, for user-facing errors. */
+export function issueLines(error: z.ZodError): string[] {
+  return error.issues.map(
+    (i) => `${i.path.length > 0 ? i.path.join('.') : '(top level)'}: ${i.message}`,
+  );
+}
+
+/** {@link issueLines} joined by `; `, for the user-facing error. */
 export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(top level)'}: ${i.message}`)
-    .join('; ');
+  return issueLines(error).join('; ');
 }
 
 const shell = (line: string, cwd: string, description: string): CommandSpec => ({
