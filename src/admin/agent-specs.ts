@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ALLOWED_PROGRAMS } from '../fixer/vet-model-action.js';
+import { ALLOWED_PROGRAMS, pathValues } from '../fixer/vet-model-action.js';
 import {
   AgentSpecSchema,
   type AgentSpec,
@@ -84,8 +84,7 @@ export function vetSpecCommands(spec: AgentSpec): string[] {
     )
       problems.push(`${at}.0: ${program} is not inside the repository (use a relative path)`);
     for (const [j, a] of args.entries()) {
-      const values = [a, a.split('=').slice(1).join('='), /^-\w(.+)$/.exec(a)?.[1] ?? ''];
-      if (values.some((v) => path.isAbsolute(v)))
+      if (pathValues(a).some((v) => path.isAbsolute(v)))
         problems.push(
           `${at}.${j + 1}: ${a} names an absolute path (commands stay in the repository)`,
         );

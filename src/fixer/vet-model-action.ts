@@ -74,6 +74,14 @@ export function vetModelAction(ctx: RunContext, action: FixAction): string | nul
 }
 
 /**
+ * What an argument may name as a path: itself, the value after `=` (`--target=/x`) and
+ * after a one-letter flag (`-r/x`), so those are checked too.
+ */
+export function pathValues(arg: string): string[] {
+  return [arg, arg.split('=').slice(1).join('='), /^-\w(.+)$/.exec(arg)?.[1] ?? ''];
+}
+
+/**
  * Checks a command's argv (run from `cwd`, inside the repository at `repo`) against what a
  * run allows: the first word a known toolchain program or a file inside the repository
  * (symlinks followed), no argument an absolute path outside it or a `..` leading out of it.
@@ -88,12 +96,7 @@ export function vetArgv(repo: string, cwd: string, argv: readonly string[]): str
     return insideRepo(repo, cwd, path.dirname(path.resolve(cwd, program)))
       ? `${program} links to a program outside the repository that is not a toolchain`
       : `${program} is not a toolchain program or a file inside the repository`;
-  // `--target=/x` and `-r/x` carry a path after the flag: check those values too.
-  const values = args.flatMap((a) => [
-    a,
-    a.split('=').slice(1).join('='),
-    /^-\w(.+)$/.exec(a)?.[1] ?? '',
-  ]);
+  const values = args.flatMap(pathValues);
   const outside = values.find((a) => path.isAbsolute(a) && !insideRepo(repo, cwd, a));
   if (outside) return `${outside} is outside the repository`;
   if (args.some((a) => a.split(/[\\/]/).includes('..') && !insideRepo(repo, cwd, a)))
