@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { RefusalError } from '../model/errors.js';
 import { describeIssues } from '../model/overrides.js';
@@ -91,6 +92,25 @@ export function parseInterventionPolicy(text: string, source = 'the policy'): In
       'a JSON array of {strategy: resume|retry-with-fixes|longer-timeouts, errorCodes?, causeClasses?, factor?}',
     );
   return parsed.data;
+}
+
+/**
+ * Reads and parses a policy file (`--policy FILE`), or undefined when none is given.
+ * @throws RefusalError BAD_INPUT when it cannot be read or is not a valid policy.
+ */
+export function readInterventionPolicy(file: string | undefined): InterventionPolicy | undefined {
+  if (!file) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new RefusalError(
+      'BAD_INPUT',
+      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      'give the path of a JSON policy file',
+    );
+  }
+  return parseInterventionPolicy(text, file);
 }
 
 /** Appends an intervention's line to the Admin Agent's state file (JSON Lines). */

@@ -1,9 +1,5 @@
-import { readFileSync } from 'node:fs';
 import pc from 'picocolors';
-import {
-  parseInterventionPolicy,
-  type InterventionPolicy,
-} from '../../admin/intervention-policy.js';
+import { readInterventionPolicy } from '../../admin/intervention-policy.js';
 import { intervenableRun, intervene } from '../../core/intervene.js';
 import { RepoRunnerError } from '../../model/errors.js';
 import { renderReport } from '../render/report-text.js';
@@ -20,22 +16,6 @@ import { exitCodeFor } from './run.js';
 /** Statuses `--orchestrator` takes up (as `core/intervene.ts` does). */
 const DID_NOT_COME_UP = new Set(['failed', 'partial', 'interrupted']);
 
-/** Reads `--policy FILE`, when given. @throws RepoRunnerError BAD_INPUT. */
-function readPolicy(file: string | undefined): InterventionPolicy | undefined {
-  if (!file) return undefined;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new RepoRunnerError(
-      'BAD_INPUT',
-      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-      'give the path of a JSON policy file',
-    );
-  }
-  return parseInterventionPolicy(text, file);
-}
-
 /**
  * `repo-runner admin-agent intervene --orchestrator NAME`: an intervention in every run of
  * that business orchestrator that did not come up (newest 1000 runs), one after the other.
@@ -46,7 +26,7 @@ export async function interveneOrchestratorCommand(flags: {
   policy?: string;
   json?: boolean;
 }): Promise<number> {
-  const policy = readPolicy(flags.policy);
+  const policy = readInterventionPolicy(flags.policy);
   return withSession(async ({ store, home }) => {
     if (!(await store.getOrchestrator(flags.orchestrator)))
       throw new RepoRunnerError(
@@ -96,7 +76,7 @@ export async function interveneCommand(flags: {
   json?: boolean;
   verbose?: boolean;
 }): Promise<number> {
-  const policy = readPolicy(flags.policy);
+  const policy = readInterventionPolicy(flags.policy);
   return withSession(async ({ store, home }) => {
     // Refused before the task list starts drawing.
     await intervenableRun(store, flags.run);

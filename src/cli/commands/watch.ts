@@ -1,9 +1,5 @@
-import { readFileSync } from 'node:fs';
 import pc from 'picocolors';
-import {
-  parseInterventionPolicy,
-  type InterventionPolicy,
-} from '../../admin/intervention-policy.js';
+import { readInterventionPolicy } from '../../admin/intervention-policy.js';
 import { DEFAULT_STALL_AFTER_MS, watchOnce, type WatchAction } from '../../core/watchdog.js';
 import { RepoRunnerError } from '../../model/errors.js';
 import { withSession } from '../session.js';
@@ -43,9 +39,7 @@ export async function watchCommand(flags: {
   const intervalMs = seconds('--interval', flags.interval, DEFAULT_INTERVAL_S) * 1000;
   const stallAfterMs =
     seconds('--stall-after', flags.stallAfter, DEFAULT_STALL_AFTER_MS / 1000) * 1000;
-  let policy: InterventionPolicy | undefined;
-  if (flags.policy)
-    policy = parseInterventionPolicy(readFileSync(flags.policy, 'utf8'), flags.policy);
+  const policy = readInterventionPolicy(flags.policy);
   const since = flags.all ? undefined : new Date().toISOString();
   const abort = new AbortController();
   const onSignal = () => abort.abort();
