@@ -2,6 +2,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runDir } from '../model/paths.js';
+import type { Store } from '../model/store.js';
+import { releaseRunNetwork } from './isolation.js';
+import type { RunOutcome } from './run-api.js';
 
 /**
  * Starts `repo-runner __supervise <run-id>` as a detached process (its own session, output to
@@ -28,4 +32,27 @@ export function spawnSupervisor(dir: string, runId: string, env: NodeJS.ProcessE
   });
   child.unref();
   return child.pid ?? -1;
+}
+
+/**
+ * Hands a healthy run to a detached supervisor, as `run --detach`, the server's workers and
+ * the Admin Agent's interventions do: flushes its events, starts the supervisor (on the
+ * store of `home` and `env`), lets go of the run's network for it to adopt (its ports stay
+ * published until the supervisor publishes them again) and records the supervisor's pid,
+ * so `status` and `stop` right after already see it. Returns that pid.
+ */
+export async function handOverToSupervisor(
+  store: Store,
+  home: string,
+  outcome: RunOutcome,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
+  await outcome.ctx.bus.flush();
+  const pid = spawnSupervisor(runDir(home, outcome.runId), outcome.runId, {
+    ...env,
+    REPO_RUNNER_HOME: home,
+  });
+  await releaseRunNetwork(outcome.runId);
+  await store.updateRun(outcome.runId, { supervisorPid: pid });
+  return pid;
 }

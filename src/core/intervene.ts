@@ -7,11 +7,9 @@ import {
   type InterventionPolicy,
 } from '../admin/intervention-policy.js';
 import { RefusalError } from '../model/errors.js';
-import { runDir } from '../model/paths.js';
 import type { Report } from '../model/report.js';
 import type { RunRecord, Store } from '../model/store.js';
-import { spawnSupervisor } from './detach.js';
-import { releaseRunNetwork } from './isolation.js';
+import { handOverToSupervisor } from './detach.js';
 import { requireRun, resumeRun, type RunCaller } from './run-api.js';
 
 /** One step an intervention took: its strategy, the options it changed, how the run ended. */
@@ -118,13 +116,12 @@ export async function intervene(
     await note(`Admin Agent: ${step.strategy} → ${attempt.status}`, { ...attempt });
     view.report = outcome.report;
     if (outcome.report.status === 'healthy') {
-      await outcome.ctx.bus.flush();
-      const pid = spawnSupervisor(runDir(caller.home, runId), runId, {
-        ...(caller.env ?? process.env),
-        REPO_RUNNER_HOME: caller.home,
-      });
-      await releaseRunNetwork(runId);
-      await caller.store.updateRun(runId, { supervisorPid: pid });
+      const pid = await handOverToSupervisor(
+        caller.store,
+        caller.home,
+        outcome,
+        caller.env ?? process.env,
+      );
       return { runId, result: 'healthy', attempts, report: outcome.report, supervisorPid: pid };
     }
   }

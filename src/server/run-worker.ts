@@ -1,10 +1,8 @@
 import { InterventionPolicySchema } from '../admin/intervention-policy.js';
-import { spawnSupervisor } from '../core/detach.js';
+import { handOverToSupervisor } from '../core/detach.js';
 import { intervene } from '../core/intervene.js';
-import { runDir } from '../model/paths.js';
 import { executeQueuedRun, resumeRun, type RunOutcome } from '../core/run-api.js';
 import { stopRunProcesses } from '../core/run-control.js';
-import { releaseRunNetwork } from '../core/isolation.js';
 import type { RunJob } from '../queue/queue.js';
 import type { RunRecord, Store } from '../model/store.js';
 import { adoptRun } from '../core/adopt-run.js';
@@ -136,13 +134,6 @@ export class RunWorker {
         await store.updateRun(outcome.runId, { status: 'interrupted' });
       return;
     }
-    await outcome.ctx.bus.flush();
-    const pid = spawnSupervisor(runDir(home, outcome.runId), outcome.runId, {
-      ...env,
-      REPO_RUNNER_HOME: home,
-    });
-    // Its ports stay published here until the supervisor is up to publish them again.
-    await releaseRunNetwork(outcome.runId);
-    await store.updateRun(outcome.runId, { supervisorPid: pid });
+    await handOverToSupervisor(store, home, outcome, env);
   }
 }

@@ -1,10 +1,9 @@
 import pc from 'picocolors';
 import { adoptRun } from '../../core/adopt-run.js';
-import { spawnSupervisor } from '../../core/detach.js';
+import { handOverToSupervisor } from '../../core/detach.js';
 import { ERROR_CODES, RepoRunnerError } from '../../model/errors.js';
 import { resumeRun, startRun, type RunCaller, type RunOutcome } from '../../core/run-api.js';
 import { stopRunProcesses } from '../../core/run-control.js';
-import { releaseRunNetwork } from '../../core/isolation.js';
 import type { Report } from '../../model/report.js';
 import { Supervisor } from '../../core/supervisor.js';
 import { renderReport } from '../render/report-text.js';
@@ -135,11 +134,7 @@ async function afterPipeline(
     return ERROR_CODES.INTERRUPTED;
   }
   if (flags.detach ?? outcome.ctx.options.detach) {
-    const pid = spawnSupervisor(outcome.ctx.runDir, outcome.runId, process.env);
-    // Its ports stay published until the supervisor is up to publish them again.
-    await releaseRunNetwork(outcome.runId);
-    // Recorded here too, so `status`/`stop` right after this returns already see it.
-    await session.store.updateRun(outcome.runId, { supervisorPid: pid });
+    const pid = await handOverToSupervisor(session.store, session.home, outcome, process.env);
     if (!flags.json)
       process.stdout.write(
         `supervisor pid ${pid}; stop with ${pc.bold(`repo-runner stop ${outcome.runId}`)}, logs with ${pc.bold(`repo-runner logs ${outcome.runId} -f`)}\n`,
