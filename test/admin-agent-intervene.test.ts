@@ -20,6 +20,8 @@ describe('Admin Agent: intervention in a failed run', () => {
     const repo = await copyBrokenFixture('permission-denied', tmp.dir);
     const failed = await cli(home, ['run', repo, '--no-fix', '--json']);
     const first = parseJson(failed);
+    // The run itself must have reported (not an error of Repo Runner's own).
+    assert.ok(first.runId, `no report: exit ${failed.code} ${failed.stdout} ${failed.stderr}`);
     runId = first.runId;
     assert.notEqual(first.status, 'healthy', failed.stdout);
     assert.equal(first.fixes, undefined, 'no fix was tried: --no-fix');
