@@ -25,7 +25,11 @@ export interface CustomAgentResult {
 }
 
 /** The run-state parts the spec reads, as `REPO_RUNNER_STATE_<KEY>` JSON (too big ones left out). */
-function stateEnv(ctx: RunContext, reads: readonly string[]): Record<string, string> {
+function stateEnv(
+  ctx: RunContext,
+  phase: string,
+  reads: readonly string[],
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const key of reads) {
     const value = ctx.state[key as keyof RunState];
@@ -36,7 +40,7 @@ function stateEnv(ctx: RunContext, reads: readonly string[]): Record<string, str
     else
       ctx.bus.publish({
         kind: 'warning',
-        phase: 'plan',
+        phase,
         message: `run state ${key} is over ${MAX_STATE_ENV_BYTES} bytes: not passed to the custom agent`,
       });
   }
@@ -91,7 +95,7 @@ export function agentFromSpec(v: AgentSpecVersion): Agent<'custom'> {
       const running = ctx.state.services?.find((s) => s.name === service.name);
       const extra: Record<string, string> = {
         ...appEnvFor(ctx.state, service.name),
-        ...stateEnv(ctx, spec.reads),
+        ...stateEnv(ctx, phase, spec.reads),
         REPO_RUNNER_RUN_ID: ctx.runId,
         REPO_RUNNER_AGENT: spec.name,
       };
