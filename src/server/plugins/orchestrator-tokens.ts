@@ -14,7 +14,9 @@ const READS = /^\/api\/v1\/(me|runs\/[^/]+(\/(report|logs|index))?)$/;
 export function orchestratorTokensPlugin(app: FastifyInstance, store: Store): void {
   app.addHook('onRequest', async (req) => {
     const principal = req.principal;
-    if (!principal) return;
+    // A service user has API tokens only (its password is random and never shown), so a
+    // session needs no lookup.
+    if (!principal || principal.tokenKind !== 'api') return;
     const o = await store.orchestratorOfUser(principal.user.id);
     if (!o) return;
     const url = req.url.split('?')[0] ?? '';
